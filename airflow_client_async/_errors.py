@@ -1,0 +1,239 @@
+"""The exception tree, and the one place that turns an HTTP error response into it.
+
+Every error the client raises derives from :class:`AirflowError`. A response with an error
+status becomes an :class:`APIStatusError` subclass chosen by status code, carrying the
+fields of Airflow's RFC 7807 problem body when it has one and the raw text when it does not
+(a proxy's HTML 502 still maps by status).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AirflowError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConflictError",
+    "InternalServerError",
+    "MethodNotAllowedError",
+    "NotAcceptableError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+    "status_error_from_response",
+]
+
+# Long bodies are kept whole on the exception; only the message is shortened.
+_MESSAGE_BODY_LIMIT = 500
+
+
+class AirflowError(Exception):
+    """Base class of every error raised by airflow_client_async."""
+
+
+class ClientClosedError(AirflowError, RuntimeError):
+    """The client was used after ``aclose()`` (or after its ``async with`` block ended)."""
+
+
+class APIError(AirflowError):
+    """A request to the Airflow API failed.
+
+    Attributes:
+        request: The request that failed, when one was built.
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIConnectionError(APIError):
+    """No usable response arrived: the connection failed, was reset or broke off mid-body."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, write, read or waiting for a pooled connection)."""
+
+
+class ResponseValidationError(APIError):
+    """A response arrived but its body is not what the operation returns.
+
+    Attributes:
+        response: The response.
+        body: The raw body bytes, kept whole.
+        expected: What the client expected, e.g. ``"JSON"`` or a model name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: bytes,
+        expected: str,
+    ) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.body = body
+        self.expected = expected
+
+
+class APIStatusError(APIError):
+    """The server answered with an error status (4xx or 5xx).
+
+    Attributes:
+        status: The HTTP status code.
+        title: The problem's ``title`` (Airflow often puts the message here).
+        detail: The problem's ``detail``; ``None`` when the server sent none.
+        type: The problem's ``type`` URL, when given.
+        instance: The problem's ``instance``, when given.
+        body: The parsed problem body (a dict) or, for a non-JSON body, its text.
+        response: The response.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        status: int,
+        title: str | None = None,
+        detail: str | None = None,
+        type: str | None = None,
+        instance: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.type = type
+        self.instance = instance
+        self.body = body
+
+    @property
+    def status_code(self) -> int:
+        """Alias of :attr:`status`, as httpx names it."""
+        return self.status
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or failed validation."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: no or wrong credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the user may not do this (also wrong credentials when the public role is on)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the resource does not exist."""
+
+
+class MethodNotAllowedError(APIStatusError):
+    """405: the route does not allow this method."""
+
+
+class NotAcceptableError(APIStatusError):
+    """406: the server cannot answer in the media type asked for."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource already exists (Airflow's AlreadyExists)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was understood but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server (or a proxy in front of it) failed."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    406: NotAcceptableError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _str_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def status_error_from_response(response: httpx.Response, body: bytes) -> APIStatusError:
+    """Build the typed error for an error ``response`` whose body has been read as ``body``.
+
+    A problem+json (or any JSON object) body gives ``title``, ``detail``, ``type`` and
+    ``instance``; any other body is kept as text and the status alone picks the class.
+    """
+    status = response.status_code
+    if status >= 500:
+        cls: type[APIStatusError] = InternalServerError
+    else:
+        cls = _STATUS_ERRORS.get(status, APIStatusError)
+
+    parsed: Any
+    title = detail = type_ = instance = None
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        title = _str_or_none(parsed.get("title"))
+        detail = _str_or_none(parsed.get("detail"))
+        type_ = _str_or_none(parsed.get("type"))
+        instance = _str_or_none(parsed.get("instance"))
+        kept: Any = parsed
+    else:
+        kept = body.decode("utf-8", errors="replace")
+
+    reason = response.reason_phrase or ""
+    summary = " - ".join(part for part in (title, detail) if part)
+    if not summary and isinstance(kept, str):
+        summary = " ".join(kept.split())[:_MESSAGE_BODY_LIMIT]
+    method = response.request.method if response.request is not None else ""
+    # The path alone, never the full URL: a base URL may carry credentials.
+    path = response.request.url.path if response.request is not None else ""
+    message = f"{status} {reason} for {method} {path}".replace("  ", " ").strip()
+    if summary:
+        message = f"{message}: {summary}"
+    return cls(
+        message,
+        response=response,
+        status=status,
+        title=title,
+        detail=detail,
+        type=type_,
+        instance=instance,
+        body=kept,
+    )

@@ -232,24 +232,30 @@ def spawn(cmd: Sequence[str], env: Mapping[str, str], log: pathlib.Path) -> int:
     return proc.pid
 
 
-def start_time(pid: int) -> str | None:
-    """Return the kernel start time of ``pid`` (Linux), or None when it is gone or unknown."""
+def proc_stat(pid: int | str) -> list[str] | None:
+    """Return the fields of ``/proc/<pid>/stat`` after the command name, or None if gone."""
     try:
         stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    # The command name (field 2) may hold spaces; fields after its closing parenthesis are fixed.
+    # The command name (field 2) may hold spaces; the fields after its ")" are fixed:
+    # state, ppid, pgrp, session, ..., starttime (the 20th of them).
     fields = stat[stat.rindex(")") + 2 :].split()
-    return fields[19]
+    # A zombie has ended; it only waits for its parent to read its exit status.
+    return None if fields[0] == "Z" else fields
+
+
+def start_time(pid: int) -> str | None:
+    """Return the kernel start time of ``pid`` (Linux), or None when it is gone or unknown."""
+    fields = proc_stat(pid)
+    return fields[19] if fields else None
 
 
 def alive(pid: int, started: str | None) -> bool:
     """Tell whether ``pid`` is still the process started at ``started``."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+    except (ProcessLookupError, PermissionError):
         return False
     if started is None or not pathlib.Path("/proc").is_dir():
         return True
@@ -260,16 +266,10 @@ def session_members(sid: int) -> list[int]:
     """Return the PIDs of every live process in session ``sid`` (Linux ``/proc``)."""
     members = []
     for entry in pathlib.Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        # After the command name: state, ppid, pgrp, session, ...
-        if int(fields[3]) == sid:
-            members.append(int(entry.name))
+        if entry.name.isdigit():
+            fields = proc_stat(entry.name)
+            if fields is not None and int(fields[3]) == sid:
+                members.append(int(entry.name))
     return members
 
 

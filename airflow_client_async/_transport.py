@@ -29,8 +29,9 @@ connect    ``ClientTimeout.connect`` and ``sock_connect``: DNS, TCP connect and 
            expiry -> ``ConnectTimeout``.
 read       ``ClientTimeout.sock_read``: the longest gap between two reads, for the response
            head and each body chunk; expiry -> ``ReadTimeout``.
-write      Not enforced: aiohttp has no write timeout. A stalled upload ends when ``read``
-           expires, because the read timer already runs while the body is being written.
+write      Not enforced: aiohttp has no write timeout, and its read timer starts only once
+           the body is sent. A stalled upload lasts until the server reads or drops it, or
+           until the caller's own deadline (``asyncio.timeout``, ``anyio.fail_after``).
 =========  ==================================================================================
 
 aiohttp's ``total`` timeout is never set.
@@ -213,7 +214,9 @@ class _Connector(aiohttp.TCPConnector):
 
     aiohttp has no such limit, and the decision can only be made when a connection is handed
     back: aiohttp does that itself as soon as a body ends, often before the response reaches
-    httpx. So the hand-back is where the limit is applied, as httpx's own pool does.
+    httpx. So the hand-back is where the limit is applied, as httpx's own pool does. This
+    overrides aiohttp's private ``_release`` and reads its ``_conns``; the tests on
+    ``max_keepalive_connections`` catch a change in either.
     """
 
     def __init__(

@@ -1,0 +1,209 @@
+"""Every place where Airflow's real server disagrees with its own ``openapi.json``.
+
+``openapi.json`` stays Airflow's text, unchanged. This module is the one documented list of
+corrections; the model generator applies them to the loaded spec before it writes the
+models, and tests (and anyone reading the client) can import the same list.
+
+Each correction is a small function with a docstring saying why it exists, registered in
+:data:`CORRECTIONS` in the order it is applied. A correction edits the spec dict in place
+so that, once all are applied, the spec tells the truth about what the server sends.
+Facts the client acts on at run time are also exported as plain data
+(:data:`RESPONSE_SHAPES`, :data:`ERROR_MEDIA_TYPE`), because ``scripts/`` is not shipped
+in the package and the client cannot import this module.
+
+Usage::
+
+    from spec_corrections import CORRECTIONS, apply_corrections
+
+    spec = apply_corrections(json.loads(pathlib.Path("openapi.json").read_text()))
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+__all__ = [
+    "CORRECTIONS",
+    "ERROR_MEDIA_TYPE",
+    "RESPONSE_SHAPES",
+    "Correction",
+    "apply_corrections",
+]
+
+Spec = dict[str, Any]
+
+#: The media type of every error body the server sends (RFC 7807), whatever the spec says.
+ERROR_MEDIA_TYPE = "application/problem+json"
+
+#: operationId → the JSON schema of what the server really answers with 200, where the
+#: spec declares something else.
+RESPONSE_SHAPES: dict[str, dict[str, Any]] = {
+    "get_extra_links": {
+        "type": "object",
+        "description": "Link name → URL; the URL is null when the link has no target.",
+        "additionalProperties": {"type": "string", "nullable": True},
+    },
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    """One named correction to the spec.
+
+    Attributes:
+        name: A short identifier, e.g. ``"basic_dag_run_id"``.
+        reason: Why it is needed: what the spec says and what the server does.
+        apply: Edits a loaded spec dict in place.
+    """
+
+    name: str
+    reason: str
+    apply: Callable[[Spec], None]
+
+
+#: Every correction, in the order :func:`apply_corrections` applies them.
+CORRECTIONS: list[Correction] = []
+
+
+def _correction(func: Callable[[Spec], None]) -> Callable[[Spec], None]:
+    CORRECTIONS.append(Correction(func.__name__, inspect.getdoc(func) or "", func))
+    return func
+
+
+def _schemas(spec: Spec) -> dict[str, Any]:
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    return schemas
+
+
+def _properties(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return the properties dict of a schema, or of its inline ``allOf`` part."""
+    if "properties" in schema:
+        props: dict[str, Any] = schema["properties"]
+        return props
+    for part in schema.get("allOf", []):
+        if "properties" in part:
+            return part["properties"]  # type: ignore[no-any-return]
+    raise KeyError("schema has no properties")
+
+
+def _operations(spec: Spec) -> Iterator[dict[str, Any]]:
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            if method in {"get", "put", "post", "delete", "patch", "head", "options"}:
+                yield operation
+
+
+@_correction
+def basic_dag_run_id(spec: Spec) -> None:
+    """BasicDAGRun declares ``run_id``, but the server sends the run id as ``dag_run_id``.
+
+    Airflow's BasicDAGRunSchema (the ``created_dagruns`` of a dataset event) dumps the
+    run id under ``data_key="dag_run_id"``, like every other DAG run body. The declared
+    ``run_id`` is kept so that a server that ever follows the spec still decodes.
+    """
+    props = _properties(_schemas(spec)["BasicDAGRun"])
+    dag_run_id = {
+        "type": "string",
+        "readOnly": True,
+        "description": "Run ID (the key the server really sends).",
+    }
+    # Put dag_run_id first, where run_id sits, so the model reads naturally.
+    items = list(props.items())
+    props.clear()
+    props["dag_run_id"] = dag_run_id
+    props.update(items)
+
+
+@_correction
+def extra_links_plain_object(spec: Spec) -> None:
+    """``get_extra_links`` answers a plain ``{name: url}`` object, not ExtraLinkCollection.
+
+    The spec declares ``{"extra_links": [{"name", "href", "class_ref"}]}``; Airflow's
+    endpoint returns ``{link_name: url_or_null, ...}`` directly. The response schema is
+    replaced by :data:`RESPONSE_SHAPES` so the spec states what the client must decode;
+    the ExtraLink and ExtraLinkCollection models are still generated (the spec names them).
+    """
+    for operation in _operations(spec):
+        shape = RESPONSE_SHAPES.get(operation.get("operationId", ""))
+        if shape is None:
+            continue
+        content = operation["responses"]["200"]["content"]
+        for media in content.values():
+            media["schema"] = copy.deepcopy(shape)
+
+
+@_correction
+def errors_are_problem_json(spec: Spec) -> None:
+    """Errors are served as ``application/problem+json``, not the declared ``application/json``.
+
+    connexion renders every error as an RFC 7807 problem with that media type
+    (:data:`ERROR_MEDIA_TYPE`). The body is the spec's Error schema, but ``detail`` is
+    often null with the message in ``title``. A client that only accepts
+    ``application/json`` for errors would fail to parse them.
+    """
+    for response in spec["components"]["responses"].values():
+        content = response.get("content", {})
+        if "application/json" in content:
+            content[ERROR_MEDIA_TYPE] = content.pop("application/json")
+
+
+@_correction
+def nullable_beside_ref(spec: Spec) -> None:
+    """``nullable: true`` written beside a ``$ref`` is ignored by OpenAPI 3.0 tools.
+
+    In OpenAPI 3.0, siblings of ``$ref`` are ignored, so e.g. ``DAGDetail.timezone`` or
+    ``dag_run_timeout`` are non-nullable to a strict tool while the server sends null.
+    Each such property is rewritten as ``{"allOf": [{"$ref": ...}], "nullable": true}``,
+    the 3.0 way to say it. Our models make every field optional (default ``None``) and
+    accept null everywhere anyway, so this matters to readers and other tools, not to
+    decoding.
+    """
+    for schema in _schemas(spec).values():
+        parts = [schema, *schema.get("allOf", [])]
+        for part in parts:
+            for name, prop in part.get("properties", {}).items():
+                if "$ref" in prop and prop.get("nullable"):
+                    rest = {k: v for k, v in prop.items() if k not in {"$ref", "type"}}
+                    part["properties"][name] = {"allOf": [{"$ref": prop["$ref"]}], **rest}
+
+
+@_correction
+def provider_collection_total_entries(spec: Spec) -> None:
+    """ProviderCollection lacks ``total_entries``, which the server sends.
+
+    ``get_providers`` declares its response as ``allOf: [ProviderCollection,
+    CollectionInfo]`` inline, and the server includes ``total_entries``, but the
+    ProviderCollection schema itself does not. It gains CollectionInfo like every other
+    collection, so paging code can read ``total_entries`` from it.
+    """
+    schema = _schemas(spec)["ProviderCollection"]
+    if "allOf" in schema:
+        return
+    own = {"type": "object", "properties": schema.pop("properties")}
+    schema["allOf"] = [own, {"$ref": "#/components/schemas/CollectionInfo"}]
+
+
+@_correction
+def weight_rule_known_values(spec: Spec) -> None:
+    """WeightRule is a bare string; its description names three built-in values.
+
+    Since Airflow 2.9 a weight rule may also be the import path of a custom priority
+    weight strategy, so the spec dropped the enum. The built-in values ``downstream``,
+    ``upstream`` and ``absolute`` are restored as an enum to give them names; because
+    every enum-typed field also accepts a plain string, a custom strategy path still
+    decodes (as ``str``).
+    """
+    schema = _schemas(spec)["WeightRule"]
+    schema.setdefault("enum", ["downstream", "upstream", "absolute"])
+
+
+def apply_corrections(spec: Spec) -> Spec:
+    """Return a deep copy of ``spec`` with every correction in :data:`CORRECTIONS` applied."""
+    corrected = copy.deepcopy(spec)
+    for correction in CORRECTIONS:
+        correction.apply(corrected)
+    return corrected

@@ -32,6 +32,7 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "UnprocessableEntityError",
+    "request_path",
     "status_error_from_response",
 ]
 
@@ -184,6 +185,14 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def request_path(request: httpx.Request) -> str:
+    """The request's path as sent (percent-encoded), for messages.
+
+    Never the full URL, whose query or user info could carry secrets.
+    """
+    return request.url.raw_path.split(b"?", 1)[0].decode("ascii", errors="replace")
+
+
 def _str_or_none(value: object) -> str | None:
     if value is None:
         return None
@@ -217,14 +226,12 @@ def status_error_from_response(response: httpx.Response, body: bytes) -> APIStat
     else:
         kept = body.decode("utf-8", errors="replace")
 
-    reason = response.reason_phrase or ""
+    status_line = f"{status} {response.reason_phrase}".strip()
     summary = " - ".join(part for part in (title, detail) if part)
     if not summary and isinstance(kept, str):
         summary = " ".join(kept.split())[:_MESSAGE_BODY_LIMIT]
-    method = response.request.method if response.request is not None else ""
-    # The path alone, never the full URL: a base URL may carry credentials.
-    path = response.request.url.path if response.request is not None else ""
-    message = f"{status} {reason} for {method} {path}".replace("  ", " ").strip()
+    request = response.request
+    message = f"{status_line} for {request.method} {request_path(request)}"
     if summary:
         message = f"{message}: {summary}"
     return cls(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, Final, Literal, TypeVar, Union
+from typing import Any, Final, Literal, TypeAlias, TypeVar
 
 __all__ = ["UNSET", "JSON", "Missing", "UnsetType", "is_set"]
 
@@ -32,7 +32,7 @@ class UnsetType(enum.Enum):
 UNSET: Final = UnsetType.UNSET
 
 #: A value of type ``T`` or :data:`UNSET`.
-Missing = Union[T, Literal[UnsetType.UNSET]]
+Missing: TypeAlias = T | Literal[UnsetType.UNSET]
 
 
 def is_set(value: object) -> bool:

@@ -1,0 +1,274 @@
+"""``AsyncClient``: one session with Airflow's stable REST API, a namespace per resource."""
+
+from __future__ import annotations
+
+import platform
+import warnings
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+import httpx
+
+from ._auth import AuthTypes, BasicAuth, coerce_auth
+from ._errors import ClientClosedError
+from ._http import HTTPPipeline, PoolState
+from ._retry import RetryPolicy
+from ._transport import CertTypes, VerifyTypes, make_transport
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .resources.dag_runs import DagRunsResource
+    from .resources.dags import DagsResource
+    from .resources.pools import PoolsResource
+
+__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AsyncClient", "TransportKind"]
+
+#: Used when neither ``timeout`` nor ``http_client`` is given.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+#: Connection pool limits of the client's own pool.
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+
+#: Which transport the client's own pool sends through.
+TransportKind = Literal["auto", "aiohttp", "httpx"]
+
+_API_PATH = "/api/v1"
+
+
+class _Default:
+    """Marks an argument left at its default, where ``None`` means something else."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+_DEFAULT = _Default()
+
+
+def _user_agent() -> str:
+    return (
+        f"airflow-client-async/{__version__} httpx/{httpx.__version__} "
+        f"python/{platform.python_version()}"
+    )
+
+
+def _normalise_base_url(base_url: str | httpx.URL) -> tuple[str, tuple[str, str] | None]:
+    url = httpx.URL(base_url)
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ValueError(f"base_url must be an http(s) URL with a host, got {url.scheme!r} URL")
+    if url.query or url.fragment:
+        raise ValueError("base_url must not have a query or fragment")
+    credentials = None
+    if url.username or url.password:
+        credentials = (url.username, url.password)
+        url = url.copy_with(username=None, password=None)
+    path = url.raw_path.decode("ascii").rstrip("/")
+    if not path.endswith(_API_PATH):
+        path += _API_PATH
+    return str(url.copy_with(raw_path=path.encode("ascii"))), credentials
+
+
+def _check_headers(headers: dict[str, str]) -> None:
+    for name, value in headers.items():
+        for part, what in ((name, "header name"), (value, f"value of header {name!r}")):
+            if "\r" in part or "\n" in part or "\x00" in part:
+                raise ValueError(f"{what} must not contain CR, LF or NUL characters")
+
+
+class AsyncClient:
+    """An async session with Airflow's stable REST API (``/api/v1``, Airflow 2.x).
+
+    Use it as an async context manager (or call :meth:`aclose`)::
+
+        async with AsyncClient("http://localhost:8080", auth=("admin", "admin")) as client:
+            dag = await client.dags.get("example_bash_operator")
+
+    Each resource is a namespace: ``client.dags``, ``client.dag_runs``, ``client.pools``.
+    One pooled ``httpx.AsyncClient`` serves them all; on asyncio it sends through aiohttp
+    (see ``transport``).
+
+    Args:
+        base_url: The webserver's URL; ``/api/v1`` is appended unless the path ends with it.
+            Credentials in the URL become basic auth (and are then removed from the URL).
+        auth: ``(username, password)``, :class:`BasicAuth`, :class:`BearerAuth` or any
+            ``httpx.Auth``.
+        timeout: Seconds, an ``httpx.Timeout``, or ``None`` for no timeout. Default: 60 s,
+            10 s to connect (or the injected ``http_client``'s own).
+        max_retries: Retries for failures worth retrying (see ``retry_policy``); ``0``
+            turns retrying off.
+        retry_policy: The full retry policy; its ``max_retries`` is replaced by
+            ``max_retries`` when that is given.
+        headers: Extra headers sent with every request.
+        http_client: An ``httpx.AsyncClient`` to send through. The caller keeps owning it:
+            :meth:`aclose` leaves it open. ``transport``, ``verify`` and ``limits`` then do
+            not apply.
+        transport: For the client's own pool: ``"auto"`` (aiohttp on asyncio, httpx's own
+            transport elsewhere), ``"aiohttp"`` or ``"httpx"``.
+        verify: TLS verification: ``True`` (certifi's CA bundle), ``False``, a CA bundle
+            path or an ``ssl.SSLContext``.
+        cert: A client certificate: ``certfile``, ``(certfile, keyfile)`` or
+            ``(certfile, keyfile, password)``.
+        limits: Connection pool limits of the client's own pool.
+    """
+
+    def __init__(
+        self,
+        base_url: str | httpx.URL,
+        *,
+        auth: AuthTypes = None,
+        timeout: float | httpx.Timeout | _Default | None = _DEFAULT,
+        max_retries: int | _Default = _DEFAULT,
+        retry_policy: RetryPolicy | None = None,
+        headers: dict[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: TransportKind = "auto",
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+    ) -> None:
+        url, url_credentials = _normalise_base_url(base_url)
+        resolved_auth = coerce_auth(auth)
+        if resolved_auth is None and url_credentials is not None:
+            resolved_auth = BasicAuth(*url_credentials)
+        if url.startswith("http://") and (resolved_auth is not None):
+            host = httpx.URL(url).host
+            if host not in {"localhost", "127.0.0.1", "::1"}:
+                warnings.warn(
+                    f"credentials will be sent unencrypted to http://{host}; use https",
+                    stacklevel=2,
+                )
+
+        policy = retry_policy or RetryPolicy()
+        if not isinstance(max_retries, _Default):
+            policy = attrs.evolve(policy, max_retries=max_retries)
+
+        if isinstance(timeout, _Default):
+            resolved_timeout: httpx.Timeout | None = (
+                None if http_client is not None else DEFAULT_TIMEOUT
+            )
+        elif timeout is None:
+            resolved_timeout = httpx.Timeout(None)
+        else:
+            resolved_timeout = httpx.Timeout(timeout)
+
+        request_headers = {"User-Agent": _user_agent()}
+        if headers:
+            request_headers.update(headers)
+        _check_headers(request_headers)
+
+        if http_client is None:
+            owned = httpx.AsyncClient(
+                transport=make_transport(transport, verify=verify, cert=cert, limits=limits),
+                follow_redirects=False,
+                trust_env=False,
+            )
+            pool = PoolState(http_client=owned, owns_http_client=True)
+        else:
+            pool = PoolState(http_client=http_client, owns_http_client=False)
+
+        self._http = HTTPPipeline(
+            pool=pool,
+            base_url=url,
+            auth=resolved_auth,
+            headers=request_headers,
+            timeout=resolved_timeout,
+            retry_policy=policy,
+        )
+
+    @classmethod
+    def _from_pipeline(cls, http: HTTPPipeline) -> AsyncClient:
+        client = cls.__new__(cls)
+        client._http = http
+        return client
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is appended to, e.g. ``http://host:8080/api/v1``."""
+        return self._http.base_url
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether :meth:`aclose` was called."""
+        return self._http.pool.closed
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | _Default | None = _DEFAULT,
+        max_retries: int | _Default = _DEFAULT,
+        retry_policy: RetryPolicy | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> AsyncClient:
+        """Return a client that shares this one's connection pool with other settings.
+
+        Closing either closes the pool of both.
+
+        Args:
+            timeout: A new timeout (``None``: no timeout).
+            max_retries: A new retry count.
+            retry_policy: A new retry policy.
+            headers: Headers to add to (or replace in) this client's.
+        """
+        http = self._http
+        policy = retry_policy or http.retry_policy
+        if not isinstance(max_retries, _Default):
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        new_timeout = http.timeout
+        if not isinstance(timeout, _Default):
+            new_timeout = httpx.Timeout(timeout)
+        new_headers = dict(http.headers)
+        if headers:
+            new_headers.update(headers)
+            _check_headers(new_headers)
+        return AsyncClient._from_pipeline(
+            attrs.evolve(http, retry_policy=policy, timeout=new_timeout, headers=new_headers)
+        )
+
+    async def aclose(self) -> None:
+        """Close the client's own connection pool (an injected ``http_client`` stays open)."""
+        pool = self._http.pool
+        if pool.closed:
+            return
+        pool.closed = True
+        if pool.owns_http_client:
+            await pool.http_client.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        if self.is_closed:
+            raise ClientClosedError("this AsyncClient is closed; create a new one")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        auth = type(self._http.auth).__name__ if self._http.auth is not None else None
+        return f"<AsyncClient base_url={self.base_url!r} auth={auth}>"
+
+    @cached_property
+    def dags(self) -> DagsResource:
+        """DAGs: list, get, details, pause, update, delete, tasks, clear, set task state."""
+        from .resources.dags import DagsResource
+
+        return DagsResource(self._http)
+
+    @cached_property
+    def dag_runs(self) -> DagRunsResource:
+        """DAG runs: list, batch list, get, trigger, update state, clear, delete, note."""
+        from .resources.dag_runs import DagRunsResource
+
+        return DagRunsResource(self._http)
+
+    @cached_property
+    def pools(self) -> PoolsResource:
+        """Pools: list, get, create, update, delete."""
+        from .resources.pools import PoolsResource
+
+        return PoolsResource(self._http)

@@ -48,13 +48,13 @@ SPEC_PATH = ROOT / "openapi.json"
 MODELS_DIR = ROOT / "airflow_client_async" / "models"
 GENERATED_PATH = MODELS_DIR / "_generated.py"
 INIT_PATH = MODELS_DIR / "__init__.py"
+PYPROJECT = ROOT / "pyproject.toml"
 
 #: Names for inline schemas where the default rule (owner schema + field name) reads badly.
 INLINE_NAMES: dict[tuple[str, str], str] = {
     ("DAGRun", "run_type"): "DagRunType",
     ("UpdateDagRunState", "state"): "UpdateDagState",
     ("UserCollectionItem", "roles"): "UserRole",
-    ("Task", "extra_links"): "TaskExtraLink",
 }
 
 #: (schema, property) pairs that hold secrets besides any ``password``.
@@ -416,7 +416,7 @@ def _ruff() -> str:
 
 def _run_ruff(args: list[str], source: str, path: pathlib.Path) -> str:
     result = subprocess.run(
-        [_ruff(), *args, "--stdin-filename", str(path), "-"],
+        [_ruff(), *args, "--config", str(PYPROJECT), "--stdin-filename", str(path), "-"],
         input=source,
         capture_output=True,
         text=True,
@@ -460,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         if current == text:
             continue
         stale = True
-        rel = path.relative_to(ROOT)
+        rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         if args.check:
             sys.stdout.writelines(
                 difflib.unified_diff(

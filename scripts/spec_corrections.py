@@ -172,19 +172,33 @@ def nullable_beside_ref(spec: Spec) -> None:
 
 
 @_correction
-def provider_collection_total_entries(spec: Spec) -> None:
-    """ProviderCollection lacks ``total_entries``, which the server sends.
+def collections_total_entries(spec: Spec) -> None:
+    """ProviderCollection and TaskCollection lack ``total_entries``, which the server sends.
 
-    ``get_providers`` declares its response as ``allOf: [ProviderCollection,
-    CollectionInfo]`` inline, and the server includes ``total_entries``, but the
-    ProviderCollection schema itself does not. It gains CollectionInfo like every other
-    collection, so paging code can read ``total_entries`` from it.
+    Airflow's TaskCollectionSchema dumps ``total_entries`` beside ``tasks``, and
+    ``get_providers`` declares its own response as ``allOf: [ProviderCollection,
+    CollectionInfo]`` inline. Both schemas gain CollectionInfo like every other collection,
+    so paging code can read ``total_entries`` from them.
     """
-    schema = _schemas(spec)["ProviderCollection"]
-    if "allOf" in schema:
-        return
-    own = {"type": "object", "properties": schema.pop("properties")}
-    schema["allOf"] = [own, {"$ref": "#/components/schemas/CollectionInfo"}]
+    for name in ("ProviderCollection", "TaskCollection"):
+        schema = _schemas(spec)[name]
+        if "allOf" in schema:
+            continue
+        own = {"type": "object", "properties": schema.pop("properties")}
+        schema["allOf"] = [own, {"$ref": "#/components/schemas/CollectionInfo"}]
+
+
+@_correction
+def task_extra_links_are_class_references(spec: Spec) -> None:
+    """A task's ``extra_links`` items are class references, not ``{"class_ref": ...}``.
+
+    The spec wraps each item in an object with a ``class_ref`` property; Airflow's
+    TaskSchema dumps each operator extra link with ClassReferenceSchema directly, so an
+    item is ``{"class_name": ..., "module_path": ...}``.
+    """
+    _properties(_schemas(spec)["Task"])["extra_links"]["items"] = {
+        "$ref": "#/components/schemas/ClassReference"
+    }
 
 
 @_correction

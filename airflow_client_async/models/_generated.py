@@ -7,7 +7,8 @@ with these corrections from ``scripts/spec_corrections.py``:
 * extra_links_plain_object
 * errors_are_problem_json
 * nullable_beside_ref
-* provider_collection_total_entries
+* collections_total_entries
+* task_extra_links_are_class_references
 * weight_rule_known_values
 """
 
@@ -92,7 +93,6 @@ __all__ = [
     "Tag",
     "Task",
     "TaskCollection",
-    "TaskExtraLink",
     "TaskFailedDependency",
     "TaskInstance",
     "TaskInstanceCollection",
@@ -1387,15 +1387,6 @@ class ExtraLinkCollection(Model):
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
-class TaskExtraLink(Model):
-    """Inline in ``Task.extra_links``."""
-
-    class_ref: ClassReference | None = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
-    """JSON keys the spec does not declare, kept as decoded."""
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Task(Model):
     """For details see:
     [airflow.models.baseoperator.BaseOperator](https://airflow.apache.org/docs/apache-airflow/stable/_api/airflow/models/baseoperator/index.html#airflow.models.baseoperator.BaseOperator)
@@ -1408,7 +1399,7 @@ class Task(Model):
     start_date: datetime.datetime | None = None
     end_date: datetime.datetime | None = None
     trigger_rule: TriggerRule | str | None = None
-    extra_links: list[TaskExtraLink] | None = None
+    extra_links: list[ClassReference] | None = None
     depends_on_past: bool | None = None
     is_mapped: bool | None = None
     wait_for_downstream: bool | None = None
@@ -1441,6 +1432,10 @@ class TaskCollection(Model):
     """Collection of tasks."""
 
     tasks: list[Task] | None = None
+    total_entries: int | None = None
+    """Count of total objects in the current result set before pagination parameters
+    (limit, offset) are applied.
+    """
     extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
     """JSON keys the spec does not declare, kept as decoded."""
 

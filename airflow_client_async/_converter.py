@@ -276,6 +276,16 @@ def _unstructure_enum(value: enum.Enum) -> Any:
     return value.value
 
 
+def _unstructure_str(value: str) -> Any:
+    # cattrs dispatches a str-mixin enum member to the str hook (str precedes Enum in its
+    # MRO), which would hand back the member itself: give its value instead.
+    if value.__class__ is str:
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str.__str__(value)
+
+
 # -- type inspection -------------------------------------------------------------------
 
 
@@ -692,7 +702,7 @@ converter.register_structure_hook(float, _structure_float)
 converter.register_structure_hook(bool, _structure_bool)
 converter.register_structure_hook(_dt.datetime, parse_datetime)
 converter.register_unstructure_hook(_dt.datetime, format_datetime)
-# A str-mixin enum would otherwise unstructure as the str it also is: the member itself.
+converter.register_unstructure_hook(str, _unstructure_str)
 converter.register_unstructure_hook_func(_is_enum, _unstructure_enum)
 converter.register_structure_hook_factory(
     lambda tp: _open_enum(tp) is not None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from typing import Any, Generic, TypeVar
 
+import anyio
 import attrs
 
 __all__ = ["AsyncPaginator", "Page", "PageFetcher"]
@@ -67,36 +68,92 @@ class AsyncPaginator(Generic[T]):
 
     ``await paginator`` returns the first :class:`Page`; ``async for item in paginator``
     yields every item from ``offset`` on; :meth:`pages` yields page after page.
+    :meth:`prefetch` returns a paginator that fetches several pages at once.
 
     Args:
         fetch: Fetches one page given an offset and a page size.
         offset: Where to start.
         limit: The page size to ask for (``None``: the server's default, 100 unless
             configured otherwise).
+        prefetch: How many pages to fetch concurrently once the total is known (``1``:
+            one after the other).
     """
 
-    def __init__(self, fetch: PageFetcher[T], *, offset: int = 0, limit: int | None = None) -> None:
+    def __init__(
+        self,
+        fetch: PageFetcher[T],
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        prefetch: int = 1,
+    ) -> None:
         if offset < 0:
             raise ValueError("offset must be zero or more")
         if limit is not None and limit < 1:
             raise ValueError("limit must be one or more")
+        if prefetch < 1:
+            raise ValueError("prefetch must be one or more")
         self._fetch = fetch
         self._offset = offset
         self._limit = limit
+        self._prefetch = prefetch
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._fetch(self._offset, self._limit).__await__()
 
+    def prefetch(self, pages: int) -> AsyncPaginator[T]:
+        """Return a paginator that fetches up to ``pages`` pages concurrently.
+
+        After the first page has told the total and the server's real page size, the next
+        ``pages`` pages are fetched at once, then handed out in order; at most ``pages``
+        pages are held in memory. Items still come out in the server's order. It assumes
+        the list does not change while it is read (as does any offset paging).
+
+        Args:
+            pages: Pages in flight at once (``1``: no prefetching).
+        """
+        return AsyncPaginator(self._fetch, offset=self._offset, limit=self._limit, prefetch=pages)
+
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Yield page after page until the list is exhausted."""
-        offset = self._offset
+        page = await self._fetch(self._offset, self._limit)
         while True:
-            page = await self._fetch(offset, self._limit)
             if page.items:
                 yield page
             if not page.has_more:
                 return
-            offset = page.next_offset
+            if self._prefetch > 1 and page.total_entries is not None:
+                break
+            page = await self._fetch(page.next_offset, self._limit)
+        # The first page told the total and the page size the server really applies.
+        step = len(page.items)
+        total = page.total_entries
+        offset = page.next_offset
+        while offset < total:
+            offsets = [o for o in range(offset, offset + step * self._prefetch, step) if o < total]
+            batch = await self._fetch_concurrently(offsets)
+            for fetched in batch:
+                if not fetched.items:
+                    return
+                yield fetched
+            last = batch[-1]
+            if not last.has_more:
+                return
+            offset = last.next_offset
+            total = last.total_entries if last.total_entries is not None else total
+
+    async def _fetch_concurrently(self, offsets: list[int]) -> list[Page[T]]:
+        # The task group opens and closes within this call, never across a yield, so the
+        # generator above can be abandoned at any point without leaking a cancel scope.
+        results: list[Page[T] | None] = [None] * len(offsets)
+
+        async def fetch_one(index: int, offset: int) -> None:
+            results[index] = await self._fetch(offset, self._limit)
+
+        async with anyio.create_task_group() as group:
+            for index, offset in enumerate(offsets):
+                group.start_soon(fetch_one, index, offset)
+        return [page for page in results if page is not None]
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
@@ -108,4 +165,6 @@ class AsyncPaginator(Generic[T]):
         return [item async for item in self]
 
     def __repr__(self) -> str:
-        return f"<AsyncPaginator offset={self._offset} limit={self._limit}>"
+        return (
+            f"<AsyncPaginator offset={self._offset} limit={self._limit} prefetch={self._prefetch}>"
+        )

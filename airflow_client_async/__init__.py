@@ -29,11 +29,13 @@ from ._errors import (
     RateLimitError,
     ResponseValidationError,
     UnprocessableEntityError,
+    WaitTimeoutError,
 )
 from ._pagination import AsyncPaginator, Page
 from ._retry import RetryPolicy
 from ._types import UNSET, Missing, UnsetType
 from ._version import __version__
+from .resources.dag_runs import RunResult, TriggerRequest
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -62,8 +64,11 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "RetryPolicy",
+    "RunResult",
     "TransportKind",
+    "TriggerRequest",
     "UnprocessableEntityError",
     "UnsetType",
+    "WaitTimeoutError",
     "__version__",
 ]

@@ -32,6 +32,7 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
     "request_path",
     "status_error_from_response",
 ]
@@ -53,12 +54,14 @@ class APIError(AirflowError):
 
     Attributes:
         request: The request that failed, when one was built.
+        retries: How many times the request was retried before this error.
     """
 
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
+        self.retries = 0
 
 
 class APIConnectionError(APIError):
@@ -67,6 +70,32 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, write, read or waiting for a pooled connection)."""
+
+
+class WaitTimeoutError(AirflowError, TimeoutError):
+    """A wait for a DAG run (or task) to finish ran out of time.
+
+    Attributes:
+        dag_id: The DAG.
+        dag_run_id: The run.
+        last_state: The last state seen (``None`` when the run was never read).
+        last_seen: The last object read from the server, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        dag_id: str,
+        dag_run_id: str,
+        last_state: str | None,
+        last_seen: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.dag_id = dag_id
+        self.dag_run_id = dag_run_id
+        self.last_state = last_state
+        self.last_seen = last_seen
 
 
 class ResponseValidationError(APIError):

@@ -204,7 +204,9 @@ class HTTPPipeline:
                     idempotent=idempotent,
                 )
                 if delay is None:
-                    raise _connection_error(exc, method, path, request) from exc
+                    error = _connection_error(exc, method, path, request)
+                    error.retries = attempt
+                    raise error from exc
                 logger.info(
                     "retrying %s %s in %.2f s after %s", method, path, delay, type(exc).__name__
                 )
@@ -232,7 +234,9 @@ class HTTPPipeline:
                     idempotent=idempotent,
                 )
                 if delay is None:
-                    raise status_error_from_response(response, response.content)
+                    status_error = status_error_from_response(response, response.content)
+                    status_error.retries = attempt
+                    raise status_error
                 logger.info(
                     "retrying %s %s in %.2f s after status %d",
                     method,
@@ -282,6 +286,27 @@ class HTTPPipeline:
             method, path, params=params, json_body=json_body, idempotent=idempotent
         )
         return decode_model(response, model)
+
+    async def request_text(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+    ) -> str:
+        """Send a request asking for ``text/plain`` and return the body as text.
+
+        Raises:
+            ResponseValidationError: The server answered with JSON, HTML or another type
+                that is not text/plain.
+        """
+        response = await self.request(method, path, params=params, accept="text/plain")
+        media_type = _media_type(response)
+        if media_type and media_type != "text/plain":
+            raise _invalid(
+                response, response.content, "text", f"expected text/plain, got {media_type!r}"
+            )
+        return response.text
 
     async def request_empty(
         self,

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
+import anyio
+import attrs
+
+from .._errors import ConflictError, WaitTimeoutError
 from .._http import build_path, query_params
 from .._pagination import AsyncPaginator, Page
 from .._types import UNSET, Missing
@@ -20,10 +26,69 @@ from ..models import (
 )
 from ._base import Resource, json_body
 
-__all__ = ["DagRunsResource"]
+__all__ = ["TERMINAL_RUN_STATES", "DagRunsResource", "RunResult", "TriggerRequest"]
 
 #: A date filter: a timezone-aware datetime, or an ISO 8601 string sent as it is.
 DateFilter = datetime | str | None
+
+#: States a DAG run does not leave by itself.
+TERMINAL_RUN_STATES = frozenset({"success", "failed"})
+
+
+def new_run_id() -> str:
+    """A run id made by the client: unique, sortable by time, within Airflow's pattern.
+
+    Airflow accepts run ids matching ``^[A-Za-z0-9_.~:+-]+$`` and reserves the ``manual__``,
+    ``scheduled__`` and ``dataset_triggered__`` prefixes for its own.
+    """
+    now = datetime.now(timezone.utc)
+    return f"api__{now:%Y%m%dT%H%M%S}.{uuid.uuid4().hex}"
+
+
+@attrs.frozen(kw_only=True)
+class TriggerRequest:
+    """One run for :meth:`DagRunsResource.trigger_many` to trigger.
+
+    Attributes:
+        dag_id: The DAG to run.
+        dag_run_id: The run id; ``None`` lets the client make a unique one.
+        conf: Configuration passed to the run.
+        logical_date: The run's logical date (timezone-aware).
+        note: A note on the run.
+    """
+
+    dag_id: str
+    dag_run_id: str | None = None
+    conf: Mapping[str, Any] | None = None
+    logical_date: datetime | None = None
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RunResult:
+    """The outcome for one run of a fan-out: the run, or the error, never both.
+
+    Attributes:
+        dag_id: The DAG.
+        dag_run_id: The run id (made by the client when the request had none).
+        run: The run as the server last described it, or ``None`` after an error.
+        error: What went wrong, or ``None``.
+        already_existed: The trigger answered 409 for a run id this call had sent before
+            (a retry after a lost response), so the existing run is returned.
+        elapsed: Seconds spent on this run.
+    """
+
+    dag_id: str
+    dag_run_id: str
+    run: DAGRun | None = None
+    error: Exception | None = None
+    already_existed: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run was obtained."""
+        return self.error is None
 
 
 class DagRunsResource(Resource):
@@ -319,3 +384,219 @@ class DagRunsResource(Resource):
         )
         collection = await self._http.request_model("GET", path, DatasetEventCollection)
         return builtins.list(collection.dataset_events or [])
+
+    async def trigger_many(
+        self,
+        requests: Iterable[str | TriggerRequest],
+        *,
+        max_concurrency: int = 16,
+    ) -> builtins.list[RunResult]:
+        """Trigger many runs at once with bounded concurrency over the one connection pool.
+
+        ``POST /dags/{dag_id}/dagRuns`` for each request
+
+        Every run without a ``dag_run_id`` gets one made by the client, which makes the
+        trigger safe to retry: it is replayed after an ambiguous failure, and a 409 for an
+        id this call sent means the run was created by the lost attempt, so it is fetched
+        and returned (``already_existed``). A run id given by the caller is not replayed on
+        ambiguous failures, and a 409 for it on the first attempt is an error.
+
+        Never raises half-way: each request gets a :class:`RunResult` with the run or the
+        error, in the order of ``requests``. Cancelling the caller cancels the requests in
+        flight.
+
+        Args:
+            requests: DAG ids, or :class:`TriggerRequest` objects with per-run settings.
+            max_concurrency: Requests in flight at once.
+
+        Raises:
+            ValueError: ``max_concurrency`` is below 1, or a request is malformed (checked
+                before anything is sent).
+        """
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be one or more")
+        prepared: builtins.list[tuple[TriggerRequest, bool]] = []
+        for request in requests:
+            if isinstance(request, str):
+                request = TriggerRequest(dag_id=request)
+            elif not isinstance(request, TriggerRequest):
+                raise TypeError(f"expected a DAG id or a TriggerRequest, got {request!r}")
+            build_path("/dags/{dag_id}", dag_id=request.dag_id)  # an empty id fails here
+            generated = request.dag_run_id is None
+            if generated:
+                request = attrs.evolve(request, dag_run_id=new_run_id())
+            prepared.append((request, generated))
+
+        results: builtins.list[RunResult | None] = [None] * len(prepared)
+        limiter = anyio.CapacityLimiter(max_concurrency)
+
+        async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
+            async with limiter:
+                results[index] = await self._trigger_for_fan_out(request, generated)
+
+        async with anyio.create_task_group() as group:
+            for index, (request, generated) in enumerate(prepared):
+                group.start_soon(trigger_one, index, request, generated)
+        return [result for result in results if result is not None]
+
+    async def _trigger_for_fan_out(self, request: TriggerRequest, generated: bool) -> RunResult:
+        run_id = request.dag_run_id or ""
+        started = time.perf_counter()
+        try:
+            try:
+                run = await self.trigger(
+                    request.dag_id,
+                    dag_run_id=run_id,
+                    logical_date=request.logical_date or UNSET,
+                    conf=request.conf if request.conf is not None else UNSET,
+                    note=request.note if request.note is not None else UNSET,
+                    idempotent=generated,
+                )
+            except ConflictError as conflict:
+                # A 409 after our own earlier attempt means that attempt created the run.
+                if not (generated or conflict.retries > 0):
+                    raise
+                existing = await self.get(request.dag_id, run_id)
+                return RunResult(
+                    dag_id=request.dag_id,
+                    dag_run_id=run_id,
+                    run=existing,
+                    already_existed=True,
+                    elapsed=time.perf_counter() - started,
+                )
+        except Exception as exc:  # one result per request, whatever went wrong
+            return RunResult(
+                dag_id=request.dag_id,
+                dag_run_id=run_id,
+                error=exc,
+                elapsed=time.perf_counter() - started,
+            )
+        return RunResult(
+            dag_id=request.dag_id,
+            dag_run_id=run_id,
+            run=run,
+            elapsed=time.perf_counter() - started,
+        )
+
+    async def wait(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+    ) -> DAGRun:
+        """Poll a run until it reaches a terminal state (``success`` or ``failed``).
+
+        ``GET /dags/{dag_id}/dagRuns/{dag_run_id}``, repeatedly
+
+        The interval between polls grows by half each time up to ``max_poll_interval``.
+
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            timeout: Give up after this many seconds (``None``: wait as long as it takes).
+            poll_interval: Seconds before the second poll.
+            max_poll_interval: Upper bound of the interval.
+
+        Returns:
+            The run in its final state (check ``run.state``: a failed run is returned, not
+            raised).
+
+        Raises:
+            WaitTimeoutError: The run had not ended in time; it carries the last state seen.
+            NotFoundError: No such DAG or run.
+        """
+        if poll_interval <= 0 or max_poll_interval <= 0:
+            raise ValueError("poll intervals must be positive")
+        last: DAGRun | None = None
+        interval = poll_interval
+        with anyio.move_on_after(timeout):
+            while True:
+                last = await self.get(dag_id, dag_run_id)
+                if last.state is not None and str(last.state) in TERMINAL_RUN_STATES:
+                    return last
+                await anyio.sleep(interval)
+                interval = min(interval * 1.5, max_poll_interval)
+        state = str(last.state) if last is not None and last.state is not None else None
+        raise WaitTimeoutError(
+            f"DAG run {dag_id}/{dag_run_id} was still {state or 'unread'} after {timeout} s",
+            dag_id=dag_id,
+            dag_run_id=dag_run_id,
+            last_state=state,
+            last_seen=last,
+        )
+
+    async def wait_many(
+        self,
+        runs: Iterable[DAGRun | RunResult | tuple[str, str]],
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        max_concurrency: int = 16,
+    ) -> builtins.list[RunResult]:
+        """Wait for many runs to end, polling each with bounded concurrency.
+
+        Never raises half-way: each run gets a :class:`RunResult` with its final state or
+        the error (a :class:`WaitTimeoutError` when ``timeout`` ran out for it), in order.
+        A failed :class:`RunResult` from :meth:`trigger_many` is passed through as it is.
+
+        Args:
+            runs: Runs as returned by :meth:`trigger` or :meth:`trigger_many`, or
+                ``(dag_id, dag_run_id)`` pairs.
+            timeout: Seconds allowed for all of them together.
+            poll_interval: Seconds before each run's second poll.
+            max_poll_interval: Upper bound of each run's interval.
+            max_concurrency: Polls in flight at once.
+        """
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be one or more")
+        items = builtins.list(runs)
+        results: builtins.list[RunResult | None] = [None] * len(items)
+        limiter = anyio.CapacityLimiter(max_concurrency)
+        deadline = None if timeout is None else anyio.current_time() + timeout
+
+        async def wait_one(index: int, dag_id: str, dag_run_id: str) -> None:
+            started = time.perf_counter()
+            remaining = None if deadline is None else max(deadline - anyio.current_time(), 0)
+            try:
+                async with limiter:
+                    run = await self.wait(
+                        dag_id,
+                        dag_run_id,
+                        timeout=remaining,
+                        poll_interval=poll_interval,
+                        max_poll_interval=max_poll_interval,
+                    )
+            except Exception as exc:  # one result per run, whatever went wrong
+                results[index] = RunResult(
+                    dag_id=dag_id,
+                    dag_run_id=dag_run_id,
+                    error=exc,
+                    elapsed=time.perf_counter() - started,
+                )
+            else:
+                results[index] = RunResult(
+                    dag_id=dag_id,
+                    dag_run_id=dag_run_id,
+                    run=run,
+                    elapsed=time.perf_counter() - started,
+                )
+
+        async with anyio.create_task_group() as group:
+            for index, item in enumerate(items):
+                if isinstance(item, RunResult):
+                    if not item.ok:
+                        results[index] = item
+                        continue
+                    group.start_soon(wait_one, index, item.dag_id, item.dag_run_id)
+                elif isinstance(item, DAGRun):
+                    if not item.dag_id or not item.dag_run_id:
+                        raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
+                    group.start_soon(wait_one, index, item.dag_id, item.dag_run_id)
+                else:
+                    dag_id, dag_run_id = item
+                    group.start_soon(wait_one, index, dag_id, dag_run_id)
+        return [result for result in results if result is not None]

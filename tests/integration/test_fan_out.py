@@ -1,0 +1,42 @@
+"""Fan-out and waiting on the real server."""
+
+from __future__ import annotations
+
+import time
+
+from airflow_client_async import AsyncClient, TriggerRequest
+
+PAUSED = "example_bash_operator"  # runs triggered here stay queued: creation alone is checked
+FAST = "client_test_fast"
+
+
+async def test_trigger_many_creates_exactly_fifty_runs(client: AsyncClient, unique: str) -> None:
+    requests = [
+        TriggerRequest(dag_id=PAUSED, conf={"batch": unique, "n": n}) for n in range(50)
+    ]
+    started = time.perf_counter()
+    results = await client.dag_runs.trigger_many(requests, max_concurrency=8)
+    elapsed = time.perf_counter() - started
+    try:
+        assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+        ids = [r.dag_run_id for r in results]
+        assert len(set(ids)) == 50
+        listed = {
+            run.dag_run_id
+            async for run in client.dag_runs.list(PAUSED, limit=100)
+            if run.conf and run.conf.get("batch") == unique
+        }
+        assert listed == set(ids)
+        print(f"trigger_many: 50 runs in {elapsed:.2f} s ({50 / elapsed:.1f} runs/s)")
+    finally:
+        for result in results:
+            if result.ok:
+                await client.dag_runs.delete(PAUSED, result.dag_run_id)
+
+
+async def test_trigger_many_then_wait_many(client: AsyncClient) -> None:
+    await client.dags.unpause(FAST)
+    triggered = await client.dag_runs.trigger_many([FAST] * 2)
+    finished = await client.dag_runs.wait_many(triggered, timeout=120, poll_interval=0.5)
+    assert [r.dag_run_id for r in finished] == [r.dag_run_id for r in triggered]
+    assert all(r.ok and r.run is not None and str(r.run.state) == "success" for r in finished)

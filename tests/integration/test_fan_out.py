@@ -11,9 +11,7 @@ FAST = "client_test_fast"
 
 
 async def test_trigger_many_creates_exactly_fifty_runs(client: AsyncClient, unique: str) -> None:
-    requests = [
-        TriggerRequest(dag_id=PAUSED, conf={"batch": unique, "n": n}) for n in range(50)
-    ]
+    requests = [TriggerRequest(dag_id=PAUSED, conf={"batch": unique, "n": n}) for n in range(50)]
     started = time.perf_counter()
     results = await client.dag_runs.trigger_many(requests, max_concurrency=8)
     elapsed = time.perf_counter() - started

@@ -19,9 +19,27 @@ from ._transport import CertTypes, VerifyTypes, make_transport
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .resources.config import ConfigResource
+    from .resources.connections import ConnectionsResource
+    from .resources.dag_parsing import DagParsingResource
     from .resources.dag_runs import DagRunsResource
+    from .resources.dag_sources import DagSourcesResource
+    from .resources.dag_stats import DagStatsResource
+    from .resources.dag_warnings import DagWarningsResource
     from .resources.dags import DagsResource
+    from .resources.datasets import DatasetsResource
+    from .resources.event_logs import EventLogsResource
+    from .resources.import_errors import ImportErrorsResource
+    from .resources.monitoring import MonitoringResource
+    from .resources.permissions import PermissionsResource
+    from .resources.plugins import PluginsResource
     from .resources.pools import PoolsResource
+    from .resources.providers import ProvidersResource
+    from .resources.roles import RolesResource
+    from .resources.task_instances import TaskInstancesResource
+    from .resources.users import UsersResource
+    from .resources.variables import VariablesResource
+    from .resources.xcom_entries import XComEntriesResource
 
 __all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AsyncClient", "TransportKind"]
 
@@ -272,3 +290,129 @@ class AsyncClient:
         from .resources.pools import PoolsResource
 
         return PoolsResource(self._http)
+
+    @cached_property
+    def task_instances(self) -> TaskInstancesResource:
+        """Task instances, mapped ones too: list, get, set state, note, logs, links, tries."""
+        from .resources.task_instances import TaskInstancesResource
+
+        return TaskInstancesResource(self._http)
+
+    @cached_property
+    def xcom_entries(self) -> XComEntriesResource:
+        """XCom entries of a task instance: list, get."""
+        from .resources.xcom_entries import XComEntriesResource
+
+        return XComEntriesResource(self._http)
+
+    @cached_property
+    def variables(self) -> VariablesResource:
+        """Variables: list, get, create, update, delete."""
+        from .resources.variables import VariablesResource
+
+        return VariablesResource(self._http)
+
+    @cached_property
+    def connections(self) -> ConnectionsResource:
+        """Connections: list, get, create, update, delete, test."""
+        from .resources.connections import ConnectionsResource
+
+        return ConnectionsResource(self._http)
+
+    @cached_property
+    def datasets(self) -> DatasetsResource:
+        """Datasets, dataset events and queued events."""
+        from .resources.datasets import DatasetsResource
+
+        return DatasetsResource(self._http)
+
+    @cached_property
+    def dag_warnings(self) -> DagWarningsResource:
+        """DAG warnings: list."""
+        from .resources.dag_warnings import DagWarningsResource
+
+        return DagWarningsResource(self._http)
+
+    @cached_property
+    def dag_stats(self) -> DagStatsResource:
+        """Run counts per state for DAGs: list."""
+        from .resources.dag_stats import DagStatsResource
+
+        return DagStatsResource(self._http)
+
+    @cached_property
+    def dag_sources(self) -> DagSourcesResource:
+        """DAG source code by file token: get."""
+        from .resources.dag_sources import DagSourcesResource
+
+        return DagSourcesResource(self._http)
+
+    @cached_property
+    def dag_parsing(self) -> DagParsingResource:
+        """Ask the scheduler to reparse a DAG file."""
+        from .resources.dag_parsing import DagParsingResource
+
+        return DagParsingResource(self._http)
+
+    @cached_property
+    def event_logs(self) -> EventLogsResource:
+        """Audit event log: list, get."""
+        from .resources.event_logs import EventLogsResource
+
+        return EventLogsResource(self._http)
+
+    @cached_property
+    def import_errors(self) -> ImportErrorsResource:
+        """DAG import errors: list, get."""
+        from .resources.import_errors import ImportErrorsResource
+
+        return ImportErrorsResource(self._http)
+
+    @cached_property
+    def config(self) -> ConfigResource:
+        """The server's configuration (needs expose_config): get, get one option."""
+        from .resources.config import ConfigResource
+
+        return ConfigResource(self._http)
+
+    @cached_property
+    def plugins(self) -> PluginsResource:
+        """Installed plugins: list."""
+        from .resources.plugins import PluginsResource
+
+        return PluginsResource(self._http)
+
+    @cached_property
+    def providers(self) -> ProvidersResource:
+        """Installed provider packages: list."""
+        from .resources.providers import ProvidersResource
+
+        return ProvidersResource(self._http)
+
+    @cached_property
+    def roles(self) -> RolesResource:
+        """Roles (deprecated upstream): list, get, create, update, delete."""
+        from .resources.roles import RolesResource
+
+        return RolesResource(self._http)
+
+    @cached_property
+    def permissions(self) -> PermissionsResource:
+        """Permissions (deprecated upstream): list."""
+        from .resources.permissions import PermissionsResource
+
+        return PermissionsResource(self._http)
+
+    @cached_property
+    def users(self) -> UsersResource:
+        """Users (deprecated upstream): list, get, create, update, delete."""
+        from .resources.users import UsersResource
+
+        return UsersResource(self._http)
+
+    @cached_property
+    def monitoring(self) -> MonitoringResource:
+        """Health and version of the server."""
+        from .resources.monitoring import MonitoringResource
+
+        return MonitoringResource(self._http)

@@ -215,6 +215,51 @@ def weight_rule_known_values(spec: Spec) -> None:
     schema.setdefault("enum", ["downstream", "upstream", "absolute"])
 
 
+@_correction
+def task_state_update_flags_required(spec: Spec) -> None:
+    """UpdateTaskInstancesState's four ``include_*`` flags are required by the server.
+
+    The spec lists ``include_upstream``, ``include_downstream``, ``include_future`` and
+    ``include_past`` as optional; Airflow's SetTaskInstanceStateFormSchema declares them
+    ``required=True`` and answers 400 ("Missing data for required field") without them.
+    The client always sends them (default ``false``).
+    """
+    schema = _schemas(spec)["UpdateTaskInstancesState"]
+    flags = ["include_upstream", "include_downstream", "include_future", "include_past"]
+    schema["required"] = sorted({*schema.get("required", []), *flags})
+
+
+@_correction
+def dag_run_id_pattern(spec: Spec) -> None:
+    """A triggered run's ``dag_run_id`` must match ``^[A-Za-z0-9_.~:+-]+$``.
+
+    The spec accepts any string; Airflow 2.11 checks run ids against
+    ``[scheduler] allowed_run_id_pattern`` (default above) or its built-in
+    ``<run_type>__<timestamp>`` form, refuses the ``scheduled__`` and ``dataset_triggered__``
+    prefixes for manual runs with a 400, and answers any other id with a **500 HTML page**
+    (an uncaught AirflowException). The pattern is recorded so readers and tools see it.
+    """
+    prop = _properties(_schemas(spec)["DAGRun"])["dag_run_id"]
+    prop["pattern"] = r"^[A-Za-z0-9_.~:+-]+$"
+
+
+@_correction
+def user_timestamps_without_offset(spec: Spec) -> None:
+    """The users endpoints send ``created_on``, ``changed_on`` and ``last_login`` naive.
+
+    Flask-AppBuilder's user model stores naive timestamps and the schema dumps them
+    without an offset (``2026-11-27T03:45:44.904515``), which is not RFC 3339
+    ``date-time``. They are UTC on a default deployment; the converter reads any
+    offset-less datetime as UTC, and the descriptions say so here.
+    """
+    props = _properties(_schemas(spec)["UserCollectionItem"])
+    for name in ("created_on", "changed_on", "last_login"):
+        if name in props:
+            note = "Sent without an offset; read as UTC."
+            text = props[name].get("description", "").rstrip()
+            props[name]["description"] = f"{text}\n\n{note}" if text else note
+
+
 def apply_corrections(spec: Spec) -> Spec:
     """Return a deep copy of ``spec`` with every correction in :data:`CORRECTIONS` applied."""
     corrected = copy.deepcopy(spec)

@@ -1,0 +1,62 @@
+"""client.dag_warnings against a respx router."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import httpx
+import respx
+
+from airflow_client_async import AsyncClient
+
+WARNING = {
+    "dag_id": "etl",
+    "message": "Dag 'etl' references non-existent pools: ['gpu']",
+    "timestamp": "2026-11-27T03:45:46.175428+00:00",
+    "warning_type": "non-existent pool",
+}
+
+
+async def test_list_sends_filters_and_decodes(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    route = router.get("/dagWarnings").respond(
+        json={"dag_warnings": [WARNING, {**WARNING, "timestamp": None}], "total_entries": 2}
+    )
+    page = await client.dag_warnings.list(
+        dag_id="etl", warning_type="non-existent pool", order_by="-timestamp", limit=5, offset=0
+    )
+    params = route.calls.last.request.url.params
+    assert dict(params) == {
+        "dag_id": "etl",
+        "warning_type": "non-existent pool",
+        "order_by": "-timestamp",
+        "limit": "5",
+        "offset": "0",
+    }
+    assert page.total_entries == 2
+    first = page.items[0]
+    assert first.warning_type == "non-existent pool"
+    assert first.timestamp == datetime(2026, 11, 27, 3, 45, 46, 175428, tzinfo=timezone.utc)
+    assert page.items[1].timestamp is None
+
+
+async def test_empty_list(client: AsyncClient, router: respx.MockRouter) -> None:
+    route = router.get("/dagWarnings").respond(json={"dag_warnings": [], "total_entries": 0})
+    page = await client.dag_warnings.list()
+    assert page.items == [] and page.total_entries == 0 and not page.has_more
+    assert [w async for w in client.dag_warnings.list()] == []
+    assert "dag_id" not in route.calls.last.request.url.params
+
+
+async def test_iterates_every_page(client: AsyncClient, router: respx.MockRouter) -> None:
+    warnings = [{**WARNING, "dag_id": f"d{n}"} for n in range(12)]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        return httpx.Response(
+            200, json={"dag_warnings": warnings[offset : offset + 10], "total_entries": 12}
+        )
+
+    router.get("/dagWarnings").mock(side_effect=answer)
+    assert [w.dag_id async for w in client.dag_warnings.list()] == [f"d{n}" for n in range(12)]

@@ -1,0 +1,52 @@
+"""Run every example script as a user would, against the real server."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from ..integration._server import ServerNotStartedError, load_server
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def _server() -> None:
+    try:
+        load_server()
+    except ServerNotStartedError as exc:
+        if os.environ.get("AIRFLOW_CLIENT_REQUIRE_SERVER") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+def run_example(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / args[0]), *args[1:]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_quickstart() -> None:
+    out = run_example("quickstart.py")
+    assert "DAGs; the first 5:" in out
+    assert "--- log of say_hello" in out
+    assert "client-test says hello from the quickstart" in out
+    assert out.rstrip().endswith("ended: success")
+
+
+def test_fan_out() -> None:
+    out = run_example("fan_out.py", "--runs", "4", "--concurrency", "4")
+    assert "triggered 4/4 runs of client_test_fast" in out
+    assert "all ended" in out and "'success': 4" in out

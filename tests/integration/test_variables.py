@@ -1,0 +1,96 @@
+"""client.variables against the real server."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from airflow_client_async import AsyncClient, NotFoundError, PermissionDeniedError
+from airflow_client_async.models import Variable
+
+
+@pytest.mark.parametrize(
+    "suffix", ["plain", "with/slash", "with space", "plus+sign", "ünïcode☃", "a/../b"]
+)
+async def test_variable_crud(client: AsyncClient, unique: str, suffix: str) -> None:
+    key = f"client-test {unique} {suffix}"
+    created = await client.variables.create(key, "v1", description="made by a test")
+    try:
+        assert (created.key, created.value) == (key, "v1")
+        got = await client.variables.get(key)
+        assert isinstance(got, Variable)
+        assert (got.key, got.value, got.description) == (key, "v1", "made by a test")
+
+        updated = await client.variables.update(key, value="v2")
+        assert updated.value == "v2" and updated.description == "made by a test"
+
+        described = await client.variables.update(key, description="changed")
+        assert described.description == "changed"
+        assert described.value == "v2"  # the placeholder value was not written
+
+        both = await client.variables.update(key, value="v3", description="both")
+        assert (both.value, both.description) == ("v3", "both")
+        assert (await client.variables.get(key)).value == "v3"
+    finally:
+        await client.variables.delete(key)
+    with pytest.raises(NotFoundError):
+        await client.variables.get(key)
+
+
+async def test_a_slash_in_the_key_reaches_exactly_that_variable(
+    client: AsyncClient, unique: str
+) -> None:
+    parent, child = f"client-test-{unique}", f"client-test-{unique}/child"
+    await client.variables.create(parent, "parent")
+    await client.variables.create(child, "child")
+    try:
+        assert (await client.variables.get(child)).value == "child"
+        await client.variables.delete(child)
+        with pytest.raises(NotFoundError):
+            await client.variables.get(child)
+        assert (await client.variables.get(parent)).value == "parent"
+    finally:
+        for key in (parent, child):
+            with contextlib.suppress(NotFoundError):
+                await client.variables.delete(key)
+
+
+async def test_create_overwrites_instead_of_conflicting(client: AsyncClient, unique: str) -> None:
+    key = f"client-test-dup-{unique}"
+    await client.variables.create(key, "first", description="kept")
+    try:
+        second = await client.variables.create(key, "second")
+        assert second.value == "second"
+        again = await client.variables.get(key)
+        # An overwrite replaces the whole variable: no description given, none kept.
+        assert again.value == "second" and again.description is None
+    finally:
+        await client.variables.delete(key)
+
+
+async def test_list_pages_and_carries_values(client: AsyncClient, unique: str) -> None:
+    keys = [f"client-test-list-{unique}-{n:02d}" for n in range(12)]
+    for n, key in enumerate(keys):
+        await client.variables.create(key, f"value {n}")
+    try:
+        first = await client.variables.list(limit=50, order_by="key")
+        assert len(first.items) == 10  # the server's page cap
+        seen = {v.key: v.value async for v in client.variables.list(order_by="-key")}
+        assert {k: seen.get(k) for k in keys} == {k: f"value {n}" for n, k in enumerate(keys)}
+    finally:
+        for key in keys:
+            await client.variables.delete(key)
+
+
+async def test_missing_variable(client: AsyncClient, unique: str) -> None:
+    key = f"client-test-missing-{unique}"
+    with pytest.raises(NotFoundError):
+        await client.variables.update(key, value="x")
+    with pytest.raises(NotFoundError):
+        await client.variables.delete(key)
+
+
+async def test_viewer_cannot_write(viewer: AsyncClient, unique: str) -> None:
+    with pytest.raises(PermissionDeniedError):
+        await viewer.variables.create(f"client-test-viewer-{unique}", "x")

@@ -145,7 +145,10 @@ class UsersResource(Resource):
         ``first_name`` and ``last_name``, even when ``update_mask`` names other fields.
         When some of those are not being updated, the user is read first
         (``GET /users/{username}``) and their current values fill the body; being outside
-        ``update_mask``, they change nothing.
+        ``update_mask``, they change nothing. Airflow 2.11 also keeps the old password
+        when one PATCH sets both ``password`` and ``roles``, so then the password is sent
+        in a PATCH of its own first, and the other fields in a second one (if that one
+        fails, the password has already changed).
 
         Args:
             username: The user to update.
@@ -172,11 +175,23 @@ class UsersResource(Resource):
         }
         body, mask = patch_body(fields)
         path = build_path("/users/{username}", username=username)
-        if any(name not in body for name in _REQUIRED_IN_PATCH):
-            current = await self._http.request_json("GET", path)
-            for name in _REQUIRED_IN_PATCH:
-                if name not in body:
-                    body[name] = current.get(name) if isinstance(current, dict) else None
+        missing = [name for name in _REQUIRED_IN_PATCH if name not in body]
+        separate_password = "password" in body and "roles" in body
+        if missing or separate_password:
+            current = await self.get(username)
+            for name in missing:
+                body[name] = getattr(current, name)
+            if separate_password:
+                # Airflow 2.11 keeps the old password when the same PATCH also sets roles.
+                password_body = {name: getattr(current, name) for name in _REQUIRED_IN_PATCH}
+                password_body["password"] = body.pop("password")
+                mask.remove("password")
+                await self._http.request_json(
+                    "PATCH",
+                    path,
+                    params=query_params(update_mask=["password"]),
+                    json_body=password_body,
+                )
         return await self._http.request_model(
             "PATCH", path, UserCollectionItem, params=query_params(update_mask=mask), json_body=body
         )

@@ -123,18 +123,42 @@ async def test_update_fills_the_required_fields_from_the_current_user(
     client: AsyncClient, router: respx.MockRouter
 ) -> None:
     get = router.get("/users/ada").respond(json=user("ada"))
-    patch = router.patch("/users/ada").respond(json=user("ada", roles=[{"name": "Op"}]))
-    updated = await client.users.update("ada", password=SECRET, roles=["Op"])
+    patch = router.patch("/users/ada").respond(json=user("ada", first_name="Augusta"))
+    updated = await client.users.update("ada", first_name="Augusta")
     assert get.call_count == 1
     request = patch.calls.last.request
-    assert request.url.params.get_list("update_mask") == ["password", "roles"]
+    assert request.url.params.get_list("update_mask") == ["first_name"]
     assert json.loads(request.content) == {
-        "password": SECRET,
-        "roles": [{"name": "Op"}],
+        "first_name": "Augusta",
+        "username": "ada",
+        "email": "ada@example.com",
+        "last_name": "Lovelace",
+    }
+    assert updated.first_name == "Augusta"
+
+
+async def test_update_sends_a_new_password_apart_from_roles(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    router.get("/users/ada").respond(json=user("ada"))
+    patch = router.patch("/users/ada").respond(json=user("ada", roles=[{"name": "Op"}]))
+    updated = await client.users.update("ada", password=SECRET, roles=["Op"], last_name="L")
+    first, second = (call.request for call in patch.calls)
+    assert first.url.params.get_list("update_mask") == ["password"]
+    assert json.loads(first.content) == {
         "username": "ada",
         "email": "ada@example.com",
         "first_name": "Ada",
         "last_name": "Lovelace",
+        "password": SECRET,
+    }
+    assert second.url.params.get_list("update_mask") == ["last_name", "roles"]
+    assert json.loads(second.content) == {
+        "last_name": "L",
+        "roles": [{"name": "Op"}],
+        "username": "ada",
+        "email": "ada@example.com",
+        "first_name": "Ada",
     }
     assert updated.roles is not None and updated.roles[0] is not None
     assert updated.roles[0].name == "Op"

@@ -1,0 +1,374 @@
+"""An httpx transport that sends through aiohttp (asyncio only).
+
+Why not the ``httpx-aiohttp`` package (0.2.0):
+
+1. It passes ``str(request.url)`` to aiohttp, and yarl normalises that string again, so
+   ``/api/v1/variables/%2E%2E`` goes out as ``/api/v1/``: a variable key reaches another
+   endpoint. Here the URL goes to yarl with ``encoded=True`` and the request line is exactly
+   the path httpx built (``yarl.URL("http://h/api/v1/variables/%2E%2E").raw_path`` is
+   ``"/api/v1/"``; with ``encoded=True`` it stays ``"/api/v1/variables/%2E%2E"``).
+2. It maps every ``aiohttp.ClientConnectionError`` (a server disconnecting mid-body, say) to
+   ``httpx.ConnectTimeout``, so callers would retry requests that may already have run.
+3. It ignores ``max_keepalive_connections``.
+
+How httpx's per-request timeouts (``request.extensions["timeout"]``) map onto aiohttp:
+
+=========  ==================================================================================
+httpx      here
+=========  ==================================================================================
+pool       Waiting for one of ``max_connections`` slots, enforced by this transport itself
+           (aiohttp cannot tell a pool wait from a slow connect); expiry -> ``PoolTimeout``.
+connect    ``ClientTimeout.connect`` and ``sock_connect``: DNS, TCP connect and TLS handshake;
+           expiry -> ``ConnectTimeout``.
+read       ``ClientTimeout.sock_read``: the longest gap between two reads, for the response
+           head and each body chunk; expiry -> ``ReadTimeout``.
+write      Not enforced: aiohttp has no write timeout, and its read timer starts only once
+           the body is sent. A stalled upload lasts until the server reads or drops it, or
+           until the caller's own deadline (``asyncio.timeout``, ``anyio.fail_after``).
+=========  ==================================================================================
+
+aiohttp's ``total`` timeout is never set.
+
+Known differences from httpx's own transport: HTTP/1.1 only (no HTTP/2), no proxies (httpx
+mounts its proxy transports for proxied URLs itself), an empty query (``/path?``) is sent as
+``/path``, header values must be UTF-8 (they are when httpx encoded them from ``str``), and a
+streamed upload carries aiohttp's ``Transfer-Encoding: chunked`` header in place of httpx's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import aiohttp
+import anyio
+import httpx
+import yarl
+from aiohttp.client_proto import ResponseHandler
+from aiohttp.client_reqrep import ConnectionKey
+from multidict import CIMultiDict
+
+from ._transport import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
+
+__all__ = ["AiohttpTransport", "map_aiohttp_exceptions"]
+
+# httpx sets these itself (or deliberately leaves them out); aiohttp must not add its own.
+_SKIP_AUTO_HEADERS = frozenset({"Accept", "Accept-Encoding", "Content-Type", "User-Agent"})
+
+# Most specific first: the first entry the exception is an instance of wins.
+_EXCEPTION_MAP: tuple[tuple[type[Exception], type[Exception]], ...] = (
+    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
+    (aiohttp.SocketTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
+    # DNS failures, refused connections, TLS handshake and certificate errors.
+    (aiohttp.ClientConnectorError, httpx.ConnectError),
+    (aiohttp.ServerFingerprintMismatch, httpx.ConnectError),
+    # The peer broke HTTP: closed before a response, closed mid-body, sent garbage.
+    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
+    (aiohttp.ClientPayloadError, httpx.RemoteProtocolError),
+    (aiohttp.ClientResponseError, httpx.RemoteProtocolError),
+    # Resets and other socket errors once connected.
+    (aiohttp.ClientOSError, httpx.ReadError),
+    (aiohttp.ClientConnectionError, httpx.ReadError),
+    (aiohttp.NonHttpUrlClientError, httpx.UnsupportedProtocol),
+    (aiohttp.InvalidURL, httpx.UnsupportedProtocol),
+    # aiohttp rejecting what it was asked to send (a CR/LF in a header, a bad method).
+    (ValueError, httpx.LocalProtocolError),
+)
+
+
+@contextlib.contextmanager
+def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Iterator[None]:
+    """Translate aiohttp's exceptions into httpx's, keeping the original as ``__cause__``.
+
+    Args:
+        request: Attached to the httpx exception, as httpx's own transport does.
+
+    Raises:
+        httpx.TransportError: The mapped exception; anything not in the table passes through.
+    """
+    try:
+        yield
+    except Exception as exc:
+        target = next((t for s, t in _EXCEPTION_MAP if isinstance(exc, s)), None)
+        if target is None:
+            raise
+        message = str(exc) or type(exc).__name__
+        if issubclass(target, httpx.RequestError):
+            raise target(message, request=request) from exc
+        raise target(message) from exc
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """The body of an aiohttp response, as httpx reads it."""
+
+    def __init__(self, response: aiohttp.ClientResponse, on_close: Callable[[], None]) -> None:
+        self._response = response
+        self._on_close = on_close
+        self._complete = False
+        self._closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with map_aiohttp_exceptions():
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        self._complete = True
+
+    async def aclose(self) -> None:
+        # Nothing here may suspend: aclose runs while a cancelled request unwinds, and an
+        # await would be cancelled again before the connection is handed back.
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._complete:
+                # aiohttp already returned the connection to its pool at end of body.
+                self._response.release()
+            else:
+                # Unread bytes are still on the wire: this connection cannot be reused.
+                self._response.close()
+        finally:
+            self._on_close()
+
+
+class _Connector(aiohttp.TCPConnector):
+    """aiohttp's connector, keeping at most ``max_keepalive`` connections idle.
+
+    aiohttp has no such limit, and the decision can only be made when a connection is handed
+    back: aiohttp does that itself as soon as a body ends, often before the response reaches
+    httpx. So the hand-back is where the limit is applied, as httpx's own pool does. This
+    overrides aiohttp's private ``_release`` and reads its ``_conns``; the tests on
+    ``max_keepalive_connections`` catch a change in either.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_keepalive: int | None,
+        ssl_context: ssl.SSLContext,
+        limit: int,
+        keepalive_timeout: float | None,
+        local_address: str | None,
+    ) -> None:
+        force_close = max_keepalive == 0
+        super().__init__(
+            ssl=ssl_context,
+            limit=limit,
+            force_close=force_close,
+            keepalive_timeout=None if force_close else keepalive_timeout,
+            local_addr=(local_address, 0) if local_address else None,
+        )
+        self._idle_cap = max_keepalive
+
+    def _release(
+        self,
+        key: ConnectionKey,
+        protocol: ResponseHandler,
+        *,
+        should_close: bool = False,
+    ) -> None:
+        if not should_close and self._idle_cap is not None:
+            idle = sum(p.is_connected() for conns in self._conns.values() for p, _ in conns)
+            should_close = idle >= self._idle_cap
+        super()._release(key, protocol, should_close=should_close)
+
+
+class _Session:
+    """What :class:`AiohttpTransport` builds inside the running loop at first use."""
+
+    def __init__(
+        self,
+        *,
+        ssl_context: ssl.SSLContext,
+        limits: httpx.Limits,
+        local_address: str | None,
+    ) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.connector = _Connector(
+            max_keepalive=limits.max_keepalive_connections,
+            ssl_context=ssl_context,
+            limit=limits.max_connections or 0,
+            keepalive_timeout=limits.keepalive_expiry,
+            local_address=local_address,
+        )
+        self.session = aiohttp.ClientSession(
+            connector=self.connector,
+            # httpx owns cookies, decompression, redirects and environment settings.
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+            trust_env=False,
+            raise_for_status=False,
+        )
+        # A slot per connection, held from the request until its response is closed, so a
+        # wait for the pool is told apart from a slow connect.
+        self.slots = (
+            anyio.Semaphore(limits.max_connections) if limits.max_connections is not None else None
+        )
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that sends through an ``aiohttp.ClientSession`` (asyncio only).
+
+    The session and its ``TCPConnector`` are created at the first request, inside the running
+    loop, and stay bound to that loop. The request line, headers and body are the ones httpx
+    built; aiohttp adds no headers httpx left out, follows no redirects and decodes nothing.
+
+    Args:
+        verify: See :data:`VerifyTypes`.
+        cert: See :data:`CertTypes`.
+        trust_env: Whether ``SSL_CERT_FILE``/``SSL_CERT_DIR`` choose the CA bundle. Proxies
+            from the environment are httpx's business, not this transport's.
+        limits: ``max_connections`` open at once, ``max_keepalive_connections`` kept idle,
+            ``keepalive_expiry`` seconds before an idle connection is dropped.
+        local_address: Local IP address to bind outgoing connections to.
+    """
+
+    def __init__(
+        self,
+        *,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        local_address: str | None = None,
+    ) -> None:
+        self._ssl_context = create_ssl_context(verify, cert, trust_env)
+        self._limits = limits
+        self._local_address = local_address
+        self._state: _Session | None = None
+        self._closed = False
+
+    def _session(self) -> _Session:
+        if self._closed:
+            raise RuntimeError("AiohttpTransport is closed")
+        if self._state is None:
+            self._state = _Session(
+                ssl_context=self._ssl_context,
+                limits=self._limits,
+                local_address=self._local_address,
+            )
+        elif self._state.loop is not asyncio.get_running_loop():
+            raise RuntimeError(
+                "AiohttpTransport is bound to the event loop of its first request; "
+                "create a new one for each loop"
+            )
+        return self._state
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one request and return its response with the body still unread."""
+        url = request.url
+        if url.scheme not in ("http", "https"):
+            raise httpx.UnsupportedProtocol(
+                f"Request URL has an unsupported protocol {url.scheme + '://'!r}.",
+                request=request,
+            )
+        if not url.host:
+            raise httpx.UnsupportedProtocol("Request URL is missing a host.", request=request)
+        if not isinstance(request.stream, httpx.AsyncByteStream):
+            raise TypeError("AiohttpTransport needs an async request stream")
+
+        # The URL exactly as httpx built it: yarl must not normalise it again (``encoded``),
+        # and userinfo stays out because httpx already turned it into an Authorization header.
+        target = yarl.URL(
+            f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii')}",
+            encoded=True,
+        )
+        headers = _request_headers(request)
+        data = await _request_body(request.stream, headers)
+        timeout = request.extensions.get("timeout", {})
+        sni_hostname = request.extensions.get("sni_hostname")
+
+        state = self._session()
+        await _acquire_slot(state.slots, timeout.get("pool"), request)
+        released = False
+
+        def release_slot() -> None:
+            nonlocal released
+            if not released and state.slots is not None:
+                released = True
+                state.slots.release()
+
+        try:
+            with map_aiohttp_exceptions(request):
+                response = await state.session.request(
+                    request.method,
+                    target,
+                    headers=headers,
+                    data=data,
+                    skip_auto_headers=_SKIP_AUTO_HEADERS,
+                    allow_redirects=False,
+                    compress=None,
+                    timeout=aiohttp.ClientTimeout(
+                        total=None,
+                        connect=timeout.get("connect"),
+                        sock_connect=timeout.get("connect"),
+                        sock_read=timeout.get("read"),
+                    ),
+                    server_hostname=sni_hostname,
+                )
+        except BaseException:
+            release_slot()
+            raise
+
+        try:
+            version = response.version
+            http_version = f"HTTP/{version.major}.{version.minor}" if version else "HTTP/1.1"
+            return httpx.Response(
+                status_code=response.status,
+                headers=list(response.raw_headers),
+                stream=_ResponseStream(response, release_slot),
+                extensions={
+                    "http_version": http_version.encode("ascii"),
+                    "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+                },
+            )
+        except BaseException:
+            response.close()
+            release_slot()
+            raise
+
+    async def aclose(self) -> None:
+        """Close every pooled connection and the aiohttp session."""
+        self._closed = True
+        state, self._state = self._state, None
+        if state is not None:
+            await state.session.close()
+
+
+async def _acquire_slot(
+    slots: anyio.Semaphore | None, pool_timeout: float | None, request: httpx.Request
+) -> None:
+    if slots is None:
+        return
+    try:
+        with anyio.fail_after(pool_timeout):
+            await slots.acquire()
+    except TimeoutError as exc:
+        raise httpx.PoolTimeout("Timed out waiting for a free connection", request=request) from exc
+
+
+def _request_headers(request: httpx.Request) -> CIMultiDict[str]:
+    headers: CIMultiDict[str] = CIMultiDict()
+    for name, value in request.headers.raw:
+        try:
+            headers.add(name.decode("ascii"), value.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            # aiohttp writes header values as UTF-8; other bytes would change on the wire.
+            raise httpx.LocalProtocolError(
+                f"header {name!r} is not UTF-8 and cannot be sent unchanged", request=request
+            ) from exc
+    return headers
+
+
+async def _request_body(
+    stream: httpx.AsyncByteStream, headers: CIMultiDict[str]
+) -> bytes | httpx.AsyncByteStream | None:
+    if isinstance(stream, httpx.ByteStream):
+        body = b"".join([chunk async for chunk in stream])
+        return body or None
+    # aiohttp frames a body of unknown length itself and refuses a second chunked header.
+    if "chunked" in headers.get("Transfer-Encoding", "").lower():
+        del headers["Transfer-Encoding"]
+    return stream

@@ -35,7 +35,7 @@ from ._pagination import AsyncPaginator, Page
 from ._retry import RetryPolicy
 from ._types import UNSET, Missing, UnsetType
 from ._version import __version__
-from .resources.dag_runs import RunResult, TriggerRequest
+from ._workflows import RunResult, TriggerRequest
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -14,9 +14,10 @@ from airflow_client_async import (
     AsyncClient,
     ConflictError,
     NotFoundError,
+    RunResult,
+    TriggerRequest,
     WaitTimeoutError,
 )
-from airflow_client_async.resources.dag_runs import RunResult, TriggerRequest
 
 from . import payloads
 

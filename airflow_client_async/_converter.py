@@ -243,9 +243,17 @@ def parse_datetime(value: Any, _type: Any = _dt.datetime) -> _dt.datetime:
 
 
 def format_datetime(value: _dt.datetime) -> str:
-    """Write a datetime as ISO 8601 with an offset; a naive one is taken as UTC."""
-    if value.tzinfo is None or value.utcoffset() is None:
+    """Write a datetime as RFC 3339 (ISO 8601 with an offset); a naive one is taken as UTC.
+
+    RFC 3339 offsets are whole minutes, and Airflow refuses others; a datetime whose offset
+    has seconds (some historical zones, or a hand-made ``timezone``) is written in UTC
+    instead, which keeps the instant exactly.
+    """
+    offset = value.utcoffset() if value.tzinfo is not None else None
+    if offset is None:
         value = value.replace(tzinfo=_UTC)
+    elif offset.seconds % 60 or offset.microseconds:
+        value = value.astimezone(_UTC)
     return value.isoformat()
 
 

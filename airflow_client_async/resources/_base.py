@@ -44,7 +44,7 @@ def json_body(**fields: Any) -> dict[str, Any]:
 
 def patch_body(
     fields: Mapping[str, Any], mask_names: Mapping[str, str] | None = None
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], str]:
     """Build a PATCH body and its ``update_mask`` from the fields the caller gave.
 
     Args:
@@ -52,7 +52,9 @@ def patch_body(
         mask_names: Where the server's update_mask name differs from the body's field name.
 
     Returns:
-        The body (the given fields only) and the ``update_mask`` naming exactly them.
+        The body (the given fields only) and the ``update_mask`` naming exactly them, as one
+        comma-separated value: the spec declares the parameter ``explode: false``, and the
+        server keeps only the last of repeated ``update_mask`` parameters.
 
     Raises:
         ValueError: No field was given.
@@ -61,4 +63,4 @@ def patch_body(
     if not body:
         raise ValueError(f"give at least one field to update: {', '.join(fields)}")
     names = mask_names or {}
-    return body, [names.get(name, name) for name in body]
+    return body, ",".join(names.get(name, name) for name in body)

@@ -174,6 +174,7 @@ class UsersResource(Resource):
             "roles": _roles_body(roles) if roles is not UNSET else UNSET,
         }
         body, mask = patch_body(fields)
+        mask_names = mask.split(",")
         path = build_path("/users/{username}", username=username)
         missing = [name for name in _REQUIRED_IN_PATCH if name not in body]
         separate_password = "password" in body and "roles" in body
@@ -185,15 +186,19 @@ class UsersResource(Resource):
                 # Airflow 2.11 keeps the old password when the same PATCH also sets roles.
                 password_body = {name: getattr(current, name) for name in _REQUIRED_IN_PATCH}
                 password_body["password"] = body.pop("password")
-                mask.remove("password")
+                mask_names.remove("password")
                 await self._http.request_json(
                     "PATCH",
                     path,
-                    params=query_params(update_mask=["password"]),
+                    params=query_params(update_mask="password"),
                     json_body=password_body,
                 )
         return await self._http.request_model(
-            "PATCH", path, UserCollectionItem, params=query_params(update_mask=mask), json_body=body
+            "PATCH",
+            path,
+            UserCollectionItem,
+            params=query_params(update_mask=",".join(mask_names)),
+            json_body=body,
         )
 
     async def delete(self, username: str) -> None:

@@ -140,7 +140,7 @@ class VariablesResource(Resource):
         path = build_path("/variables/{variable_key}", variable_key=key)
         # The server reads update_mask as one comma-separated value; repeated parameters
         # would leave only the last field updated.
-        params = query_params(update_mask=",".join(mask))
+        params = query_params(update_mask=mask)
         return await self._http.request_model(
             "PATCH", path, Variable, params=params, json_body=body
         )

@@ -30,6 +30,11 @@ async def test_pool_crud(client: AsyncClient, unique: str, suffix: str) -> None:
         cleared = await client.pools.update(name, description=None)
         assert cleared.description is None and cleared.slots == 7
 
+        both = await client.pools.update(name, slots=4, description="both fields")
+        assert (both.slots, both.description) == (4, "both fields")
+        again = await client.pools.get(name)
+        assert (again.slots, again.description) == (4, "both fields")
+
         names = [p.name async for p in client.pools.list(limit=2)]
         assert name in names and "default_pool" in names
     finally:

@@ -40,7 +40,7 @@ async def test_update_none_sends_null_and_unset_sends_nothing(
     await client.pools.update("p", slots=9, description=None, include_deferred=UNSET)
     request = route.calls.last.request
     assert json.loads(request.content) == {"slots": 9, "description": None}
-    assert request.url.params.get_list("update_mask") == ["slots", "description"]
+    assert request.url.params.get_list("update_mask") == ["slots,description"]
 
 
 async def test_update_needs_a_field(client: AsyncClient) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "CORRECTIONS",
     "ERROR_MEDIA_TYPE",
     "RESPONSE_SHAPES",
+    "SERVER_BEHAVIOUR",
     "Correction",
     "apply_corrections",
 ]
@@ -258,6 +259,117 @@ def user_timestamps_without_offset(spec: Spec) -> None:
             note = "Sent without an offset; read as UTC."
             text = props[name].get("description", "").rstrip()
             props[name]["description"] = f"{text}\n\n{note}" if text else note
+
+
+@_correction
+def variable_list_items_carry_value(spec: Spec) -> None:
+    """``GET /variables`` sends each variable's ``value``; the spec's list item has none.
+
+    VariableCollectionItem says the value is left out of lists "due to the sensitivity of
+    this data", but Airflow 2.11's VariableCollectionSchema nests the full VariableSchema.
+    The list's items become Variable (the list item plus ``value``), so nothing is lost.
+    """
+    props = _properties(_schemas(spec)["VariableCollection"])
+    props["variables"]["items"] = {"$ref": "#/components/schemas/Variable"}
+
+
+@_correction
+def queued_events_key(spec: Spec) -> None:
+    """QueuedEventCollection's list is sent as ``queued_events``, not ``datasets``.
+
+    Airflow's QueuedEventCollectionSchema dumps the list under ``queued_events``. Both keys
+    are declared, so a server that follows the spec still decodes.
+    """
+    props = _properties(_schemas(spec)["QueuedEventCollection"])
+    props["queued_events"] = copy.deepcopy(props["datasets"])
+
+
+@_correction
+def user_fail_login_count(spec: Spec) -> None:
+    """Users carry ``fail_login_count``; the spec names it ``failed_login_count``.
+
+    Flask-AppBuilder's user model and Airflow's UserCollectionItemSchema use
+    ``fail_login_count``. Both names are declared.
+    """
+    props = _properties(_schemas(spec)["UserCollectionItem"])
+    props["fail_login_count"] = {
+        "type": "integer",
+        "readOnly": True,
+        "nullable": True,
+        "description": "The number of failed logins (the key the server really sends).",
+    }
+
+
+@_correction
+def task_instance_tries_key(spec: Spec) -> None:
+    """A task instance's tries are sent as ``task_instances``, not ``task_instances_history``.
+
+    Airflow 2.11's TaskInstanceHistoryCollectionSchema dumps the list under
+    ``task_instances``. Both keys are declared.
+    """
+    schema = _schemas(spec)["TaskInstanceHistoryCollection"]
+    props = _properties(schema)
+    props["task_instances"] = copy.deepcopy(props["task_instances_history"])
+
+
+#: What the server does that the spec does not say, by operationId, and how the client
+#: meets it. These need no change to the models; they are kept here so that every known
+#: disagreement is in one place. Each is shown by a test against the real server.
+SERVER_BEHAVIOUR: dict[str, str] = {
+    "post_dag_run": (
+        "A dag_run_id outside ^[A-Za-z0-9_.~:+-]+$ gets a 500 HTML page; the scheduled__ and "
+        "dataset_triggered__ prefixes get 400. trigger_many makes ids inside the pattern."
+    ),
+    "post_set_task_instances_state": (
+        "include_upstream/downstream/future/past are required (400 without them): always sent."
+    ),
+    "patch_variable": (
+        "The body must carry key (equal to the path's) and value even with update_mask, the "
+        "mask names the value 'val', and description may not be null: the client fills them."
+    ),
+    "post_variables": "A duplicate key is overwritten (no 409); an omitted description is cleared.",
+    "patch_role": "The body must carry name even with update_mask=actions: the client sends it.",
+    "post_role": (
+        "Answers 200 with {} instead of the role, and 500 without actions: the client always "
+        "sends actions and reads the role back."
+    ),
+    "patch_user": (
+        "username, email, first_name and last_name are required whatever update_mask says, "
+        "and a password set together with roles is ignored: the client fills the fields "
+        "from a GET and sends the password in a PATCH of its own."
+    ),
+    "get_roles": "order_by refuses a descending (-) field.",
+    "get_users": "order_by refuses a descending (-) field and 'username'.",
+    "get_dag_stats": (
+        "dag_ids is one comma-separated value (repeated parameters keep the last); limit and "
+        "offset are refused; nothing is paged."
+    ),
+    "get_providers": "limit and offset are ignored: every provider comes in one page.",
+    "get_task_instance_tries": "limit, offset and order_by are ignored: every try comes back.",
+    "get_mapped_task_instance_tries": "limit, offset and order_by are ignored.",
+    "patch_task_instance": "With dry_run false the answer is {}: the client fills in the ids.",
+    "patch_mapped_task_instance": "new_state is required; with dry_run false the answer is {}.",
+    "get_task_instances_batch": "duration_gte/lte are read as integers (the fraction is cut).",
+    "get_task_instances": "maximum_page_limit is not applied; order_by is refused.",
+    "get_dataset_queued_events": "An empty queue answers 404: the client returns [].",
+    "get_dag_dataset_queued_events": "An empty queue answers 404: the client returns [].",
+    "get_datasets": "total_entries counts every dataset, whatever the filters.",
+    "test_connection": "connection_id is required in the body: the client sends a placeholder.",
+    "post_connection": (
+        "Ids with '/', spaces or '+' get 400; a non-ASCII id passes validation and then "
+        "fails with a 500 HTML page."
+    ),
+    "get_log": (
+        "The JSON form's content is a Python repr of (host, text) tuples: parsed with "
+        "ast.literal_eval, raw text kept when it is anything else."
+    ),
+    "reparse_dag_file": "Answers 201 with an empty text/html body.",
+    "*": (
+        "A %2F in a path parameter is decoded before routing: routes declared without a path "
+        "converter (pools, connections, users, …) answer 404, never another endpoint. Naive "
+        "date-time query values get 400."
+    ),
+}
 
 
 def apply_corrections(spec: Spec) -> Spec:

@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import attrs
-
 from .._errors import NotFoundError
 from .._http import build_path, query_params
 from .._pagination import AsyncPaginator, Page
@@ -19,6 +17,7 @@ from ..models import (
     DatasetEvent,
     DatasetEventCollection,
     QueuedEvent,
+    QueuedEventCollection,
 )
 from ._base import Resource, json_body
 
@@ -29,20 +28,6 @@ Before = datetime | str | None
 
 # The title of the 404 the queue endpoints answer when nothing matches.
 _EMPTY_QUEUE_TITLE = "Queue event not found"
-
-
-@attrs.frozen(kw_only=True)
-class _QueuedEventList:
-    """A queue listing as the server sends it.
-
-    The spec's QueuedEventCollection names the list ``datasets``; Airflow 2.11's
-    QueuedEventCollectionSchema dumps it as ``queued_events``. Both are read.
-    """
-
-    queued_events: builtins.list[QueuedEvent] | None = None
-    datasets: builtins.list[QueuedEvent] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict)
 
 
 class DatasetsResource(Resource):
@@ -308,7 +293,7 @@ class DatasetsResource(Resource):
     async def _queued_events(self, path: str, before: Before) -> builtins.list[QueuedEvent]:
         try:
             listing = await self._http.request_model(
-                "GET", path, _QueuedEventList, params=query_params(before=before)
+                "GET", path, QueuedEventCollection, params=query_params(before=before)
             )
         except NotFoundError as exc:
             # Only the queue's own "nothing matches" 404 means empty; a 404 from a server
@@ -316,5 +301,6 @@ class DatasetsResource(Resource):
             if exc.title == _EMPTY_QUEUE_TITLE:
                 return []
             raise
+        # The server sends queued_events; the spec's own name is datasets.
         events = listing.queued_events if listing.queued_events is not None else listing.datasets
         return builtins.list(events or [])

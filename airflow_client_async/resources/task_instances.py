@@ -22,6 +22,7 @@ from ..models import (
     TaskInstanceCollection,
     TaskInstanceDependencyCollection,
     TaskInstanceHistory,
+    TaskInstanceHistoryCollection,
     TaskInstanceReference,
     TaskState,
     UpdateTaskState,
@@ -505,7 +506,7 @@ class TaskInstancesResource(Resource):
         path = build_path(
             _INSTANCE + "/tries", dag_id=dag_id, dag_run_id=dag_run_id, task_id=task_id
         )
-        return _tries(await self._http.request("GET", path))
+        return _tries(await self._http.request_model("GET", path, TaskInstanceHistoryCollection))
 
     async def list_mapped_tries(
         self, dag_id: str, dag_run_id: str, task_id: str, map_index: int
@@ -523,7 +524,7 @@ class TaskInstancesResource(Resource):
             task_id=task_id,
             map_index=map_index,
         )
-        return _tries(await self._http.request("GET", path))
+        return _tries(await self._http.request_model("GET", path, TaskInstanceHistoryCollection))
 
     async def get_try(
         self, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int
@@ -811,13 +812,12 @@ def _log_text(content: Any) -> str:
     return content if isinstance(content, str) else str(content)
 
 
-def _tries(response: httpx.Response) -> builtins.list[TaskInstanceHistory]:
-    data = decode_json(response)
-    if not isinstance(data, dict):
-        raise _invalid(response, "a collection of tries", f"got a JSON {type(data).__name__}")
-    # The spec names the list task_instances_history; Airflow 2.11.2 sends task_instances.
-    items = data.get("task_instances_history", data.get("task_instances"))
-    return _structure(response, items or [], builtins.list[TaskInstanceHistory], "tries")
+def _tries(collection: TaskInstanceHistoryCollection) -> builtins.list[TaskInstanceHistory]:
+    # The server sends task_instances; the spec's own name is task_instances_history.
+    items = collection.task_instances
+    if items is None:
+        items = collection.task_instances_history
+    return builtins.list(items or [])
 
 
 def _structure(response: httpx.Response, data: Any, cls: type[T], expected: str) -> T:

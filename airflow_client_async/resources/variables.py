@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import builtins
-from typing import Any
-
-import attrs
-
 from .._http import build_path, query_params
 from .._pagination import AsyncPaginator, Page
 from .._types import UNSET, Missing
-from ..models import Variable
+from ..models import Variable, VariableCollection
 from ._base import Resource, json_body, patch_body
 
 __all__ = ["VariablesResource"]
-
-
-@attrs.frozen(kw_only=True)
-class _VariablePage:
-    """A page of variables as the server sends it.
-
-    The spec's VariableCollection lists VariableCollectionItem (no ``value``), but Airflow
-    2.11 dumps every item with the full Variable schema, value included; decoding items as
-    :class:`Variable` keeps the value a typed field.
-    """
-
-    variables: builtins.list[Variable] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict)
 
 
 # The server loads ``value`` into the attribute ``val`` and applies the update_mask to
@@ -61,7 +42,7 @@ class VariablesResource(Resource):
         async def fetch(page_offset: int, page_limit: int | None) -> Page[Variable]:
             params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
             collection = await self._http.request_model(
-                "GET", "/variables", _VariablePage, params=params
+                "GET", "/variables", VariableCollection, params=params
             )
             return Page(
                 items=collection.variables or [],

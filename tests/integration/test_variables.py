@@ -94,3 +94,15 @@ async def test_missing_variable(client: AsyncClient, unique: str) -> None:
 async def test_viewer_cannot_write(viewer: AsyncClient, unique: str) -> None:
     with pytest.raises(PermissionDeniedError):
         await viewer.variables.create(f"client-test-viewer-{unique}", "x")
+
+
+async def test_listed_variables_carry_their_value(client: AsyncClient, unique: str) -> None:
+    # The spec correction variable_list_items_carry_value: list items are full variables.
+    key = f"client-test-listed-{unique}"
+    await client.variables.create(key, "listed value")
+    try:
+        listed = {v.key: v async for v in client.variables.list()}
+        assert listed[key].value == "listed value"
+        assert "value" not in listed[key].extra_fields
+    finally:
+        await client.variables.delete(key)

@@ -214,6 +214,7 @@ def test_module_exports() -> None:
         "CORRECTIONS",
         "ERROR_MEDIA_TYPE",
         "RESPONSE_SHAPES",
+        "SERVER_BEHAVIOUR",
         "Correction",
         "apply_corrections",
     }

@@ -131,3 +131,24 @@ def test_a_wrong_docstring_route_is_reported(monkeypatch: pytest.MonkeyPatch) ->
 def test_an_unmapped_operation_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(OPERATIONS, "get_health")
     assert any("get_health" in p for p in api_table.problems())
+
+
+def _real_server_suite_text() -> str:
+    files = [
+        *(ROOT / "tests" / "integration").glob("*.py"),
+        *(ROOT / "tests" / "examples").glob("*.py"),
+    ]
+    files += [ROOT / "examples" / "quickstart.py", ROOT / "examples" / "fan_out.py"]
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+def test_every_method_is_called_by_the_real_server_suite() -> None:
+    import re
+
+    text = _real_server_suite_text()
+    uncalled = [
+        f"{operation_id} -> {qualname}"
+        for operation_id, qualname in sorted(OPERATIONS.items())
+        if not re.search(r"\.{}\s*\.\s*{}\(".format(*qualname.split(".")), text)
+    ]
+    assert uncalled == [], "no integration test calls: " + ", ".join(uncalled)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from airflow_client_async import AsyncClient, BadRequestError, NotFoundError
 from airflow_client_async.models import DAG, CronExpression, DAGDetail
+
+from ._server import ServerInfo
 
 FAST = "client_test_fast"
 
@@ -122,3 +125,33 @@ async def test_bad_order_by_is_a_bad_request(client: AsyncClient) -> None:
     with pytest.raises(BadRequestError) as caught:
         await client.dags.list(order_by="no_such_column")
     assert "no_such_column" in str(caught.value)
+
+
+async def test_delete_a_dag(client: AsyncClient, server: ServerInfo, unique: str) -> None:
+    dag_id = f"client_test_deletable_{unique}"
+    path = server.dags_folder / f"{dag_id}.py"
+    path.write_text(
+        "import datetime\n"
+        "from airflow import DAG\n"
+        "from airflow.operators.empty import EmptyOperator\n"
+        f"with DAG(dag_id={dag_id!r}, schedule=None, tags=['client-test'],\n"
+        "         start_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)):\n"
+        "    EmptyOperator(task_id='nothing')\n",
+        encoding="utf-8",
+    )
+    try:
+        with anyio.fail_after(90):
+            while True:
+                try:
+                    await client.dags.get(dag_id)
+                    break
+                except NotFoundError:
+                    await anyio.sleep(1)
+    finally:
+        # Without its file the scheduler will not parse the DAG back in after the delete.
+        path.unlink()
+    await client.dags.delete(dag_id)
+    with pytest.raises(NotFoundError):
+        await client.dags.get(dag_id)
+    with pytest.raises(NotFoundError):
+        await client.dags.delete(dag_id)

@@ -1,18 +1,32 @@
-"""What every resource namespace shares: the pipeline, and body and mask builders."""
+"""What every resource namespace shares: the pipeline, list paging, body and mask builders."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .. import _converter
+from .._http import query_params
+from .._pagination import AsyncPaginator, Page
 from .._types import UNSET
 
 if TYPE_CHECKING:
     from .._http import HTTPPipeline
 
 __all__ = ["Resource", "json_body", "patch_body"]
+
+T = TypeVar("T")
+
+
+class _Counted(Protocol):
+    """A collection model: every one of them tells ``total_entries``."""
+
+    @property
+    def total_entries(self) -> int | None: ...
+
+
+C = TypeVar("C", bound=_Counted)
 
 
 class Resource:
@@ -23,6 +37,96 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._http.base_url}>"
+
+    def _paginate(
+        self,
+        path: str,
+        collection_model: type[C],
+        items_of: Callable[[C], Sequence[T] | None],
+        *,
+        params: list[tuple[str, str]] | None = None,
+        offset: int,
+        limit: int | None,
+    ) -> AsyncPaginator[T]:
+        """Page through a ``GET`` list that takes ``limit`` and ``offset`` query parameters.
+
+        Args:
+            path: The list's path, its path parameters already encoded.
+            collection_model: The model of one answer (e.g. ``DAGCollection``).
+            items_of: Picks the items out of an answer (e.g. ``lambda c: c.dags``); a
+                missing or ``null`` list is an empty page.
+            params: The list's filters (from ``query_params``), sent after ``limit`` and
+                ``offset`` on every page.
+            offset: Where to start.
+            limit: The page size to ask for (``None``: the server's default).
+
+        Returns:
+            A paginator whose pages keep the decoded answer as ``raw``.
+        """
+        filters = params or []
+
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[T]:
+            page_params = query_params(limit=page_limit, offset=page_offset) + filters
+            collection = await self._http.request_model(
+                "GET", path, collection_model, params=page_params
+            )
+            return _page(collection, items_of, page_offset, page_limit)
+
+        return AsyncPaginator(fetch, offset=offset, limit=limit)
+
+    def _paginate_body(
+        self,
+        path: str,
+        collection_model: type[C],
+        items_of: Callable[[C], Sequence[T] | None],
+        *,
+        body: Mapping[str, Any],
+        offset: int,
+        limit: int | None,
+    ) -> AsyncPaginator[T]:
+        """Page through a ``POST`` list that reads its filters and paging from the body.
+
+        The body gets ``page_offset`` and, when a page size is asked for, ``page_limit``.
+        The request only reads, so it is retried like a ``GET``.
+
+        Args:
+            path: The list's path.
+            collection_model: The model of one answer (e.g. ``DAGRunCollection``).
+            items_of: Picks the items out of an answer; a missing or ``null`` list is an
+                empty page.
+            body: The filters given (``None`` values already left out), turned into JSON
+                by :func:`json_body` for every page.
+            offset: Where to start.
+            limit: The page size to ask for (``None``: the server's default).
+
+        Returns:
+            A paginator whose pages keep the decoded answer as ``raw``.
+        """
+
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[T]:
+            page_body = json_body(
+                **body,
+                page_offset=page_offset,
+                page_limit=page_limit if page_limit is not None else UNSET,
+            )
+            collection = await self._http.request_model(
+                "POST", path, collection_model, json_body=page_body, idempotent=True
+            )
+            return _page(collection, items_of, page_offset, page_limit)
+
+        return AsyncPaginator(fetch, offset=offset, limit=limit)
+
+
+def _page(
+    collection: C, items_of: Callable[[C], Sequence[T] | None], offset: int, limit: int | None
+) -> Page[T]:
+    return Page(
+        items=items_of(collection) or [],
+        total_entries=collection.total_entries,
+        offset=offset,
+        limit=limit,
+        raw=collection,
+    )
 
 
 def _json_value(name: str, value: Any) -> Any:

@@ -14,8 +14,7 @@ import httpx
 from .. import _converter
 from .._errors import ResponseValidationError, request_path
 from .._http import build_path, decode_json, query_params
-from .._pagination import AsyncPaginator, Page
-from .._types import UNSET
+from .._pagination import AsyncPaginator
 from ..models import (
     TaskFailedDependency,
     TaskInstance,
@@ -132,7 +131,14 @@ class TaskInstancesResource(Resource):
             queue=queue,
             executor=executor,
         )
-        return self._paginate(path, filters, offset=offset, limit=limit)
+        return self._paginate(
+            path,
+            TaskInstanceCollection,
+            lambda c: c.task_instances,
+            params=filters,
+            offset=offset,
+            limit=limit,
+        )
 
     def list_batch(
         self,
@@ -208,23 +214,14 @@ class TaskInstancesResource(Resource):
             name: builtins.list(values) for name, values in lists.items() if values is not None
         }
         given.update({name: value for name, value in scalars.items() if value is not None})
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[TaskInstance]:
-            body = json_body(
-                **given,
-                page_offset=page_offset,
-                page_limit=page_limit if page_limit is not None else UNSET,
-            )
-            collection = await self._http.request_model(
-                "POST",
-                "/dags/~/dagRuns/~/taskInstances/list",
-                TaskInstanceCollection,
-                json_body=body,
-                idempotent=True,
-            )
-            return _page(collection, page_offset, page_limit)
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate_body(
+            "/dags/~/dagRuns/~/taskInstances/list",
+            TaskInstanceCollection,
+            lambda c: c.task_instances,
+            body=given,
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, dag_id: str, dag_run_id: str, task_id: str) -> TaskInstance:
         """Get one task instance of an unmapped task.
@@ -330,7 +327,14 @@ class TaskInstancesResource(Resource):
             executor=executor,
             order_by=order_by,
         )
-        return self._paginate(path, filters, offset=offset, limit=limit)
+        return self._paginate(
+            path,
+            TaskInstanceCollection,
+            lambda c: c.task_instances,
+            params=filters,
+            offset=offset,
+            limit=limit,
+        )
 
     async def set_state(
         self,
@@ -742,33 +746,6 @@ class TaskInstancesResource(Resource):
             if ended:
                 return
             await anyio.sleep(poll_interval)
-
-    def _paginate(
-        self,
-        path: str,
-        filters: builtins.list[tuple[str, str]],
-        *,
-        offset: int,
-        limit: int | None,
-    ) -> AsyncPaginator[TaskInstance]:
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[TaskInstance]:
-            params = query_params(limit=page_limit, offset=page_offset) + filters
-            collection = await self._http.request_model(
-                "GET", path, TaskInstanceCollection, params=params
-            )
-            return _page(collection, page_offset, page_limit)
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
-
-
-def _page(collection: TaskInstanceCollection, offset: int, limit: int | None) -> Page[TaskInstance]:
-    return Page(
-        items=collection.task_instances or [],
-        total_entries=collection.total_entries,
-        offset=offset,
-        limit=limit,
-        raw=collection,
-    )
 
 
 def _with_ids(

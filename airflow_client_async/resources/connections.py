@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import Connection, ConnectionCollection, ConnectionCollectionItem, ConnectionTest
 from ._base import Resource, json_body, patch_body
@@ -51,21 +51,14 @@ class ConnectionsResource(Resource):
         Returns:
             A paginator of :class:`ConnectionCollectionItem`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[ConnectionCollectionItem]:
-            params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
-            collection = await self._http.request_model(
-                "GET", "/connections", ConnectionCollection, params=params
-            )
-            return Page(
-                items=collection.connections or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/connections",
+            ConnectionCollection,
+            lambda c: c.connections,
+            params=query_params(order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, connection_id: str) -> Connection:
         """Get one connection, with its ``extra`` (secret keys in it masked as ``***``).

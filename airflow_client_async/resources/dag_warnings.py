@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from ..models import DagWarning, DagWarningCollection
 from ._base import Resource
 
@@ -36,24 +36,11 @@ class DagWarningsResource(Resource):
         Returns:
             A paginator of :class:`DagWarning`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DagWarning]:
-            params = query_params(
-                dag_id=dag_id,
-                warning_type=warning_type,
-                order_by=order_by,
-                limit=page_limit,
-                offset=page_offset,
-            )
-            collection = await self._http.request_model(
-                "GET", "/dagWarnings", DagWarningCollection, params=params
-            )
-            return Page(
-                items=collection.dag_warnings or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/dagWarnings",
+            DagWarningCollection,
+            lambda c: c.dag_warnings,
+            params=query_params(dag_id=dag_id, warning_type=warning_type, order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )

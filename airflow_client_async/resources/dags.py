@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import (
     DAG,
@@ -56,30 +56,17 @@ class DagsResource(Resource):
         Returns:
             A paginator of :class:`DAG`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAG]:
-            params = query_params(
-                limit=page_limit,
-                offset=page_offset,
-                order_by=order_by,
-                tags=tags,
-                only_active=only_active,
-                paused=paused,
-                fields=fields,
-                dag_id_pattern=dag_id_pattern,
-            )
-            collection = await self._http.request_model(
-                "GET", "/dags", DAGCollection, params=params
-            )
-            return Page(
-                items=collection.dags or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        params = query_params(
+            order_by=order_by,
+            tags=tags,
+            only_active=only_active,
+            paused=paused,
+            fields=fields,
+            dag_id_pattern=dag_id_pattern,
+        )
+        return self._paginate(
+            "/dags", DAGCollection, lambda c: c.dags, params=params, offset=offset, limit=limit
+        )
 
     async def get(self, dag_id: str, *, fields: Sequence[str] | None = None) -> DAG:
         """Get one DAG.

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._errors import NotFoundError
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import (
     Dataset,
@@ -67,28 +67,19 @@ class DatasetsResource(Resource):
         Returns:
             A paginator of :class:`Dataset`.
         """
-        dag_ids_param = ",".join(dag_ids) if dag_ids is not None else None
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[Dataset]:
-            params = query_params(
-                limit=page_limit,
-                offset=page_offset,
-                order_by=order_by,
-                uri_pattern=uri_pattern,
-                dag_ids=dag_ids_param,
-            )
-            collection = await self._http.request_model(
-                "GET", "/datasets", DatasetCollection, params=params
-            )
-            return Page(
-                items=collection.datasets or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        params = query_params(
+            order_by=order_by,
+            uri_pattern=uri_pattern,
+            dag_ids=",".join(dag_ids) if dag_ids is not None else None,
+        )
+        return self._paginate(
+            "/datasets",
+            DatasetCollection,
+            lambda c: c.datasets,
+            params=params,
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, uri: str) -> Dataset:
         """Get one dataset by its URI.
@@ -136,30 +127,22 @@ class DatasetsResource(Resource):
         Returns:
             A paginator of :class:`DatasetEvent`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DatasetEvent]:
-            params = query_params(
-                limit=page_limit,
-                offset=page_offset,
-                order_by=order_by,
-                dataset_id=dataset_id,
-                source_dag_id=source_dag_id,
-                source_task_id=source_task_id,
-                source_run_id=source_run_id,
-                source_map_index=source_map_index,
-            )
-            collection = await self._http.request_model(
-                "GET", "/datasets/events", DatasetEventCollection, params=params
-            )
-            return Page(
-                items=collection.dataset_events or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        params = query_params(
+            order_by=order_by,
+            dataset_id=dataset_id,
+            source_dag_id=source_dag_id,
+            source_task_id=source_task_id,
+            source_run_id=source_run_id,
+            source_map_index=source_map_index,
+        )
+        return self._paginate(
+            "/datasets/events",
+            DatasetEventCollection,
+            lambda c: c.dataset_events,
+            params=params,
+            offset=offset,
+            limit=limit,
+        )
 
     async def create_event(
         self, dataset_uri: str, *, extra: Missing[Mapping[str, Any] | None] = UNSET

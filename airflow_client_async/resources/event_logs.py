@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from ..models import EventLog, EventLogCollection
 from ._base import Resource
 
@@ -70,38 +70,28 @@ class EventLogsResource(Resource):
         Returns:
             A paginator of :class:`EventLog`.
         """
-        included = _comma_list("included_events", included_events)
-        excluded = _comma_list("excluded_events", excluded_events)
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[EventLog]:
-            params = query_params(
-                limit=page_limit,
-                offset=page_offset,
-                order_by=order_by,
-                dag_id=dag_id,
-                task_id=task_id,
-                run_id=run_id,
-                map_index=map_index,
-                try_number=try_number,
-                event=event,
-                owner=owner,
-                before=before,
-                after=after,
-                included_events=included,
-                excluded_events=excluded,
-            )
-            collection = await self._http.request_model(
-                "GET", "/eventLogs", EventLogCollection, params=params
-            )
-            return Page(
-                items=collection.event_logs or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        params = query_params(
+            order_by=order_by,
+            dag_id=dag_id,
+            task_id=task_id,
+            run_id=run_id,
+            map_index=map_index,
+            try_number=try_number,
+            event=event,
+            owner=owner,
+            before=before,
+            after=after,
+            included_events=_comma_list("included_events", included_events),
+            excluded_events=_comma_list("excluded_events", excluded_events),
+        )
+        return self._paginate(
+            "/eventLogs",
+            EventLogCollection,
+            lambda c: c.event_logs,
+            params=params,
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, event_log_id: int) -> EventLog:
         """Get one event log entry.

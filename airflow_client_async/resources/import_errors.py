@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 
 # The model is named after the spec's schema; aliased so the builtin stays usable here.
 from ..models import ImportError as DagImportError
@@ -31,21 +31,14 @@ class ImportErrorsResource(Resource):
         Returns:
             A paginator of :class:`airflow_client_async.models.ImportError`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DagImportError]:
-            params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
-            collection = await self._http.request_model(
-                "GET", "/importErrors", ImportErrorCollection, params=params
-            )
-            return Page(
-                items=collection.import_errors or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/importErrors",
+            ImportErrorCollection,
+            lambda c: c.import_errors,
+            params=query_params(order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, import_error_id: int) -> DagImportError:
         """Get one import error, with its stack trace.

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .._http import query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from ..models import Action, ActionCollection
 from ._base import Resource
 
@@ -31,20 +30,6 @@ class PermissionsResource(Resource):
         Returns:
             A paginator of :class:`Action`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[Action]:
-            collection = await self._http.request_model(
-                "GET",
-                "/permissions",
-                ActionCollection,
-                params=query_params(limit=page_limit, offset=page_offset),
-            )
-            return Page(
-                items=collection.actions or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/permissions", ActionCollection, lambda c: c.actions, offset=offset, limit=limit
+        )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .._http import query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from ..models import PluginCollection, PluginCollectionItem
 from ._base import Resource
 
@@ -27,20 +26,6 @@ class PluginsResource(Resource):
         Returns:
             A paginator of :class:`PluginCollectionItem`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[PluginCollectionItem]:
-            collection = await self._http.request_model(
-                "GET",
-                "/plugins",
-                PluginCollection,
-                params=query_params(limit=page_limit, offset=page_offset),
-            )
-            return Page(
-                items=collection.plugins or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/plugins", PluginCollection, lambda c: c.plugins, offset=offset, limit=limit
+        )

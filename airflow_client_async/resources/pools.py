@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import Pool, PoolCollection
 from ._base import Resource, json_body, patch_body
@@ -26,21 +26,14 @@ class PoolsResource(Resource):
             offset: Where to start.
             order_by: A field to sort by, ``-`` in front to reverse.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[Pool]:
-            params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
-            collection = await self._http.request_model(
-                "GET", "/pools", PoolCollection, params=params
-            )
-            return Page(
-                items=collection.pools or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/pools",
+            PoolCollection,
+            lambda c: c.pools,
+            params=query_params(order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, pool_name: str) -> Pool:
         """Get one pool.

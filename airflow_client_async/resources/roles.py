@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import ActionResource, Role, RoleCollection
 from ._base import Resource, json_body, patch_body
@@ -67,21 +67,14 @@ class RolesResource(Resource):
         Returns:
             A paginator of :class:`Role`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[Role]:
-            params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
-            collection = await self._http.request_model(
-                "GET", "/roles", RoleCollection, params=params
-            )
-            return Page(
-                items=collection.roles or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/roles",
+            RoleCollection,
+            lambda c: c.roles,
+            params=query_params(order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, role_name: str) -> Role:
         """Get one role with its permissions.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import User, UserCollection, UserCollectionItem
 from ._base import Resource, json_body, patch_body
@@ -51,21 +51,14 @@ class UsersResource(Resource):
         Returns:
             A paginator of :class:`UserCollectionItem`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[UserCollectionItem]:
-            params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
-            collection = await self._http.request_model(
-                "GET", "/users", UserCollection, params=params
-            )
-            return Page(
-                items=collection.users or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/users",
+            UserCollection,
+            lambda c: c.users,
+            params=query_params(order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, username: str) -> UserCollectionItem:
         """Get one user.

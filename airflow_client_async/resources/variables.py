@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from ..models import Variable, VariableCollection
 from ._base import Resource, json_body, patch_body
@@ -38,21 +38,14 @@ class VariablesResource(Resource):
         Returns:
             A paginator of :class:`Variable`.
         """
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[Variable]:
-            params = query_params(limit=page_limit, offset=page_offset, order_by=order_by)
-            collection = await self._http.request_model(
-                "GET", "/variables", VariableCollection, params=params
-            )
-            return Page(
-                items=collection.variables or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            "/variables",
+            VariableCollection,
+            lambda c: c.variables,
+            params=query_params(order_by=order_by),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(self, key: str) -> Variable:
         """Get one variable, with its value.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from ..models import XCom, XComCollection, XComCollectionItem
 from ._base import Resource
 
@@ -47,21 +47,14 @@ class XComEntriesResource(Resource):
             index and key.
         """
         path = build_path(_ENTRIES, dag_id=dag_id, dag_run_id=dag_run_id, task_id=task_id)
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[XComCollectionItem]:
-            params = query_params(
-                map_index=map_index, xcom_key=xcom_key, limit=page_limit, offset=page_offset
-            )
-            collection = await self._http.request_model("GET", path, XComCollection, params=params)
-            return Page(
-                items=collection.xcom_entries or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            path,
+            XComCollection,
+            lambda c: c.xcom_entries,
+            params=query_params(map_index=map_index, xcom_key=xcom_key),
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(
         self,

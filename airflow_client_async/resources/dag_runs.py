@@ -13,7 +13,7 @@ import attrs
 
 from .._errors import ConflictError, WaitTimeoutError
 from .._http import build_path, query_params
-from .._pagination import AsyncPaginator, Page
+from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
 from .._workflows import TERMINAL_RUN_STATES, RunResult, TriggerRequest, new_run_id
 from ..models import (
@@ -80,35 +80,22 @@ class DagRunsResource(Resource):
             A paginator of :class:`DAGRun`.
         """
         path = build_path("/dags/{dag_id}/dagRuns", dag_id=dag_id)
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAGRun]:
-            params = query_params(
-                limit=page_limit,
-                offset=page_offset,
-                execution_date_gte=execution_date_gte,
-                execution_date_lte=execution_date_lte,
-                start_date_gte=start_date_gte,
-                start_date_lte=start_date_lte,
-                end_date_gte=end_date_gte,
-                end_date_lte=end_date_lte,
-                updated_at_gte=updated_at_gte,
-                updated_at_lte=updated_at_lte,
-                state=state,
-                order_by=order_by,
-                fields=fields,
-            )
-            collection = await self._http.request_model(
-                "GET", path, DAGRunCollection, params=params
-            )
-            return Page(
-                items=collection.dag_runs or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        params = query_params(
+            execution_date_gte=execution_date_gte,
+            execution_date_lte=execution_date_lte,
+            start_date_gte=start_date_gte,
+            start_date_lte=start_date_lte,
+            end_date_gte=end_date_gte,
+            end_date_lte=end_date_lte,
+            updated_at_gte=updated_at_gte,
+            updated_at_lte=updated_at_lte,
+            state=state,
+            order_by=order_by,
+            fields=fields,
+        )
+        return self._paginate(
+            path, DAGRunCollection, lambda c: c.dag_runs, params=params, offset=offset, limit=limit
+        )
 
     def list_batch(
         self,
@@ -157,25 +144,14 @@ class DagRunsResource(Resource):
             "order_by": order_by,
         }
         given = {name: value for name, value in filters.items() if value is not None}
-
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAGRun]:
-            body = json_body(
-                **given,
-                page_offset=page_offset,
-                page_limit=page_limit if page_limit is not None else UNSET,
-            )
-            collection = await self._http.request_model(
-                "POST", "/dags/~/dagRuns/list", DAGRunCollection, json_body=body, idempotent=True
-            )
-            return Page(
-                items=collection.dag_runs or [],
-                total_entries=collection.total_entries,
-                offset=page_offset,
-                limit=page_limit,
-                raw=collection,
-            )
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate_body(
+            "/dags/~/dagRuns/list",
+            DAGRunCollection,
+            lambda c: c.dag_runs,
+            body=given,
+            offset=offset,
+            limit=limit,
+        )
 
     async def get(
         self, dag_id: str, dag_run_id: str, *, fields: Sequence[str] | None = None

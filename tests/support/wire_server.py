@@ -414,3 +414,109 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
             return b"".join(parts)
         parts.append(await reader.readexactly(size))
         await reader.readexactly(2)
+
+
+# -- more ready-made handlers: faults a real deployment produces --------------------------------
+
+__all__ += [
+    "close_after_response",
+    "drip",
+    "in_turn",
+    "not_http",
+    "redirect_to",
+    "reset_before_response",
+    "reset_mid_body",
+    "respond_with",
+]
+
+
+def respond_with(
+    status: int = 200,
+    headers: Sequence[tuple[str, str]] = (),
+    body: bytes = b"",
+    *,
+    reason: str = "OK",
+) -> Handler:
+    """Answer every request with this status, these headers and this body."""
+
+    async def canned(request: RawRequest, responder: Responder) -> None:
+        await responder.respond(status, headers, body, reason=reason)
+
+    return canned
+
+
+def in_turn(*handlers: Handler) -> Handler:
+    """Let the first handler answer the first request, the second the second, and so on.
+
+    The last handler answers every request after that.
+    """
+    if not handlers:
+        raise ValueError("in_turn needs at least one handler")
+    count = 0
+
+    async def turn(request: RawRequest, responder: Responder) -> None:
+        nonlocal count
+        handler = handlers[min(count, len(handlers) - 1)]
+        count += 1
+        await handler(request, responder)
+
+    return turn
+
+
+async def reset_before_response(request: RawRequest, responder: Responder) -> None:
+    """Reset the connection (RST) without sending a byte."""
+    await responder.reset()
+
+
+async def reset_mid_body(request: RawRequest, responder: Responder) -> None:
+    """Promise 100 bytes of JSON body, send a part, then reset the connection."""
+    await responder.send_raw(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        b'{"dag_id": "par'
+    )
+    await asyncio.sleep(0.02)
+    await responder.reset()
+
+
+async def not_http(request: RawRequest, responder: Responder) -> None:
+    """Answer with bytes that are not HTTP at all, then close."""
+    await responder.send_raw(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+    await responder.close()
+
+
+def drip(
+    chunks: Iterable[bytes],
+    delay: float,
+    *,
+    status: int = 200,
+    headers: Sequence[tuple[str, str]] = (("Content-Type", "application/json"),),
+) -> Handler:
+    """Send a chunked response one chunk at a time, ``delay`` seconds apart."""
+    parts = list(chunks)
+
+    async def dripping(request: RawRequest, responder: Responder) -> None:
+        await responder.stream(status, headers, parts, delay=delay)
+
+    return dripping
+
+
+def redirect_to(location: str, status: int = 302) -> Handler:
+    """Answer with a redirect to ``location``."""
+    return respond_with(
+        status, [("Location", location), ("Content-Type", "text/html")], b"<a>moved</a>"
+    )
+
+
+def close_after_response(delay: float, handler: Handler = json_handler) -> Handler:
+    """Let ``handler`` answer, then close the kept-alive connection ``delay`` seconds later.
+
+    A server's (or load balancer's) idle timeout, seen from the client's pool: a pooled
+    connection that the peer has since closed.
+    """
+
+    async def answer_then_close(request: RawRequest, responder: Responder) -> None:
+        await handler(request, responder)
+        await asyncio.sleep(delay)
+        await responder.close()
+
+    return answer_then_close

@@ -92,13 +92,21 @@ def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Iterator[Non
     try:
         yield
     except Exception as exc:
-        target = next((t for s, t in _EXCEPTION_MAP if isinstance(exc, s)), None)
-        if target is None:
+        mapped = _mapped_exception(exc, request)
+        if mapped is None:
             raise
-        message = str(exc) or type(exc).__name__
-        if issubclass(target, httpx.RequestError):
-            raise target(message, request=request) from exc
-        raise target(message) from exc
+        raise mapped from exc
+
+
+def _mapped_exception(exc: Exception, request: httpx.Request | None) -> Exception | None:
+    """The httpx exception for an aiohttp one, or ``None`` if it maps to none."""
+    target = next((t for s, t in _EXCEPTION_MAP if isinstance(exc, s)), None)
+    if target is None:
+        return None
+    message = str(exc) or type(exc).__name__
+    if issubclass(target, httpx.RequestError):
+        return target(message, request=request)
+    return target(message)
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -170,8 +178,12 @@ class _Connector(aiohttp.TCPConnector):
         should_close: bool = False,
     ) -> None:
         if not should_close and self._idle_cap is not None:
-            idle = sum(p.is_connected() for conns in self._conns.values() for p, _ in conns)
-            should_close = idle >= self._idle_cap
+            # The pooled count bounds the connected count: only near the cap is it worth
+            # asking each pooled protocol whether it is still connected.
+            pooled = sum(len(conns) for conns in self._conns.values())
+            if pooled >= self._idle_cap:
+                idle = sum(p.is_connected() for conns in self._conns.values() for p, _ in conns)
+                should_close = idle >= self._idle_cap
         super()._release(key, protocol, should_close=should_close)
 
 
@@ -206,6 +218,20 @@ class _Session:
         self.slots = (
             anyio.Semaphore(limits.max_connections) if limits.max_connections is not None else None
         )
+        self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
+
+    def client_timeout(self, connect: float | None, read: float | None) -> aiohttp.ClientTimeout:
+        """aiohttp's timeout for httpx's ``connect`` and ``read``, made once per pair."""
+        key = (connect, read)
+        found = self._timeouts.get(key)
+        if found is None:
+            if len(self._timeouts) >= 64:  # per-request timeouts could all differ
+                self._timeouts.clear()
+            found = aiohttp.ClientTimeout(
+                total=None, connect=connect, sock_connect=connect, sock_read=read
+            )
+            self._timeouts[key] = found
+        return found
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -291,23 +317,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 state.slots.release()
 
         try:
-            with map_aiohttp_exceptions(request):
-                response = await state.session.request(
-                    request.method,
-                    target,
-                    headers=headers,
-                    data=data,
-                    skip_auto_headers=_SKIP_AUTO_HEADERS,
-                    allow_redirects=False,
-                    compress=None,
-                    timeout=aiohttp.ClientTimeout(
-                        total=None,
-                        connect=timeout.get("connect"),
-                        sock_connect=timeout.get("connect"),
-                        sock_read=timeout.get("read"),
-                    ),
-                    server_hostname=sni_hostname,
-                )
+            response = await state.session.request(
+                request.method,
+                target,
+                headers=headers,
+                data=data,
+                skip_auto_headers=_SKIP_AUTO_HEADERS,
+                allow_redirects=False,
+                compress=None,
+                timeout=state.client_timeout(timeout.get("connect"), timeout.get("read")),
+                server_hostname=sni_hostname,
+            )
+        except Exception as exc:
+            # Mapped here rather than with map_aiohttp_exceptions(): on every request, a
+            # generator-based context manager costs more than the handful of lines it saves.
+            release_slot()
+            mapped = _mapped_exception(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         except BaseException:
             release_slot()
             raise
@@ -342,6 +370,11 @@ async def _acquire_slot(
 ) -> None:
     if slots is None:
         return
+    if slots.value > 0:
+        # A free slot means nobody is queued (release hands slots to waiters directly):
+        # take it without a timeout scope, which costs more than the rest of the wait.
+        slots.acquire_nowait()
+        return
     try:
         with anyio.fail_after(pool_timeout):
             await slots.acquire()
@@ -366,7 +399,9 @@ async def _request_body(
     stream: httpx.AsyncByteStream, headers: CIMultiDict[str]
 ) -> bytes | httpx.AsyncByteStream | None:
     if isinstance(stream, httpx.ByteStream):
-        body = b"".join([chunk async for chunk in stream])
+        # A ByteStream holds its bytes in memory and iterates synchronously as well: no
+        # async generator needed to read it.
+        body = b"".join(stream)
         return body or None
     # aiohttp frames a body of unknown length itself and refuses a second chunked header.
     if "chunked" in headers.get("Transfer-Encoding", "").lower():

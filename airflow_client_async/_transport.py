@@ -18,6 +18,7 @@ import os
 import ssl
 from typing import TYPE_CHECKING, Any, Literal
 
+import anyio
 import httpx
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "AiohttpTransport",
     "AutoTransport",
+    "ReclaimingHTTPTransport",
     "CertTypes",
     "TransportKind",
     "VerifyTypes",
@@ -155,6 +157,59 @@ class AutoTransport(httpx.AsyncBaseTransport):
             await self._transport.aclose()
 
 
+def _never_used(connection: Any) -> bool:
+    """Whether an httpcore connection will never serve a request nor be closed by its pool.
+
+    Two cases: still being opened for a request that is gone (no inner connection, not
+    failed), or opened but cancelled before its first request started (HTTP/1.1 state NEW,
+    which httpcore counts neither available, idle nor closed).
+    """
+    inner = getattr(connection, "_connection", True)
+    if inner is None:
+        return getattr(connection, "_connect_failed", True) is False
+    return getattr(getattr(inner, "_state", None), "name", None) == "NEW"
+
+
+class ReclaimingHTTPTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport, taking back pool slots that a cancelled request leaves behind.
+
+    httpcore 1.0.9 (encode/httpcore#1093, unfixed there) creates a connection for a queued
+    request; when that request is cancelled before the connection is established, the
+    connection stays in the pool, neither usable nor ever closed, holding a slot for good;
+    so does a connection opened for a request cancelled just before it was sent.
+    Enough of them and every later request ends in ``PoolTimeout``. After any request that
+    ends in an exception or cancellation, this transport removes such orphans (a
+    connection never established, not failed, and assigned to no request), hands the freed
+    slots to the requests still queued, and closes the orphans.
+    """
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send through httpx's transport; reclaim orphaned slots if the request fails."""
+        try:
+            return await super().handle_async_request(request)
+        except BaseException:
+            await self._reclaim_orphans()
+            raise
+
+    async def _reclaim_orphans(self) -> None:
+        pool = self._pool
+        connections: list[Any] | None = getattr(pool, "_connections", None)
+        requests: list[Any] | None = getattr(pool, "_requests", None)
+        if connections is None or requests is None:
+            return  # another httpcore layout: nothing this transport knows how to fix
+        assigned = {id(r.connection) for r in requests if getattr(r, "connection", None)}
+        orphans = [c for c in connections if id(c) not in assigned and _never_used(c)]
+        if not orphans:
+            return
+        # No await between reading the pool and changing it: nothing else runs meanwhile.
+        for connection in orphans:
+            connections.remove(connection)
+        closing = pool._assign_requests_to_connections()
+        with anyio.CancelScope(shield=True):
+            for connection in [*orphans, *closing]:
+                await connection.aclose()
+
+
 def make_transport(
     kind: TransportKind = "auto",
     *,
@@ -194,7 +249,7 @@ def make_transport(
             local_address=local_address,
         )
     if kind == "httpx":
-        return httpx.AsyncHTTPTransport(
+        return ReclaimingHTTPTransport(
             verify=create_ssl_context(verify, cert, trust_env),
             trust_env=trust_env,
             limits=limits,

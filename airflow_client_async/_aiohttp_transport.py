@@ -213,6 +213,12 @@ class _Session:
             trust_env=False,
             raise_for_status=False,
         )
+        # aiohttp resends a GET, HEAD, PUT or DELETE once by itself when the connection drops
+        # before the response head. Whether to replay is the pipeline's decision (its retry
+        # policy, ``idempotent=False``, ``max_retries=0``), so each attempt must reach the
+        # server at most once. aiohttp offers no public switch for this.
+        if hasattr(self.session, "_retry_connection"):
+            self.session._retry_connection = False
         # A slot per connection, held from the request until its response is closed, so a
         # wait for the pool is told apart from a slow connect.
         self.slots = (

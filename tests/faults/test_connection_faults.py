@@ -95,26 +95,6 @@ AMBIGUOUS: list[object] = [
     pytest.param(not_http, id="not-http"),
 ]
 
-# The connection is dropped before a byte of the response arrives.
-BEFORE_RESPONSE = (close_before_response, reset_before_response)
-
-AIOHTTP_RESENDS = (
-    "aiohttp's ClientSession resends a GET/HEAD/PUT/DELETE by itself once when the server "
-    "disconnects or resets before the response (ClientSession._retry_connection, on by "
-    "default), and AiohttpTransport leaves that on: each attempt of the pipeline reaches the "
-    "server twice, so max_retries (and idempotent=False) are not honoured"
-)
-
-
-def aiohttp_resends(
-    request: pytest.FixtureRequest, transport: TransportKind, handler: Handler
-) -> None:
-    """Mark this run as the known aiohttp double send, when it is one."""
-    if transport == "aiohttp" and handler in BEFORE_RESPONSE:
-        request.applymarker(
-            pytest.mark.xfail(strict=True, raises=AssertionError, reason=AIOHTTP_RESENDS)
-        )
-
 
 @pytest.mark.parametrize("handler", AMBIGUOUS)
 async def test_get_is_replayed_after_an_ambiguous_failure(
@@ -122,10 +102,8 @@ async def test_get_is_replayed_after_an_ambiguous_failure(
     connect: ClientFactory,
     sleeps: SleepRecorder,
     handler: Handler,
-    request: pytest.FixtureRequest,
     transport: TransportKind,
 ) -> None:
-    aiohttp_resends(request, transport, handler)
     server = serve(handler)
     client = connect(server.url)
 
@@ -205,10 +183,8 @@ async def test_max_retries_zero_sends_a_get_once(
     serve: ServeFactory,
     connect: ClientFactory,
     handler: Handler,
-    request: pytest.FixtureRequest,
     transport: TransportKind,
 ) -> None:
-    aiohttp_resends(request, transport, handler)
     server = serve(handler)
     client = connect(server.url, max_retries=0)
 
@@ -223,10 +199,8 @@ async def test_delete_is_replayed_the_configured_number_of_times(
     serve: ServeFactory,
     connect: ClientFactory,
     handler: Handler,
-    request: pytest.FixtureRequest,
     transport: TransportKind,
 ) -> None:
-    aiohttp_resends(request, transport, handler)
     server = serve(handler)
     client = connect(server.url, max_retries=1)
 
@@ -241,11 +215,9 @@ async def test_a_request_not_to_be_replayed_is_sent_once(
     serve: ServeFactory,
     connect: ClientFactory,
     handler: Handler,
-    request: pytest.FixtureRequest,
     transport: TransportKind,
 ) -> None:
     # The pipeline's own override: idempotent=False forbids replaying even a GET.
-    aiohttp_resends(request, transport, handler)
     server = serve(handler)
     client = connect(server.url)
 

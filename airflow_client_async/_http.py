@@ -120,6 +120,18 @@ def _parse_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+def _unbind_stream(response: httpx.Response) -> None:
+    """Let a read response be freed as soon as nobody refers to it.
+
+    httpx makes a response and the stream it read from refer to each other, so every
+    response, its body included, waited for the cyclic garbage collector; iterating a long
+    list then held pages of dead bodies at times. Once the body is read, the stream is no
+    longer used (``content``, ``aread`` and ``aiter_bytes``/``_text``/``_lines`` serve the
+    stored body), so it is replaced by one over the same bytes that refers to nothing.
+    """
+    response.stream = httpx.ByteStream(response.content)
+
+
 def _media_type(response: httpx.Response) -> str:
     value: str = response.headers.get("content-type", "")
     return value.split(";", 1)[0].strip().lower()
@@ -224,6 +236,7 @@ class HTTPPipeline:
                     raise ClientClosedError("the underlying httpx client is closed") from exc
                 raise
             else:
+                _unbind_stream(response)
                 logger.debug(
                     "%s %s -> %d in %.1f ms",
                     method,

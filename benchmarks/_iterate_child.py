@@ -1,0 +1,44 @@
+"""Peak memory of iterating a long list, measured in a process of its own.
+
+    python _iterate_child.py BASE_URL COUNT sequential|prefetch PREFETCH
+
+Prints one JSON line: ``traced_peak`` (tracemalloc's peak of Python allocations while
+iterating, bytes) and ``max_rss`` (the process's peak resident set, bytes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import tracemalloc
+
+from clients import ours
+
+
+async def main(base_url: str, count: int, mode: str, prefetch: int) -> dict[str, float]:
+    client = ours(f"{base_url}/total/{count}", "aiohttp")
+    try:
+        # Pool, session and decoders exist before the measured part starts.
+        await client.dags.list(limit=100)
+        paginator = client.dags.list(limit=100)
+        if mode == "prefetch":
+            paginator = paginator.prefetch(prefetch)
+        tracemalloc.start()
+        seen = 0
+        async for _ in paginator:
+            seen += 1
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        await client.aclose()
+    if seen != count:
+        raise SystemExit(f"iterated {seen} items, expected {count}")
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return {"traced_peak": peak, "max_rss": max_rss}
+
+
+if __name__ == "__main__":
+    base, count, mode, prefetch = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    print(json.dumps(asyncio.run(main(base, count, mode, prefetch))))

@@ -3,14 +3,15 @@
     python _iterate_child.py BASE_URL COUNT sequential|prefetch PREFETCH
 
 Prints one JSON line: ``traced_peak`` (tracemalloc's peak of Python allocations while
-iterating, bytes) and ``max_rss`` (the process's peak resident set, bytes).
+iterating, bytes) and ``rss_before``/``rss_after`` (the process's resident set just before
+and just after iterating, bytes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import resource
+import os
 import sys
 import tracemalloc
 
@@ -25,18 +26,24 @@ async def main(base_url: str, count: int, mode: str, prefetch: int) -> dict[str,
         paginator = client.dags.list(limit=100)
         if mode == "prefetch":
             paginator = paginator.prefetch(prefetch)
+        rss_before = _rss()
         tracemalloc.start()
         seen = 0
         async for _ in paginator:
             seen += 1
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        rss_after = _rss()
     finally:
         await client.aclose()
     if seen != count:
         raise SystemExit(f"iterated {seen} items, expected {count}")
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    return {"traced_peak": peak, "max_rss": max_rss}
+    return {"traced_peak": peak, "rss_before": rss_before, "rss_after": rss_after}
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 if __name__ == "__main__":

@@ -601,7 +601,7 @@ async def iterate(base_url: str, sizes: Sizes) -> Section:
         "transport) + `json.loads` page after page as the floor. Throughput: median over "
         "rounds. Memory: a fresh process per figure; tracemalloc's peak of Python "
         "allocations while iterating (client made and first page decoded beforehand), and "
-        "the process's peak RSS.",
+        "the process's resident set just before and just after iterating.",
     )
     client = ours(url, "aiohttp")
     floor = RawHttpx(url, "aiohttp")
@@ -654,8 +654,8 @@ async def iterate(base_url: str, sizes: Sizes) -> Section:
             f"peak traced, {small:,} items",
             f"peak traced, {large:,} items",
             "growth",
-            f"peak RSS, {small:,}",
-            f"peak RSS, {large:,}",
+            f"RSS before → after, {small:,}",
+            f"RSS before → after, {large:,}",
         ]
     ]
     for mode in ("sequential", "prefetch"):
@@ -667,8 +667,8 @@ async def iterate(base_url: str, sizes: Sizes) -> Section:
                 _mib(a["traced_peak"]),
                 _mib(b["traced_peak"]),
                 f"{growth:+.1%}",
-                _mib(a["max_rss"]),
-                _mib(b["max_rss"]),
+                f"{_mib(a['rss_before'])} → {_mib(a['rss_after'])}",
+                f"{_mib(b['rss_before'])} → {_mib(b['rss_after'])}",
             ]
         )
         section.checks.append(

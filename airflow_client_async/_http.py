@@ -132,6 +132,28 @@ def _unbind_stream(response: httpx.Response) -> None:
     response.stream = httpx.ByteStream(response.content)
 
 
+async def _send(client: httpx.AsyncClient, request: httpx.Request, auth: Any) -> httpx.Response:
+    """Send ``request`` and read the whole response body.
+
+    A body whose ``Content-Encoding`` does not decode arrived whole from the server, so it
+    is a :class:`ResponseValidationError` (with the status and headers), not a transport
+    failure to retry. The response is closed on any failure or cancellation.
+    """
+    response = await client.send(request, auth=auth, follow_redirects=False, stream=True)
+    try:
+        await response.aread()
+    except httpx.DecodingError as exc:
+        await response.aclose()
+        encoding = response.headers.get("content-encoding", "")
+        raise _invalid(
+            response, b"", "a decodable body", f"the {encoding!r} encoded body does not decode"
+        ) from exc
+    except BaseException:
+        await response.aclose()
+        raise
+    return response
+
+
 def _media_type(response: httpx.Response) -> str:
     value: str = response.headers.get("content-type", "")
     return value.split(";", 1)[0].strip().lower()
@@ -146,7 +168,7 @@ class PoolState:
     closed: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class HTTPPipeline:
     """Sends requests to one Airflow API base URL and turns answers into values or errors.
 
@@ -167,6 +189,14 @@ class HTTPPipeline:
     timeout: httpx.Timeout | None
     retry_policy: RetryPolicy
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+
+    def __repr__(self) -> str:
+        # Headers and auth may hold credentials; only their names and kind are shown.
+        auth = type(self.auth).__name__ if self.auth is not None else None
+        return (
+            f"HTTPPipeline(base_url={self.base_url!r}, auth={auth}, "
+            f"headers={sorted(self.headers)!r}, timeout={self.timeout!r})"
+        )
 
     async def request(
         self,
@@ -214,7 +244,7 @@ class HTTPPipeline:
             )
             started = time.perf_counter()
             try:
-                response = await client.send(request, auth=auth, follow_redirects=False)
+                response = await _send(client, request, auth)
             except httpx.RequestError as exc:
                 delay = retry_delay(
                     self.retry_policy,
@@ -361,6 +391,8 @@ def decode_json(response: httpx.Response) -> Any:
         return json.loads(body)
     except ValueError as exc:
         raise _invalid(response, body, "JSON", f"malformed or truncated JSON body: {exc}") from exc
+    except RecursionError as exc:
+        raise _invalid(response, body, "JSON", "the JSON body is nested too deeply") from exc
 
 
 def decode_model(response: httpx.Response, model: type[T]) -> T:

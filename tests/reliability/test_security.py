@@ -584,11 +584,6 @@ def test_auth_objects_never_print_their_secret() -> None:
     assert leaked(texts) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HTTPPipeline is an attrs class with the default repr, which prints every "
-    "header given with AsyncClient(headers=...), an Authorization header included",
-)
 def test_a_token_passed_as_a_header_is_not_printed() -> None:
     api = AsyncClient("https://airflow.test", headers={"Authorization": f"Bearer {BEARER_TOKEN}"})
     texts = [repr(api), str(api), repr(api.dags), repr(api._http)]

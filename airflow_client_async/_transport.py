@@ -13,9 +13,9 @@ is first needed, so importing the package does not pay for importing aiohttp.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import ssl
+import sys
 from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
@@ -99,6 +99,11 @@ def create_ssl_context(
 
 def _running_asyncio() -> bool:
     """Whether the current task is an asyncio task (and not, say, trio in guest mode)."""
+    # Not imported at the top: importing asyncio costs ~10 ms, and a program that never
+    # imported it is not running on it.
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import anyio
 import pytest
 
 from airflow_client_async import (
@@ -162,11 +163,12 @@ async def test_dataset_triggered_run_has_upstream_events(client: AsyncClient, un
             )
             if any(e.source_run_id == run_id for e in events):
                 break
-        import anyio
-
         await anyio.sleep(1)
     else:
         raise AssertionError("the consumer run never showed the producer's dataset event")
     event = next(e for e in events if e.source_run_id == run_id)
     assert event.dataset_uri == "s3://client-test/dataset"
     assert event.source_dag_id == producer
+    # The spec correction basic_dag_run_id: created runs carry dag_run_id, not run_id.
+    created = [r.dag_run_id for r in event.created_dagruns or [] if r is not None]
+    assert triggered[0].dag_run_id in created

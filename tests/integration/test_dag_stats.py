@@ -32,9 +32,11 @@ async def test_unknown_ids_are_left_out(client: AsyncClient) -> None:
 
 
 async def test_the_server_refuses_paging_parameters(client: AsyncClient) -> None:
-    with pytest.raises(BadRequestError, match="limit, offset"):
+    with pytest.raises(BadRequestError, match="Extra query parameter") as caught:
         await client._http.request_json(
             "GET",
             "/dagStats",
             params=[("dag_ids", "client_test_fast"), ("limit", "1"), ("offset", "0")],
         )
+    # The server names them in no fixed order.
+    assert "limit" in str(caught.value) and "offset" in str(caught.value)

@@ -7,6 +7,7 @@ The rules:
 
 * A request that never reached the server (connection refused, DNS failure, connect
   timeout, no free pooled connection) is retried whatever its method: nothing was done.
+  A refused TLS certificate is not retried: it would be refused again.
 * A request that may have reached the server (read timeout, reset mid-response, a 408,
   502, 503 or 504) is retried only when replaying it is harmless: GET, HEAD, OPTIONS, PUT
   and DELETE, or a POST/PATCH the caller marked idempotent. A trigger is never sent twice
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
@@ -110,6 +112,18 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max((when - current).total_seconds(), 0.0)
 
 
+def _refused_certificate(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) is a failed TLS certificate verification."""
+    seen: BaseException | None = error
+    for _ in range(8):  # a short cause chain; never loop on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _may_replay(method: str, idempotent: bool | None) -> bool:
     if idempotent is not None:
         return idempotent
@@ -153,6 +167,8 @@ def retry_delay(
     if attempt >= policy.max_retries:
         return None
     if error is not None:
+        if _refused_certificate(error):
+            return None  # the same certificate will be refused again
         if isinstance(error, _NOT_SENT_ERRORS):
             return _backoff(policy, attempt, random_value())
         if isinstance(error, _AMBIGUOUS_ERRORS) and _may_replay(method, idempotent):

@@ -129,3 +129,12 @@ def test_policy_rejects_nonsense() -> None:
         RetryPolicy(max_retries=-1)
     with pytest.raises(ValueError, match="jitter"):
         RetryPolicy(jitter=2.0)
+
+
+def test_a_refused_certificate_is_not_retried() -> None:
+    import ssl
+
+    refused = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]")
+    refused.__cause__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    assert decide(error=refused) is None
+    assert decide(error=httpx.ConnectError("refused")) == 0.5

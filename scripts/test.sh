@@ -2,7 +2,7 @@
 # The project's test command: unit tests, then the integration suite against a real Airflow
 # server that this script starts (and stops again, whatever happens).
 #
-#   bash scripts/test.sh                 # everything
+#   bash scripts/test.sh                 # everything, then the integration suite over httpx
 #   bash scripts/test.sh -m "not integration"   # the fast layer only, no server
 #
 # Extra arguments go to pytest.
@@ -25,3 +25,9 @@ if [ "$needs_server" = 1 ]; then
 fi
 
 .venv/bin/python -m pytest "$@"
+
+if [ "$#" = 0 ]; then
+    # The integration suite again, over httpx's own transport (the first run used the
+    # default one, aiohttp on asyncio), so both transports pass the same real-server suite.
+    AIRFLOW_CLIENT_TRANSPORT=httpx .venv/bin/python -m pytest tests/integration
+fi

@@ -11,10 +11,11 @@ import os
 import pathlib
 import uuid
 from collections.abc import AsyncIterator
+from typing import cast
 
 import pytest
 
-from airflow_client_async import AsyncClient
+from airflow_client_async import AsyncClient, TransportKind
 
 from ._server import ServerInfo, ServerNotStartedError, load_server
 
@@ -29,6 +30,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def server() -> ServerInfo:
+    if TRANSPORT not in ("auto", "aiohttp", "httpx"):
+        pytest.fail(f"AIRFLOW_CLIENT_TRANSPORT must be auto, aiohttp or httpx, not {TRANSPORT!r}")
     try:
         return load_server()
     except ServerNotStartedError as exc:
@@ -37,15 +40,24 @@ def server() -> ServerInfo:
         pytest.skip(str(exc))
 
 
+#: The transport the suite's clients send through: ``AIRFLOW_CLIENT_TRANSPORT`` (``auto``,
+#: ``aiohttp`` or ``httpx``), so the same suite runs over each (scripts/test.sh does both).
+TRANSPORT = cast(TransportKind, os.environ.get("AIRFLOW_CLIENT_TRANSPORT", "auto"))
+
+
 @pytest.fixture
 async def client(server: ServerInfo) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(server.base_url, auth=server.admin.as_tuple()) as api:
+    async with AsyncClient(
+        server.base_url, auth=server.admin.as_tuple(), transport=TRANSPORT
+    ) as api:
         yield api
 
 
 @pytest.fixture
 async def viewer(server: ServerInfo) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(server.base_url, auth=server.viewer.as_tuple()) as api:
+    async with AsyncClient(
+        server.base_url, auth=server.viewer.as_tuple(), transport=TRANSPORT
+    ) as api:
         yield api
 
 

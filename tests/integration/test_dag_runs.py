@@ -16,8 +16,6 @@ from airflow_client_async import (
 )
 from airflow_client_async.models import DAGRun, DagState, TaskInstanceCollection
 
-from .helpers import wait_for_run
-
 FAST = "client_test_fast"
 PAUSED = "example_bash_operator"  # paused at creation: its triggered runs stay queued
 
@@ -31,7 +29,7 @@ async def test_trigger_a_fast_dag_and_wait_for_it(client: AsyncClient, unique: s
     assert run.conf == {"greeting": "hi"}
     assert run.note == "n1"
     assert run.state in (DagState.QUEUED, DagState.RUNNING)
-    done = await wait_for_run(client, FAST, run_id)
+    done = await client.dag_runs.wait(FAST, run_id, timeout=120)
     assert done.state is DagState.SUCCESS
     assert done.end_date is not None and done.start_date is not None
     assert done.end_date >= done.start_date
@@ -151,7 +149,7 @@ async def test_dataset_triggered_run_has_upstream_events(client: AsyncClient, un
     await client.dags.unpause(producer)
     run_id = f"client-test-produce-{unique}"
     await client.dag_runs.trigger(producer, dag_run_id=run_id)
-    assert (await wait_for_run(client, producer, run_id)).state is DagState.SUCCESS
+    assert (await client.dag_runs.wait(producer, run_id, timeout=120)).state is DagState.SUCCESS
     for _ in range(60):
         runs = [
             r async for r in client.dag_runs.list(consumer, order_by="-execution_date", limit=5)

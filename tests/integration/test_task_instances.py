@@ -17,7 +17,6 @@ from airflow_client_async import AsyncClient, BadRequestError, NotFoundError
 from airflow_client_async.models import TaskInstance, TaskInstanceHistory, TaskState
 
 from ._server import ServerInfo
-from .helpers import wait_for_run
 
 T = TypeVar("T")
 
@@ -54,7 +53,7 @@ def runs(server: ServerInfo) -> Iterator[dict[str, str]]:
             await api.dags.unpause(dag_id)
             await api.dag_runs.trigger(dag_id, dag_run_id=run_id)
         for dag_id, run_id in ids.items():
-            assert str((await wait_for_run(api, dag_id, run_id)).state) == "success"
+            assert str((await api.dag_runs.wait(dag_id, run_id, timeout=120)).state) == "success"
 
     async def clean(api: AsyncClient) -> None:
         for dag_id, run_id in ids.items():
@@ -92,14 +91,25 @@ async def test_list_get_and_filters(client: AsyncClient, runs: dict[str, str]) -
     assert none_failed.items == [] and none_failed.total_entries == 0
 
 
-async def test_list_across_runs_in_pages(client: AsyncClient, runs: dict[str, str]) -> None:
-    first = await client.task_instances.list(limit=100)
-    assert first.total_entries is not None and first.total_entries > 10
-    # Unlike most lists, this one ignores the server's maximum_page_limit (10 here).
-    assert len(first.items) == min(first.total_entries, 100)
-    paged = [t async for t in client.task_instances.list(limit=3)]
-    keys = {(t.dag_id, t.dag_run_id, t.task_id, t.map_index) for t in paged}
-    assert len(keys) == len(paged) >= first.total_entries
+async def test_list_across_runs_in_pages(
+    client: AsyncClient, runs: dict[str, str], unique: str
+) -> None:
+    # Two queued runs of a paused DAG add a dozen task instances, so the list is longer
+    # than the server's maximum_page_limit (10 here) whatever ran before.
+    extra = [f"client-test-tis-{unique}-{n}" for n in range(2)]
+    for run_id in extra:
+        await client.dag_runs.trigger("example_bash_operator", dag_run_id=run_id)
+    try:
+        first = await client.task_instances.list(limit=100)
+        assert first.total_entries is not None and first.total_entries > 10
+        # Unlike most lists, this one ignores the server's maximum_page_limit.
+        assert len(first.items) == min(first.total_entries, 100)
+        paged = [t async for t in client.task_instances.list(limit=3)]
+        keys = {(t.dag_id, t.dag_run_id, t.task_id, t.map_index) for t in paged}
+        assert len(keys) == len(paged) >= first.total_entries
+    finally:
+        for run_id in extra:
+            await client.dag_runs.delete("example_bash_operator", run_id)
     ours = [
         (t.dag_id, t.task_id, t.map_index)
         async for t in client.task_instances.list(MAPPED, runs[MAPPED], limit=2)
@@ -328,7 +338,7 @@ async def test_follow_log_of_a_running_task(client: AsyncClient, unique: str) ->
         # Nothing the task wrote was left out: the whole log holds the same tick lines.
         full = await client.task_instances.get_log(SLOW, run_id, "tick", 1)
         assert TICK.findall(full.text) == TICK.findall(whole)
-        await wait_for_run(client, SLOW, run_id)
+        await client.dag_runs.wait(SLOW, run_id, timeout=120)
     finally:
         await client.dag_runs.delete(SLOW, run_id)
 

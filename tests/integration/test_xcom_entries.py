@@ -13,7 +13,6 @@ from airflow_client_async import AsyncClient, BadRequestError, NotFoundError
 from airflow_client_async.models import XCom, XComCollectionItem
 
 from ._server import ServerInfo
-from .helpers import wait_for_run
 
 XCOM = "client_test_xcom"
 MAPPED = "client_test_mapped"
@@ -35,7 +34,10 @@ def runs(server: ServerInfo) -> Iterator[dict[str, str]]:
                     await api.dag_runs.delete(dag_id, run_id)
             if start:
                 for dag_id, run_id in ids.items():
-                    assert str((await wait_for_run(api, dag_id, run_id)).state) == "success"
+                    assert (
+                        str((await api.dag_runs.wait(dag_id, run_id, timeout=120)).state)
+                        == "success"
+                    )
 
     # A loop of its own, in its own thread, so the tests' loops never see this client.
     with ThreadPoolExecutor(1) as pool:

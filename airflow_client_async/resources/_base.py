@@ -14,7 +14,7 @@ from .._types import UNSET
 if TYPE_CHECKING:
     from .._http import HTTPPipeline
 
-__all__ = ["Resource", "json_body", "patch_body"]
+__all__ = ["Resource", "comma_joined", "json_body", "patch_body"]
 
 T = TypeVar("T")
 
@@ -168,3 +168,29 @@ def patch_body(
         raise ValueError(f"give at least one field to update: {', '.join(fields)}")
     names = mask_names or {}
     return body, ",".join(names.get(name, name) for name in body)
+
+
+def comma_joined(name: str, values: str | Sequence[str] | None, *, what: str) -> str | None:
+    """Join values into the one comma-separated query value the server splits.
+
+    Some parameters (``dag_ids`` of ``/dagStats`` and ``/datasets``, the event filters of
+    ``/eventLogs``) are read as a single value split on commas, so a value that is empty or
+    holds a comma would be misread: it is refused instead.
+
+    Args:
+        name: The parameter, for error messages.
+        values: One value, several, or ``None`` (not sent).
+        what: What one value is (e.g. ``"DAG id"``), for error messages.
+
+    Raises:
+        ValueError: No value was given, or one is empty or contains a comma.
+    """
+    if values is None:
+        return None
+    items = [values] if isinstance(values, str) else list(values)
+    if not items:
+        raise ValueError(f"give at least one {what} in {name} (or None)")
+    for item in items:
+        if not item or "," in item:
+            raise ValueError(f"not a {what}: {item!r} ({name} is sent comma-separated)")
+    return ",".join(items)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .._http import query_params
 from ..models import DagStatsCollectionItem, DagStatsCollectionSchema
-from ._base import Resource
+from ._base import Resource, comma_joined
 
 __all__ = ["DagStatsResource"]
 
@@ -35,13 +35,8 @@ class DagStatsResource(Resource):
             ValueError: No id was given, or an id is empty or contains a comma (DAG ids
                 cannot, and the server would split it).
         """
-        ids = [dag_ids] if isinstance(dag_ids, str) else builtins.list(dag_ids)
-        if not ids:
-            raise ValueError("give at least one DAG id")
-        for dag_id in ids:
-            if not dag_id or "," in dag_id:
-                raise ValueError(f"not a DAG id: {dag_id!r}")
+        params = query_params(dag_ids=comma_joined("dag_ids", dag_ids, what="DAG id"))
         collection = await self._http.request_model(
-            "GET", "/dagStats", DagStatsCollectionSchema, params=query_params(dag_ids=",".join(ids))
+            "GET", "/dagStats", DagStatsCollectionSchema, params=params
         )
         return builtins.list(collection.dags or [])

@@ -19,7 +19,7 @@ from ..models import (
     QueuedEvent,
     QueuedEventCollection,
 )
-from ._base import Resource, json_body
+from ._base import Resource, comma_joined, json_body
 
 __all__ = ["DatasetsResource"]
 
@@ -66,11 +66,15 @@ class DatasetsResource(Resource):
 
         Returns:
             A paginator of :class:`Dataset`.
+
+        Raises:
+            ValueError: ``dag_ids`` is empty, or an id is empty or contains a comma (the
+                server splits the ids on commas).
         """
         params = query_params(
             order_by=order_by,
             uri_pattern=uri_pattern,
-            dag_ids=",".join(dag_ids) if dag_ids is not None else None,
+            dag_ids=comma_joined("dag_ids", dag_ids, what="DAG id"),
         )
         return self._paginate(
             "/datasets",

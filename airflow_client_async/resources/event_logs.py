@@ -8,19 +8,9 @@ from datetime import datetime
 from .._http import build_path, query_params
 from .._pagination import AsyncPaginator
 from ..models import EventLog, EventLogCollection
-from ._base import Resource
+from ._base import Resource, comma_joined
 
 __all__ = ["EventLogsResource"]
-
-
-def _comma_list(name: str, values: str | Sequence[str] | None) -> str | None:
-    """Join event names the way the server reads them: one comma-separated value."""
-    if values is None or isinstance(values, str):
-        return values
-    names = list(values)
-    if not names:
-        raise ValueError(f"{name} must name at least one event (or be None)")
-    return ",".join(names)
 
 
 class EventLogsResource(Resource):
@@ -81,8 +71,8 @@ class EventLogsResource(Resource):
             owner=owner,
             before=before,
             after=after,
-            included_events=_comma_list("included_events", included_events),
-            excluded_events=_comma_list("excluded_events", excluded_events),
+            included_events=comma_joined("included_events", included_events, what="event name"),
+            excluded_events=comma_joined("excluded_events", excluded_events, what="event name"),
         )
         return self._paginate(
             "/eventLogs",

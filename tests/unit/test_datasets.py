@@ -218,3 +218,10 @@ async def test_one_queued_event_and_the_deletes(
     with pytest.raises(NotFoundError):
         await client.datasets.delete_queued_events(URI)
     assert all(r.called for r in routes)
+
+
+def test_list_refuses_dag_ids_the_server_would_split(client: AsyncClient) -> None:
+    with pytest.raises(ValueError, match="DAG id"):
+        client.datasets.list(dag_ids=["a,b"])
+    with pytest.raises(ValueError, match="DAG id"):
+        client.datasets.list(dag_ids=[])

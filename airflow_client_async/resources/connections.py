@@ -169,8 +169,6 @@ class ConnectionsResource(Resource):
             }
         )
         path = build_path("/connections/{connection_id}", connection_id=connection_id)
-        # The server reads update_mask as one comma-separated value; repeated parameters
-        # would leave only the last field updated.
         params = query_params(update_mask=mask)
         return await self._http.request_model(
             "PATCH", path, Connection, params=params, json_body=body

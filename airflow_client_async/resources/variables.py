@@ -112,8 +112,6 @@ class VariablesResource(Resource):
         body, mask = patch_body({"value": value, "description": description}, _MASK_NAMES)
         body = {"key": key, "value": "", **body}
         path = build_path("/variables/{variable_key}", variable_key=key)
-        # The server reads update_mask as one comma-separated value; repeated parameters
-        # would leave only the last field updated.
         params = query_params(update_mask=mask)
         return await self._http.request_model(
             "PATCH", path, Variable, params=params, json_body=body

@@ -1,5 +1,10 @@
 """Authentication: basic, bearer (static or refreshed), or any ``httpx.Auth``.
 
+Airflow 2's ``/api/v1`` takes basic auth as it is. Airflow 3's ``/api/v2`` takes only bearer
+tokens (JWTs): there the client exchanges basic credentials for a token at the server's
+``POST /auth/token`` (see :class:`TokenExchangeAuth`), caches it and fetches a new one when
+it expires.
+
 Secrets are kept out of every ``repr`` and ``str``: an auth object prints its kind and, for
 basic auth, the user name only.
 """
@@ -7,13 +12,16 @@ basic auth, the user name only.
 from __future__ import annotations
 
 import base64
+import binascii
+import json
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import TypeAlias
 
 import anyio
 import httpx
 
-__all__ = ["AuthTypes", "BasicAuth", "BearerAuth", "coerce_auth"]
+__all__ = ["AuthTypes", "BasicAuth", "BearerAuth", "TokenExchangeAuth", "coerce_auth"]
 
 #: What ``AsyncClient(auth=...)`` accepts.
 AuthTypes: TypeAlias = tuple[str, str] | httpx.Auth | None
@@ -39,8 +47,14 @@ class BasicAuth(httpx.Auth):
         if ":" in username:
             raise ValueError("a basic-auth user name cannot contain ':'")
         self.username = username
+        self._password = password
         token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         self._header = f"Basic {token}"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """``{"username": ..., "password": ...}``: the body of Airflow 3's token request."""
+        return {"username": self.username, "password": self._password}
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the ``Authorization`` header to ``request``."""
@@ -77,6 +91,10 @@ class BearerAuth(httpx.Auth):
         self._lock: anyio.Lock | None = None
         self._generation = 0
 
+    def _expired(self) -> bool:
+        """Whether the cached token should be replaced before it is sent."""
+        return False
+
     async def _refresh(self, seen_generation: int) -> str:
         assert self._fetch is not None
         if self._lock is None:
@@ -108,7 +126,7 @@ class BearerAuth(httpx.Auth):
         """Add the token; on a 401 with a refreshing token, fetch a new one and retry once."""
         generation = self._generation
         token = self._token
-        if token is None:
+        if token is None or (self._fetch is not None and self._expired()):
             token = await self._refresh(generation)
             generation = self._generation
         request.headers["Authorization"] = f"Bearer {token}"
@@ -121,6 +139,67 @@ class BearerAuth(httpx.Auth):
     def __repr__(self) -> str:
         kind = "refreshing" if self._fetch is not None else "static"
         return f"BearerAuth({kind}, token={_REDACTED})"
+
+
+def _jwt_expiry(token: str) -> float | None:
+    """The ``exp`` claim of a JWT (seconds since the epoch), read without verifying it.
+
+    The client only uses it to renew a token shortly before the server would refuse it;
+    the server verifies the signature.
+    """
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except (ValueError, binascii.Error):
+        return None
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+
+
+class TokenExchangeAuth(BearerAuth):
+    """Airflow 3: a JWT obtained from basic credentials and renewed before it expires.
+
+    The client builds one when :class:`BasicAuth` (or a ``(user, password)`` tuple) is
+    given for a server whose API is ``/api/v2``: ``fetch`` posts the credentials to the
+    server's ``/auth/token``. The token is cached and shared by concurrent requests; it is
+    fetched again shortly before its ``exp`` claim passes, and once more when the server
+    answers 401 (``Token Expired``). A 403 (``Invalid JWT token``) is not retried.
+
+    Args:
+        fetch: Returns a new token.
+        username: The user the token is for, shown by ``repr``.
+        leeway: Seconds before ``exp`` at which the token is renewed.
+    """
+
+    def __init__(
+        self, fetch: Callable[[], Awaitable[str]], *, username: str, leeway: float = 30.0
+    ) -> None:
+        super().__init__(fetch)
+        self.username = username
+        self._leeway = leeway
+        self._fetched_at = 0.0
+
+    def _expired(self) -> bool:
+        if self._token is None:
+            return True
+        exp = _jwt_expiry(self._token)
+        if exp is None or time.time() < exp - self._leeway:
+            return False
+        # A token that looks expired the moment it arrives means the clocks disagree; the
+        # server then says so with a 401, which renews it once, instead of every request.
+        return time.monotonic() - self._fetched_at >= self._leeway
+
+    async def _refresh(self, seen_generation: int) -> str:
+        token = await super()._refresh(seen_generation)
+        if self._generation != seen_generation:
+            self._fetched_at = time.monotonic()
+        return token
+
+    def __repr__(self) -> str:
+        return f"TokenExchangeAuth(username={self.username!r}, token={_REDACTED})"
 
 
 def coerce_auth(auth: AuthTypes) -> httpx.Auth | None:

@@ -1,21 +1,39 @@
-"""``AsyncClient``: one session with Airflow's stable REST API, a namespace per resource."""
+"""``AsyncClient``: one session with Airflow's REST API, a namespace per resource.
+
+The same client speaks Airflow 2's ``/api/v1`` and Airflow 3's ``/api/v2``: it asks the
+server which one it serves on first use, and every namespace method takes the route of
+that API.
+"""
 
 from __future__ import annotations
 
 import platform
 import warnings
+from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, overload
 
 import attrs
 import httpx
 
 from ._auth import AuthTypes, BasicAuth, coerce_auth
 from ._errors import ClientClosedError
-from ._http import HTTPPipeline, PoolState
+from ._http import (
+    HTTPPipeline,
+    PoolState,
+    ServerState,
+    build_path,
+    capture_responses,
+    decode_json,
+    decode_model,
+    query_params,
+)
+from ._raw import RawResponse
 from ._retry import RetryPolicy
+from ._routes import API_PREFIXES, ApiVersion, ServerVersion
 from ._transport import CertTypes, VerifyTypes, make_transport
+from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -41,7 +59,10 @@ if TYPE_CHECKING:
     from .resources.variables import VariablesResource
     from .resources.xcom_entries import XComEntriesResource
 
-__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AsyncClient", "TransportKind"]
+__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "ApiVersionChoice", "AsyncClient", "TransportKind"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 #: Used when neither ``timeout`` nor ``http_client`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -52,17 +73,8 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100
 #: Which transport the client's own pool sends through.
 TransportKind = Literal["auto", "aiohttp", "httpx"]
 
-_API_PATH = "/api/v1"
-
-
-class _Default:
-    """Marks an argument left at its default, where ``None`` means something else."""
-
-    def __repr__(self) -> str:
-        return "DEFAULT"
-
-
-_DEFAULT = _Default()
+#: Which API to speak: ``"auto"`` asks the server, ``"v1"`` is Airflow 2, ``"v2"`` Airflow 3.
+ApiVersionChoice = Literal["auto", "v1", "v2"]
 
 
 def _user_agent() -> str:
@@ -72,7 +84,10 @@ def _user_agent() -> str:
     )
 
 
-def _normalise_base_url(base_url: str | httpx.URL) -> tuple[str, tuple[str, str] | None]:
+def _normalise_base_url(
+    base_url: str | httpx.URL,
+) -> tuple[str, ApiVersion | None, tuple[str, str] | None]:
+    """Split a base URL into the server's root, the API it names (if any) and credentials."""
     url = httpx.URL(base_url)
     if url.scheme not in {"http", "https"} or not url.host:
         raise ValueError(f"base_url must be an http(s) URL with a host, got {url.scheme!r} URL")
@@ -83,9 +98,31 @@ def _normalise_base_url(base_url: str | httpx.URL) -> tuple[str, tuple[str, str]
         credentials = (url.username, url.password)
         url = url.copy_with(username=None, password=None)
     path = url.raw_path.decode("ascii").rstrip("/")
-    if not path.endswith(_API_PATH):
-        path += _API_PATH
-    return str(url.copy_with(raw_path=path.encode("ascii"))), credentials
+    named: ApiVersion | None = None
+    for version, prefix in API_PREFIXES.items():
+        if path.endswith(prefix):
+            named = version
+            path = path[: -len(prefix)]
+    return str(url.copy_with(raw_path=path.encode("ascii"))).rstrip("/"), named, credentials
+
+
+def _fixed_api_version(choice: str, named: ApiVersion | None) -> ApiVersion | None:
+    if choice not in ("auto", "v1", "v2"):
+        raise ValueError(f"api_version must be 'auto', 'v1' or 'v2', got {choice!r}")
+    fixed: ApiVersion | None = None if choice == "auto" else choice  # type: ignore[assignment]
+    if named is not None and fixed is not None and named != fixed:
+        raise ValueError(f"base_url ends in /api/{named} but api_version is {choice!r}")
+    return fixed or named
+
+
+def _resolve_timeout(
+    timeout: float | httpx.Timeout | None | UnsetType, default: httpx.Timeout | None
+) -> httpx.Timeout | None:
+    if timeout is UNSET:
+        return default
+    if timeout is None:
+        return httpx.Timeout(None)
+    return httpx.Timeout(timeout)
 
 
 def _check_headers(headers: dict[str, str]) -> None:
@@ -96,7 +133,7 @@ def _check_headers(headers: dict[str, str]) -> None:
 
 
 class AsyncClient:
-    """An async session with Airflow's stable REST API (``/api/v1``, Airflow 2.x).
+    """An async session with Airflow's REST API: ``/api/v1`` (Airflow 2) or ``/api/v2`` (3).
 
     Use it as an async context manager (or call :meth:`aclose`)::
 
@@ -105,13 +142,19 @@ class AsyncClient:
 
     Each resource is a namespace: ``client.dags``, ``client.dag_runs``, ``client.pools``.
     One pooled ``httpx.AsyncClient`` serves them all; on asyncio it sends through aiohttp
-    (see ``transport``).
+    (see ``transport``). The first call asks the server which API it serves (see
+    ``api_version``); every method then takes that API's route, so code written against
+    the namespaces runs unchanged on Airflow 2.x and 3.x.
 
     Args:
-        base_url: The webserver's URL; ``/api/v1`` is appended unless the path ends with it.
-            Credentials in the URL become basic auth (and are then removed from the URL).
+        base_url: The server's URL, e.g. ``http://localhost:8080``. A path ending in
+            ``/api/v1`` or ``/api/v2`` fixes the API version. Credentials in the URL become
+            basic auth (and are then removed from the URL).
         auth: ``(username, password)``, :class:`BasicAuth`, :class:`BearerAuth` or any
-            ``httpx.Auth``.
+            ``httpx.Auth``. On Airflow 3, basic credentials are exchanged for a token at
+            the server's ``POST /auth/token``, cached, and renewed when it expires.
+        api_version: ``"auto"`` (the default) asks the server once: ``GET /api/v2/version``,
+            then ``GET /api/v1/version``. ``"v1"`` or ``"v2"`` fixes it.
         timeout: Seconds, an ``httpx.Timeout``, or ``None`` for no timeout. Default: 60 s,
             10 s to connect (or the injected ``http_client``'s own).
         max_retries: Retries for failures worth retrying (see ``retry_policy``); ``0``
@@ -129,6 +172,10 @@ class AsyncClient:
         cert: A client certificate: ``certfile``, ``(certfile, keyfile)`` or
             ``(certfile, keyfile, password)``.
         limits: Connection pool limits of the client's own pool.
+
+    Raises:
+        ValueError: ``base_url`` is not an http(s) URL, or names an API other than
+            ``api_version``.
     """
 
     def __init__(
@@ -136,17 +183,19 @@ class AsyncClient:
         base_url: str | httpx.URL,
         *,
         auth: AuthTypes = None,
-        timeout: float | httpx.Timeout | _Default | None = _DEFAULT,
-        max_retries: int | _Default = _DEFAULT,
+        api_version: ApiVersionChoice = "auto",
+        timeout: float | httpx.Timeout | None | UnsetType = UNSET,
+        max_retries: Missing[int] = UNSET,
         retry_policy: RetryPolicy | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: TransportKind = "auto",
         verify: VerifyTypes = True,
         cert: CertTypes | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
     ) -> None:
-        url, url_credentials = _normalise_base_url(base_url)
+        url, named, url_credentials = _normalise_base_url(base_url)
+        fixed = _fixed_api_version(api_version, named)
         resolved_auth = coerce_auth(auth)
         if resolved_auth is None and url_credentials is not None:
             resolved_auth = BasicAuth(*url_credentials)
@@ -159,32 +208,27 @@ class AsyncClient:
                 )
 
         policy = retry_policy or RetryPolicy()
-        if not isinstance(max_retries, _Default):
+        if max_retries is not UNSET:
             policy = attrs.evolve(policy, max_retries=max_retries)
-
-        if isinstance(timeout, _Default):
-            resolved_timeout: httpx.Timeout | None = (
-                None if http_client is not None else DEFAULT_TIMEOUT
-            )
-        elif timeout is None:
-            resolved_timeout = httpx.Timeout(None)
-        else:
-            resolved_timeout = httpx.Timeout(timeout)
+        resolved_timeout = _resolve_timeout(
+            timeout, None if http_client is not None else DEFAULT_TIMEOUT
+        )
 
         request_headers = {"User-Agent": _user_agent()}
         if headers:
             request_headers.update(headers)
         _check_headers(request_headers)
 
+        server = ServerState(fixed_api_version=fixed)
         if http_client is None:
             owned = httpx.AsyncClient(
                 transport=make_transport(transport, verify=verify, cert=cert, limits=limits),
                 follow_redirects=False,
                 trust_env=False,
             )
-            pool = PoolState(http_client=owned, owns_http_client=True)
+            pool = PoolState(http_client=owned, owns_http_client=True, server=server)
         else:
-            pool = PoolState(http_client=http_client, owns_http_client=False)
+            pool = PoolState(http_client=http_client, owns_http_client=False, server=server)
 
         self._http = HTTPPipeline(
             pool=pool,
@@ -203,7 +247,7 @@ class AsyncClient:
 
     @property
     def base_url(self) -> str:
-        """The API root every path is appended to, e.g. ``http://host:8080/api/v1``."""
+        """The server's root every API path is appended to, e.g. ``http://host:8080``."""
         return self._http.base_url
 
     @property
@@ -211,17 +255,31 @@ class AsyncClient:
         """Whether :meth:`aclose` was called."""
         return self._http.pool.closed
 
+    async def server_version(self) -> ServerVersion:
+        """Return which Airflow the client talks to: its release and API version.
+
+        Asked of the server once per client (``GET /api/v2/version``, then
+        ``GET /api/v1/version``), then remembered; the first call of any method asks too.
+
+        Raises:
+            APIStatusError: Neither API answered.
+            APIConnectionError: The server could not be reached.
+        """
+        return await self._http.server_version()
+
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout | _Default | None = _DEFAULT,
-        max_retries: int | _Default = _DEFAULT,
+        timeout: float | httpx.Timeout | None | UnsetType = UNSET,
+        max_retries: Missing[int] = UNSET,
         retry_policy: RetryPolicy | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> AsyncClient:
         """Return a client that shares this one's connection pool with other settings.
 
-        Closing either closes the pool of both.
+        The copy shares the pool, the detected server version and the token; closing
+        either closes the pool of both. It is cheap: use it per call, e.g.
+        ``await client.with_options(timeout=5).dags.get("etl")``.
 
         Args:
             timeout: A new timeout (``None``: no timeout).
@@ -231,18 +289,126 @@ class AsyncClient:
         """
         http = self._http
         policy = retry_policy or http.retry_policy
-        if not isinstance(max_retries, _Default):
+        if max_retries is not UNSET:
             policy = attrs.evolve(policy, max_retries=max_retries)
-        new_timeout = http.timeout
-        if not isinstance(timeout, _Default):
-            new_timeout = httpx.Timeout(timeout)
         new_headers = dict(http.headers)
         if headers:
             new_headers.update(headers)
             _check_headers(new_headers)
         return AsyncClient._from_pipeline(
-            attrs.evolve(http, retry_policy=policy, timeout=new_timeout, headers=new_headers)
+            attrs.evolve(
+                http,
+                retry_policy=policy,
+                timeout=_resolve_timeout(timeout, http.timeout),
+                headers=new_headers,
+            )
         )
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        params: Mapping[str, object] | None = ...,
+        json: JsonValue | UnsetType = ...,
+        cast_to: None = ...,
+        api_root: bool = ...,
+    ) -> JsonValue: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        params: Mapping[str, object] | None = ...,
+        json: JsonValue | UnsetType = ...,
+        cast_to: type[T],
+        api_root: bool = ...,
+    ) -> T: ...
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+        json: JsonValue | UnsetType = UNSET,
+        cast_to: type[T] | None = None,
+        api_root: bool = True,
+    ) -> T | JsonValue:
+        """Send a request to a route the namespaces do not wrap (a plugin's own API, say).
+
+        It takes the same path encoding, retries, errors and authentication as every
+        namespace method::
+
+            status = await client.request(
+                "GET", "/my_plugin/jobs/{job_id}", path_params={"job_id": job}, api_root=False
+            )
+
+        Args:
+            method: The HTTP method.
+            path: The path, starting with ``/``; ``{name}`` placeholders are filled from
+                ``path_params``, each percent-encoded as one segment.
+            path_params: Values of the placeholders.
+            params: Query parameters; ``None`` values are left out, lists are sent as a
+                repeated key.
+            json: A JSON body (``UNSET``: no body).
+            cast_to: A model class to decode the JSON answer into; ``None`` returns the
+                decoded JSON (``None`` for an empty answer).
+            api_root: ``True``: ``path`` is below the API root of the server's version
+                (``/api/v1`` or ``/api/v2``); ``False``: below the server's root.
+
+        Raises:
+            APIStatusError: The server answered with an error status.
+            ResponseValidationError: The answer is not JSON, or does not fit ``cast_to``.
+        """
+        if not path.startswith("/"):
+            raise ValueError(f"path must start with '/', got {path!r}")
+        api_version = await self._http.api_version()
+        prefix = API_PREFIXES[api_version] if api_root else ""
+        response = await self._http.request(
+            method.upper(),
+            prefix + build_path(path, **(path_params or {})),
+            params=query_params(params or {}),
+            json_body=json,
+            api_version=api_version,
+        )
+        if cast_to is not None:
+            return decode_model(response, cast_to)
+        if not response.content.strip():
+            return None
+        return decode_json(response)
+
+    async def with_raw_response(
+        self, call: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> RawResponse[T]:
+        """Call a namespace method and return its result with the HTTP response behind it.
+
+        ::
+
+            raw = await client.with_raw_response(client.dags.get, "etl_daily")
+            raw.status_code, raw.headers["content-type"], raw.parsed.is_paused
+
+        A list method gives its first page (``RawResponse[Page[...]]``). A call that
+        makes several requests keeps them all in ``responses``, the last one in
+        ``http_response``.
+
+        Args:
+            call: A namespace method of this client, e.g. ``client.pools.get``.
+            *args: Its positional arguments.
+            **kwargs: Its keyword arguments.
+
+        Raises:
+            ValueError: The call received no response (it made no request).
+        """
+        with capture_responses() as captured:
+            parsed = await call(*args, **kwargs)
+        return RawResponse.of(parsed, captured, call)
 
     async def aclose(self) -> None:
         """Close the client's own connection pool (an injected ``http_client`` stays open)."""

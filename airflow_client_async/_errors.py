@@ -9,10 +9,15 @@ fields of Airflow's RFC 7807 problem body when it has one and the raw text when 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._types import JsonValue
 
 if TYPE_CHECKING:
     import httpx
+
+    from ._routes import ServerVersion
+    from .models import DAGRun
 
 __all__ = [
     "APIConnectionError",
@@ -32,6 +37,7 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "UnprocessableEntityError",
+    "UnsupportedByServerError",
     "WaitTimeoutError",
     "request_path",
     "status_error_from_response",
@@ -79,7 +85,7 @@ class WaitTimeoutError(AirflowError, TimeoutError):
         dag_id: The DAG.
         dag_run_id: The run.
         last_state: The last state seen (``None`` when the run was never read).
-        last_seen: The last object read from the server, if any.
+        last_seen: The run as last read from the server, if it was read at all.
     """
 
     def __init__(
@@ -89,7 +95,7 @@ class WaitTimeoutError(AirflowError, TimeoutError):
         dag_id: str,
         dag_run_id: str,
         last_state: str | None,
-        last_seen: Any = None,
+        last_seen: DAGRun | None = None,
     ) -> None:
         super().__init__(message)
         self.dag_id = dag_id
@@ -126,11 +132,13 @@ class APIStatusError(APIError):
 
     Attributes:
         status: The HTTP status code.
-        title: The problem's ``title`` (Airflow often puts the message here).
-        detail: The problem's ``detail``; ``None`` when the server sent none.
+        title: The problem's ``title`` (Airflow 2 often puts the message here).
+        detail: What went wrong, as text: Airflow 2's problem ``detail``, or Airflow 3's
+            ``detail`` (a validation error's list is summarised as ``loc: msg`` items) or
+            ``error``; ``None`` when the server sent none.
         type: The problem's ``type`` URL, when given.
         instance: The problem's ``instance``, when given.
-        body: The parsed problem body (a dict) or, for a non-JSON body, its text.
+        body: The parsed JSON body or, for a non-JSON body, its text.
         response: The response.
     """
 
@@ -144,7 +152,7 @@ class APIStatusError(APIError):
         detail: str | None = None,
         type: str | None = None,
         instance: str | None = None,
-        body: Any = None,
+        body: JsonValue = None,
     ) -> None:
         super().__init__(message, request=response.request)
         self.response = response
@@ -189,8 +197,11 @@ class ConflictError(APIStatusError):
     """409: the resource already exists (Airflow's AlreadyExists)."""
 
 
-class UnprocessableEntityError(APIStatusError):
-    """422: the request was understood but cannot be processed."""
+class UnprocessableEntityError(BadRequestError):
+    """422: the request failed validation (Airflow 3's answer where Airflow 2 says 400).
+
+    A :class:`BadRequestError`, so that one ``except BadRequestError`` serves both.
+    """
 
 
 class RateLimitError(APIStatusError):
@@ -199,6 +210,33 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the server (or a proxy in front of it) failed."""
+
+
+class UnsupportedByServerError(AirflowError):
+    """The connected server's API has no such operation or parameter; nothing was sent.
+
+    Attributes:
+        method: The public method called, e.g. ``"backfills.create"``.
+        server: The server's version, as detected.
+        parameter: The parameter the server lacks, or ``None`` when the whole operation is
+            missing.
+        since: The first Airflow ``(major, minor)`` that has it, when one does.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        server: ServerVersion,
+        parameter: str | None = None,
+        since: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.server = server
+        self.parameter = parameter
+        self.since = since
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -228,11 +266,44 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else json.dumps(value, default=str)
 
 
+def _validation_summary(items: list[JsonValue]) -> str:
+    """``"body.slots: Input should be a valid integer; …"`` from a 422's ``detail`` list."""
+    parts = []
+    for item in items:
+        if not isinstance(item, dict):
+            parts.append(str(item))
+            continue
+        location = item.get("loc")
+        where = (
+            ".".join(str(step) for step in location) if isinstance(location, list) else None
+        )
+        message = _str_or_none(item.get("msg")) or _str_or_none(item)
+        parts.append(f"{where}: {message}" if where else str(message))
+    return "; ".join(parts)
+
+
+def _detail_text(parsed: dict[str, JsonValue]) -> str | None:
+    """The message of an error body: v1's ``detail``, or v2's ``detail`` or ``error``."""
+    detail = parsed.get("detail")
+    if isinstance(detail, list):
+        return _validation_summary(detail)
+    if isinstance(detail, dict):
+        # A database error on Airflow 3: {"reason": ..., "message": ..., "statement": ...}.
+        reason, message = detail.get("reason"), detail.get("message")
+        text = " - ".join(str(part) for part in (reason, message) if part)
+        return text or _str_or_none(detail)
+    if detail is not None:
+        return _str_or_none(detail)
+    return _str_or_none(parsed.get("error"))
+
+
 def status_error_from_response(response: httpx.Response, body: bytes) -> APIStatusError:
     """Build the typed error for an error ``response`` whose body has been read as ``body``.
 
-    A problem+json (or any JSON object) body gives ``title``, ``detail``, ``type`` and
-    ``instance``; any other body is kept as text and the status alone picks the class.
+    Airflow 2 answers with RFC 7807 problem bodies (``title``, ``detail``, ``type``,
+    ``instance``); Airflow 3 with ``{"detail": <text, object or list>}``, or ``{"error":
+    <text>}`` for an unknown route. Both fill the same fields; any other body is kept as
+    text and the status alone picks the class.
     """
     status = response.status_code
     if status >= 500:
@@ -240,18 +311,19 @@ def status_error_from_response(response: httpx.Response, body: bytes) -> APIStat
     else:
         cls = _STATUS_ERRORS.get(status, APIStatusError)
 
-    parsed: Any
+    parsed: JsonValue
     title = detail = type_ = instance = None
     try:
         parsed = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
+    kept: JsonValue
     if isinstance(parsed, dict):
         title = _str_or_none(parsed.get("title"))
-        detail = _str_or_none(parsed.get("detail"))
+        detail = _detail_text(parsed)
         type_ = _str_or_none(parsed.get("type"))
         instance = _str_or_none(parsed.get("instance"))
-        kept: Any = parsed
+        kept = parsed
     else:
         kept = body.decode("utf-8", errors="replace")
 
@@ -260,9 +332,13 @@ def status_error_from_response(response: httpx.Response, body: bytes) -> APIStat
     if not summary and isinstance(kept, str):
         summary = " ".join(kept.split())[:_MESSAGE_BODY_LIMIT]
     request = response.request
-    message = f"{status_line} for {request.method} {request_path(request)}"
+    path = request_path(request)
+    message = f"{status_line} for {request.method} {path}"
     if summary:
-        message = f"{message}: {summary}"
+        message = f"{message}: {summary[:_MESSAGE_BODY_LIMIT]}"
+    if status == 404 and path.startswith("/api/v2/") and not isinstance(parsed, dict):
+        # Airflow 2 answers any /api/v2 route with its web UI's HTML 404 page.
+        message += " (the server does not serve /api/v2: is it Airflow 2? It serves /api/v1)"
     return cls(
         message,
         response=response,

@@ -1,16 +1,20 @@
 """The one request pipeline: build → auth → send → retry → map errors → decode.
 
 Resources call :meth:`HTTPPipeline.request` (or its decoding wrappers) with a path built
-by :func:`build_path`; nothing else in the package talks to httpx.
+by :func:`build_path`; nothing else in the package talks to httpx. The pipeline also finds
+out, once per client, which API the server speaks (:meth:`HTTPPipeline.server_version`),
+and picks each operation's route for it (:meth:`HTTPPipeline.resolve`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -21,22 +25,32 @@ import attrs
 import httpx
 
 from . import _converter
+from ._auth import BasicAuth, TokenExchangeAuth
 from ._errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ClientClosedError,
     ResponseValidationError,
+    UnsupportedByServerError,
     request_path,
     status_error_from_response,
 )
 from ._retry import RetryPolicy, retry_delay
-from ._types import UNSET
+from ._routes import API_PREFIXES, ApiVersion, Route, Routes, ServerVersion
+from ._types import UNSET, JsonValue
 
 __all__ = [
     "HTTPPipeline",
     "PoolState",
+    "ServerState",
     "build_path",
+    "capture_responses",
+    "check_aware",
+    "decode_json",
+    "decode_model",
     "encode_path_segment",
+    "invalid_response",
     "query_params",
 ]
 
@@ -77,18 +91,30 @@ def build_path(template: str, **values: object) -> str:
     return template.format(**{name: encode_path_segment(v, name) for name, v in values.items()})
 
 
+def check_aware(name: str, value: datetime) -> datetime:
+    """Return ``value`` if it has a time zone; refuse a naive datetime.
+
+    Airflow 2 answers a naive datetime with 400 and Airflow 3 with a 500 (or a 422 in a
+    body), so it is refused before anything is sent.
+
+    Raises:
+        ValueError: ``value`` is naive.
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{name} is a naive datetime; Airflow refuses those. "
+            "Give it a time zone, e.g. value.replace(tzinfo=datetime.timezone.utc)"
+        )
+    return value
+
+
 def _query_scalar(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(
-                f"{name} is a naive datetime; Airflow refuses those. "
-                "Give it a time zone, e.g. value.replace(tzinfo=datetime.timezone.utc)"
-            )
-        return value.isoformat()
+        return _converter.format_datetime(check_aware(name, value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (str, int, float)):
@@ -96,21 +122,61 @@ def _query_scalar(name: str, value: object) -> str:
     raise TypeError(f"{name} cannot be sent as a query parameter: {type(value).__name__}")
 
 
-def query_params(**values: object) -> list[tuple[str, str]]:
-    """Build query parameters, leaving out ``None`` and ``UNSET`` and repeating list values.
+def query_params(
+    values: Mapping[str, object], *, comma: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """Build query parameters, leaving out ``None`` and ``UNSET``.
 
-    Datetimes must be timezone-aware (Airflow answers 400 to naive ones); they are sent in
-    ISO 8601 with their offset, and httpx percent-encodes the ``+``.
+    A list value is sent as a repeated key, or as one comma-separated value for the names
+    in ``comma`` (where a value holding a comma, or an empty one, is refused: the server
+    would split it). Datetimes must be timezone-aware; they are sent in ISO 8601 with
+    their offset, and httpx percent-encodes the ``+``.
+
+    Raises:
+        ValueError: A naive datetime, or a value the comma-joined form cannot carry.
+        TypeError: A value that cannot be a query parameter.
     """
     params: list[tuple[str, str]] = []
     for name, value in values.items():
         if value is None or value is UNSET:
             continue
         if isinstance(value, (list, tuple, set, frozenset)):
-            params.extend((name, _query_scalar(name, item)) for item in value)
+            items = [_query_scalar(name, item) for item in value]
+            if name in comma:
+                params.append((name, _comma_join(name, items)))
+            else:
+                params.extend((name, item) for item in items)
         else:
             params.append((name, _query_scalar(name, value)))
     return params
+
+
+def _comma_join(name: str, items: list[str]) -> str:
+    if not items:
+        raise ValueError(f"give at least one value in {name} (or None)")
+    for item in items:
+        if not item or "," in item:
+            raise ValueError(
+                f"{name} cannot carry {item!r}: the server reads it as one comma-separated value"
+            )
+    return ",".join(items)
+
+
+#: Where :func:`capture_responses` collects the responses of the calls made inside it.
+_CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "airflow_client_async_captured", default=None
+)
+
+
+@contextlib.contextmanager
+def capture_responses() -> Iterator[list[httpx.Response]]:
+    """Collect every response received inside the block (tasks it starts included)."""
+    captured: list[httpx.Response] = []
+    token = _CAPTURED.set(captured)
+    try:
+        yield captured
+    finally:
+        _CAPTURED.reset(token)
 
 
 @functools.lru_cache(maxsize=512)
@@ -145,8 +211,8 @@ async def _send(client: httpx.AsyncClient, request: httpx.Request, auth: Any) ->
     except httpx.DecodingError as exc:
         await response.aclose()
         encoding = response.headers.get("content-encoding", "")
-        raise _invalid(
-            response, b"", "a decodable body", f"the {encoding!r} encoded body does not decode"
+        raise invalid_response(
+            response, "a decodable body", f"the {encoding!r} encoded body does not decode", b""
         ) from exc
     except BaseException:
         await response.aclose()
@@ -159,13 +225,31 @@ def _media_type(response: httpx.Response) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
-@attrs.define
+@attrs.define(kw_only=True)
+class ServerState:
+    """What a client knows about its server, shared by every copy ``with_options`` makes.
+
+    Attributes:
+        fixed_api_version: The API the caller fixed (``api_version=`` or a base URL ending
+            in ``/api/v1`` or ``/api/v2``); ``None`` to detect it.
+        version: The server's version once known.
+        token_auth: Airflow 3's token, exchanged for the client's basic credentials.
+    """
+
+    fixed_api_version: ApiVersion | None = None
+    version: ServerVersion | None = None
+    token_auth: TokenExchangeAuth | None = None
+    lock: anyio.Lock | None = attrs.field(default=None, repr=False)
+
+
+@attrs.define(kw_only=True)
 class PoolState:
     """State shared by a client and every copy made by ``with_options``."""
 
     http_client: httpx.AsyncClient
     owns_http_client: bool
     closed: bool = False
+    server: ServerState = attrs.field(factory=ServerState)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -173,9 +257,11 @@ class HTTPPipeline:
     """Sends requests to one Airflow API base URL and turns answers into values or errors.
 
     Attributes:
-        pool: The shared httpx client and whether it is closed.
-        base_url: The API root, e.g. ``http://host:8080/api/v1`` (no trailing slash).
+        pool: The shared httpx client, whether it is closed, and what is known of the server.
+        base_url: The server's root, e.g. ``http://host:8080`` (no trailing slash); the
+            APIs live under it at ``/api/v1`` and ``/api/v2``.
         auth: Authentication for every request, or ``None`` to leave the httpx client's own.
+            Basic credentials are exchanged for a token on Airflow 3.
         headers: Headers sent with every request.
         timeout: Timeout for every request, or ``None`` to use the httpx client's own.
         retry_policy: When and how to retry.
@@ -198,6 +284,130 @@ class HTTPPipeline:
             f"headers={sorted(self.headers)!r}, timeout={self.timeout!r})"
         )
 
+    # -- the server's version ---------------------------------------------------------
+
+    async def server_version(self) -> ServerVersion:
+        """Return the server's version, asking the server the first time only.
+
+        With the API not fixed, ``GET /api/v2/version`` (which Airflow 3 answers without
+        credentials) is asked first, then ``GET /api/v1/version``. Concurrent first calls
+        share one probe.
+
+        Raises:
+            APIStatusError: Neither API answered (the message says what each said).
+            APIConnectionError: The server could not be reached.
+        """
+        state = self.pool.server
+        if state.version is not None and state.version.release is not None:
+            return state.version
+        if state.lock is None:
+            state.lock = anyio.Lock()
+        async with state.lock:
+            if state.version is None or state.version.release is None:
+                state.version = await self._probe(state.fixed_api_version)
+        return state.version
+
+    async def api_version(self) -> ApiVersion:
+        """Return ``"v1"`` or ``"v2"``: fixed by the caller, or detected once."""
+        fixed = self.pool.server.fixed_api_version
+        if fixed is not None:
+            return fixed
+        return (await self.server_version()).api_version
+
+    async def _probe(self, fixed: ApiVersion | None) -> ServerVersion:
+        if fixed is not None:
+            return await self._ask_version(fixed)
+        try:
+            return await self._ask_version("v2")
+        except (APIStatusError, ResponseValidationError) as not_v2:
+            # Airflow 2 answers /api/v2 with its web UI's HTML 404 page.
+            try:
+                return await self._ask_version("v1")
+            except (APIStatusError, ResponseValidationError) as not_v1:
+                raise not_v1 from not_v2
+
+    async def _ask_version(self, api_version: ApiVersion) -> ServerVersion:
+        response = await self.request(
+            "GET",
+            API_PREFIXES[api_version] + "/version",
+            api_version=api_version,
+            # Airflow 3 answers without credentials (and basic ones would cost a token).
+            authenticate=api_version == "v1",
+        )
+        info = decode_json(response)
+        release = info.get("version") if isinstance(info, dict) else None
+        if not isinstance(info, dict) or not isinstance(release, str):
+            raise invalid_response(response, "VersionInfo", "the answer names no version")
+        git = info.get("git_version")
+        return ServerVersion(
+            api_version=api_version,
+            release=release,
+            git_version=git if isinstance(git, str) else None,
+        )
+
+    async def resolve(self, routes: Routes) -> tuple[Route, ApiVersion]:
+        """Pick ``routes``' route for the server's API, checking the server has it.
+
+        Raises:
+            UnsupportedByServerError: The server's API (or its 3.x minor) lacks the
+                operation; nothing was sent.
+        """
+        api_version = await self.api_version()
+        route = routes.for_version(api_version)
+        if route is None:
+            other = "Airflow 3 (/api/v2)" if api_version == "v1" else "Airflow 2 (/api/v1)"
+            server = await self._known_version(api_version)
+            raise UnsupportedByServerError(
+                f"{routes.method_name} is not available on {server}: only {other} has it",
+                method=routes.method_name,
+                server=server,
+            )
+        if route.since is not None and api_version == "v2":
+            server = await self.server_version()
+            minor = server.minor
+            if minor is not None and minor < route.since:
+                since = ".".join(map(str, route.since))
+                raise UnsupportedByServerError(
+                    f"{routes.method_name} needs Airflow {since} or later; "
+                    f"the server runs {server.release}",
+                    method=routes.method_name,
+                    server=server,
+                    since=route.since,
+                )
+        return route, api_version
+
+    async def _known_version(self, api_version: ApiVersion) -> ServerVersion:
+        known = self.pool.server.version
+        if known is not None:
+            return known
+        return ServerVersion(api_version=api_version)
+
+    def _auth_for(self, api_version: ApiVersion | None) -> httpx.Auth | None:
+        """The auth to send with: on ``/api/v2``, basic credentials become a token."""
+        auth = self.auth
+        if api_version != "v2" or not isinstance(auth, BasicAuth):
+            return auth
+        state = self.pool.server
+        if state.token_auth is None:
+            credentials = auth.credentials
+            state.token_auth = TokenExchangeAuth(
+                functools.partial(self._fetch_token, credentials), username=auth.username
+            )
+        return state.token_auth
+
+    async def _fetch_token(self, credentials: Mapping[str, str]) -> str:
+        """Exchange basic credentials for a JWT at Airflow 3's ``POST /auth/token``."""
+        response = await self.request(
+            "POST", "/auth/token", json_body=dict(credentials), idempotent=True, authenticate=False
+        )
+        body = decode_json(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise invalid_response(response, "a token", "the answer holds no access_token")
+        return token
+
+    # -- sending ---------------------------------------------------------------------
+
     async def request(
         self,
         method: str,
@@ -207,17 +417,22 @@ class HTTPPipeline:
         json_body: Any = UNSET,
         accept: str = "application/json",
         idempotent: bool | None = None,
+        api_version: ApiVersion | None = None,
+        authenticate: bool = True,
     ) -> httpx.Response:
-        """Send one API request, retrying as the policy allows; return a 2xx response.
+        """Send one request, retrying as the policy allows; return a 2xx response.
 
         Args:
             method: HTTP method.
-            path: The route with its path parameters already encoded (see
-                :func:`build_path`), starting with ``/``.
+            path: The path below the server's root, its parameters already encoded (see
+                :func:`build_path`), e.g. ``/api/v2/pools/default_pool``.
             params: Query parameters (see :func:`query_params`).
             json_body: A JSON-ready body; ``UNSET`` sends none.
             accept: The ``Accept`` header.
             idempotent: Whether replaying is harmless; ``None`` decides by method.
+            api_version: The API the path belongs to; on ``"v2"`` basic credentials are
+                sent as a token.
+            authenticate: ``False`` sends no credentials.
 
         Raises:
             APIStatusError: The server answered with a non-2xx status.
@@ -236,7 +451,10 @@ class HTTPPipeline:
         query = httpx.QueryParams(tuple(params)) if params else None
         client = self.pool.http_client
         timeout: Any = self.timeout if self.timeout is not None else httpx.USE_CLIENT_DEFAULT
-        auth: Any = self.auth if self.auth is not None else httpx.USE_CLIENT_DEFAULT
+        chosen = self._auth_for(api_version) if authenticate else None
+        # authenticate=False must also keep a caller-owned httpx client's own auth away.
+        auth: Any = chosen if chosen is not None or not authenticate else httpx.USE_CLIENT_DEFAULT
+        captured = _CAPTURED.get()
         attempt = 0
         while True:
             request = client.build_request(
@@ -267,6 +485,8 @@ class HTTPPipeline:
                 raise
             else:
                 _unbind_stream(response)
+                if captured is not None:
+                    captured.append(response)
                 logger.debug(
                     "%s %s -> %d in %.1f ms",
                     method,
@@ -306,7 +526,8 @@ class HTTPPipeline:
         params: list[tuple[str, str]] | None = None,
         json_body: Any = UNSET,
         idempotent: bool | None = None,
-    ) -> Any:
+        api_version: ApiVersion | None = None,
+    ) -> JsonValue:
         """Send a request and return its JSON body, decoded with :func:`json.loads`.
 
         Raises:
@@ -314,7 +535,12 @@ class HTTPPipeline:
                 malformed or truncated).
         """
         response = await self.request(
-            method, path, params=params, json_body=json_body, idempotent=idempotent
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            idempotent=idempotent,
+            api_version=api_version,
         )
         return decode_json(response)
 
@@ -327,6 +553,7 @@ class HTTPPipeline:
         params: list[tuple[str, str]] | None = None,
         json_body: Any = UNSET,
         idempotent: bool | None = None,
+        api_version: ApiVersion | None = None,
     ) -> T:
         """Send a request and decode its JSON body into ``model``.
 
@@ -334,7 +561,12 @@ class HTTPPipeline:
             ResponseValidationError: The body is not JSON or does not fit ``model``.
         """
         response = await self.request(
-            method, path, params=params, json_body=json_body, idempotent=idempotent
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            idempotent=idempotent,
+            api_version=api_version,
         )
         return decode_model(response, model)
 
@@ -344,6 +576,7 @@ class HTTPPipeline:
         path: str,
         *,
         params: list[tuple[str, str]] | None = None,
+        api_version: ApiVersion | None = None,
     ) -> str:
         """Send a request asking for ``text/plain`` and return the body as text.
 
@@ -351,28 +584,25 @@ class HTTPPipeline:
             ResponseValidationError: The server answered with JSON, HTML or another type
                 that is not text/plain.
         """
-        response = await self.request(method, path, params=params, accept="text/plain")
-        media_type = _media_type(response)
-        if media_type and media_type != "text/plain":
-            raise _invalid(
-                response, response.content, "text", f"expected text/plain, got {media_type!r}"
-            )
-        return response.text
-
-    async def request_empty(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: list[tuple[str, str]] | None = None,
-        json_body: Any = UNSET,
-        idempotent: bool | None = None,
-    ) -> None:
-        """Send a request whose success carries no body (e.g. a 204 to a DELETE)."""
-        await self.request(method, path, params=params, json_body=json_body, idempotent=idempotent)
+        response = await self.request(
+            method, path, params=params, accept="text/plain", api_version=api_version
+        )
+        return decode_text(response)
 
 
-def decode_json(response: httpx.Response) -> Any:
+def decode_text(response: httpx.Response) -> str:
+    """Return a ``text/plain`` response body as text.
+
+    Raises:
+        ResponseValidationError: The server answered with JSON, HTML or another type.
+    """
+    media_type = _media_type(response)
+    if media_type and media_type != "text/plain":
+        raise invalid_response(response, "text", f"expected text/plain, got {media_type!r}")
+    return response.text
+
+
+def decode_json(response: httpx.Response) -> JsonValue:
     """Return the JSON value of a response body.
 
     A missing content type is tolerated; a declared non-JSON one (an HTML page from a
@@ -384,15 +614,16 @@ def decode_json(response: httpx.Response) -> Any:
     body = response.content
     media_type = _media_type(response)
     if media_type and media_type not in _JSON_MEDIA_TYPES and not media_type.endswith("+json"):
-        raise _invalid(response, body, "JSON", f"expected a JSON body, got {media_type!r}")
+        raise invalid_response(response, "JSON", f"expected a JSON body, got {media_type!r}")
     if not body.strip():
-        raise _invalid(response, body, "JSON", "expected a JSON body, got an empty one")
+        raise invalid_response(response, "JSON", "expected a JSON body, got an empty one")
     try:
-        return json.loads(body)
+        value: JsonValue = json.loads(body)
     except ValueError as exc:
-        raise _invalid(response, body, "JSON", f"malformed or truncated JSON body: {exc}") from exc
+        raise invalid_response(response, "JSON", f"malformed or truncated JSON body: {exc}") from exc
     except RecursionError as exc:
-        raise _invalid(response, body, "JSON", "the JSON body is nested too deeply") from exc
+        raise invalid_response(response, "JSON", "the JSON body is nested too deeply") from exc
+    return value
 
 
 def decode_model(response: httpx.Response, model: type[T]) -> T:
@@ -407,8 +638,8 @@ def decode_model(response: httpx.Response, model: type[T]) -> T:
     except Exception as exc:
         # Whatever the converter raised, the caller gets one typed error with the body.
         name = getattr(model, "__name__", str(model))
-        raise _invalid(
-            response, response.content, name, f"the body does not fit {name}: {_describe(exc)}"
+        raise invalid_response(
+            response, name, f"the body does not fit {name}: {_describe(exc)}"
         ) from exc
 
 
@@ -420,14 +651,22 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-def _invalid(
-    response: httpx.Response, body: bytes, expected: str, reason: str
+def invalid_response(
+    response: httpx.Response, expected: str, reason: str, body: bytes | None = None
 ) -> ResponseValidationError:
+    """The error for a 2xx ``response`` whose body is not what the operation returns.
+
+    Args:
+        response: The response.
+        expected: What was expected, e.g. ``"JSON"`` or a model name.
+        reason: What is wrong, for the message (which names the method and path).
+        body: The body to keep, when it is not the response's content.
+    """
     request = response.request
     return ResponseValidationError(
         f"{request.method} {request_path(request)}: {reason}",
         response=response,
-        body=body,
+        body=response.content if body is None else body,
         expected=expected,
     )
 

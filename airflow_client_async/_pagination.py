@@ -8,8 +8,8 @@ of items the server actually returned, because the server silently caps ``limit`
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
+from typing import Generic, TypeVar
 
 import anyio
 import attrs
@@ -29,14 +29,15 @@ class Page(Generic[T]):
             (``None`` when it did not say).
         offset: The offset this page was asked for.
         limit: The page size asked for (``None``: the server's default).
-        raw: The decoded collection object the items came from.
+        raw: The decoded collection object the items came from (a model such as
+            ``DAGCollection``, with any other field the answer carried).
     """
 
     items: Sequence[T]
     total_entries: int | None
     offset: int
     limit: int | None
-    raw: Any = attrs.field(default=None, repr=False)
+    raw: object = attrs.field(default=None, repr=False)
 
     @property
     def next_offset(self) -> int:
@@ -55,8 +56,19 @@ class Page(Generic[T]):
     def __len__(self) -> int:
         return len(self.items)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[T]:
         return iter(self.items)
+
+    def __getitem__(self, index: int) -> T:
+        return self.items[index]
+
+
+def _check_int(name: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer or None, not {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {minimum} or more, got {value}")
+    return value
 
 
 #: Fetches the page at ``offset`` with page size ``limit``.
@@ -72,33 +84,33 @@ class AsyncPaginator(Generic[T]):
 
     Args:
         fetch: Fetches one page given an offset and a page size.
-        offset: Where to start.
-        limit: The page size to ask for (``None``: the server's default, 100 unless
-            configured otherwise).
+        offset: Where to start (``None``: at the start).
+        limit: The page size to ask for (``None``: the server's default: 100 on Airflow 2,
+            50 on Airflow 3, unless configured otherwise).
         prefetch: How many pages to fetch concurrently once the total is known (``1``:
             one after the other).
+
+    Raises:
+        TypeError: ``offset``, ``limit`` or ``prefetch`` is not an integer.
+        ValueError: ``offset`` is negative, or ``limit`` or ``prefetch`` below 1.
     """
 
     def __init__(
         self,
         fetch: PageFetcher[T],
         *,
-        offset: int = 0,
+        offset: int | None = None,
         limit: int | None = None,
         prefetch: int = 1,
     ) -> None:
-        if offset < 0:
-            raise ValueError("offset must be zero or more")
-        if limit is not None and limit < 1:
-            raise ValueError("limit must be one or more")
-        if prefetch < 1:
-            raise ValueError("prefetch must be one or more")
         self._fetch = fetch
-        self._offset = offset
-        self._limit = limit
-        self._prefetch = prefetch
+        self._offset = 0 if offset is None else _check_int("offset", offset, minimum=0)
+        # Airflow 3 answers limit=0 with no items (Airflow 2 with a default page), so a
+        # page size is one or more, or None for the server's own.
+        self._limit = None if limit is None else _check_int("limit", limit, minimum=1)
+        self._prefetch = _check_int("prefetch", prefetch, minimum=1)
 
-    def __await__(self) -> Generator[Any, None, Page[T]]:
+    def __await__(self) -> Generator[object, None, Page[T]]:
         return self._fetch(self._offset, self._limit).__await__()
 
     def prefetch(self, pages: int) -> AsyncPaginator[T]:

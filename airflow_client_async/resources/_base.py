@@ -1,26 +1,51 @@
-"""What every resource namespace shares: the pipeline, list paging, body and mask builders."""
+"""What every namespace shares: picking an operation's route, filling it, and paging.
+
+A namespace method names its :class:`~airflow_client_async._routes.Routes` and hands its
+arguments over under its own keyword names; :meth:`Resource._send` resolves the route for
+the server's API, renames what that API spells differently, refuses what it lacks (before
+any I/O), encodes lists the way it reads them, and sends.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar
+
+import attrs
+import httpx
 
 from .. import _converter
-from .._http import query_params
+from .._errors import UnsupportedByServerError
+from .._http import (
+    build_path,
+    check_aware,
+    decode_json,
+    decode_model,
+    decode_text,
+    query_params,
+)
 from .._pagination import AsyncPaginator, Page
-from .._types import UNSET
+from .._routes import ApiVersion, Route, Routes
+from .._types import UNSET, JsonValue
 
 if TYPE_CHECKING:
     from .._http import HTTPPipeline
 
-__all__ = ["Resource", "comma_joined", "json_body", "patch_body"]
+__all__ = ["DateTimeFilter", "OrderBy", "Resource", "Sent", "json_body"]
 
 T = TypeVar("T")
 
+#: A list's sort order: a field name, ``-`` in front to reverse, or several of them
+#: (Airflow 3 sorts by up to ten fields; Airflow 2 by one).
+OrderBy: TypeAlias = "str | Sequence[str] | None"
+
+#: A datetime filter: a timezone-aware datetime, or an ISO 8601 string sent as it is.
+DateTimeFilter: TypeAlias = "datetime | str | None"
+
 
 class _Counted(Protocol):
-    """A collection model: every one of them tells ``total_entries``."""
+    """A collection model: each tells ``total_entries`` (``None`` when it does not)."""
 
     @property
     def total_entries(self) -> int | None: ...
@@ -29,8 +54,79 @@ class _Counted(Protocol):
 C = TypeVar("C", bound=_Counted)
 
 
+class _Lacking(Exception):
+    """A parameter given a value that the route's API version does not take."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@attrs.frozen
+class Sent:
+    """A request that was answered with a 2xx: its response and the route it took."""
+
+    response: httpx.Response
+    route: Route
+    api_version: ApiVersion
+
+    def model(self, model: type[T]) -> T:
+        """Decode the JSON body into ``model``."""
+        return decode_model(self.response, model)
+
+    def json(self) -> JsonValue:
+        """The JSON body."""
+        return decode_json(self.response)
+
+    def text(self) -> str:
+        """The ``text/plain`` body."""
+        return decode_text(self.response)
+
+
+def _given(value: object) -> bool:
+    return value is not None and value is not UNSET
+
+
+def _renamed(
+    values: Mapping[str, object], renames: Mapping[str, str | None]
+) -> dict[str, object]:
+    """``values`` under the wire names of ``renames``; a lacking name given a value raises."""
+    out: dict[str, object] = {}
+    for name, value in values.items():
+        if name not in renames:
+            out[name] = value
+            continue
+        wire = renames[name]
+        if wire is None:
+            if _given(value):
+                raise _Lacking(name)
+            continue
+        out[wire] = value
+    return out
+
+
+def _json_value(name: str, value: object) -> object:
+    if isinstance(value, datetime):
+        check_aware(name, value)
+    return _converter.unstructure(value)
+
+
+def json_body(fields: Mapping[str, object]) -> dict[str, object]:
+    """Build a JSON request body from fields, leaving out the ``UNSET`` ones.
+
+    ``None`` is sent as ``null``. Datetimes must be timezone-aware.
+    """
+    return {name: _json_value(name, v) for name, v in fields.items() if v is not UNSET}
+
+
 class Resource:
-    """Base of the namespaces (``client.dags``, ``client.pools``, …): holds the pipeline."""
+    """Base of the namespaces (``client.dags``, ``client.pools``, …).
+
+    Attributes:
+        namespace: The client attribute the namespace lives at, e.g. ``"pools"``.
+    """
+
+    namespace: ClassVar[str] = ""
 
     def __init__(self, http: HTTPPipeline) -> None:
         self._http = http
@@ -38,50 +134,116 @@ class Resource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._http.base_url}>"
 
+    async def _route(self, routes: Routes) -> tuple[Route, ApiVersion]:
+        """The route of ``routes`` for the server's API (detected on first use)."""
+        return await self._http.resolve(routes)
+
+    async def _send(
+        self,
+        routes: Routes,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        update: Mapping[str, object] | None = None,
+        accept: str = "application/json",
+        idempotent: bool | None = None,
+    ) -> Sent:
+        """Send one operation on the server's API and return its 2xx answer.
+
+        Args:
+            routes: The operation's routes.
+            path: Values of the path's placeholders.
+            query: Query parameters under the method's keyword names; ``None`` and
+                ``UNSET`` values are not sent.
+            body: The JSON body's fields under the method's names; ``UNSET`` ones are
+                left out, ``None`` is sent as null.
+            update: For a PATCH: the fields to change (``UNSET`` = unchanged). They join
+                the body and the ``update_mask`` names exactly them.
+            accept: The ``Accept`` header.
+            idempotent: Whether replaying is harmless; ``None`` decides by method.
+
+        Raises:
+            UnsupportedByServerError: The server's API lacks the operation, or a
+                parameter that was given a value; nothing was sent.
+            ValueError: ``update`` names no field, or a value cannot be sent.
+        """
+        route, api_version = await self._route(routes)
+        try:
+            url_path, params, json = _render(route, api_version, path, query, body, update)
+        except _Lacking as lacking:
+            server = await self._http.server_version()
+            raise UnsupportedByServerError(
+                f"{routes.method_name}: {server} does not take {lacking.name}",
+                method=routes.method_name,
+                server=server,
+                parameter=lacking.name,
+            ) from None
+        response = await self._http.request(
+            route.method,
+            url_path,
+            params=params,
+            json_body=json,
+            accept=accept,
+            idempotent=idempotent,
+            api_version=api_version,
+        )
+        return Sent(response, route, api_version)
+
     def _paginate(
         self,
-        path: str,
+        routes: Routes,
         collection_model: type[C],
         items_of: Callable[[C], Sequence[T] | None],
         *,
-        params: list[tuple[str, str]] | None = None,
-        offset: int,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        offset: int | None,
         limit: int | None,
     ) -> AsyncPaginator[T]:
-        """Page through a ``GET`` list that takes ``limit`` and ``offset`` query parameters.
+        """Page through a ``GET`` list that takes ``limit`` and ``offset``.
+
+        A route that takes neither (``paged=False``) is read once and paged through here.
 
         Args:
-            path: The list's path, its path parameters already encoded.
+            routes: The list's routes.
             collection_model: The model of one answer (e.g. ``DAGCollection``).
             items_of: Picks the items out of an answer (e.g. ``lambda c: c.dags``); a
                 missing or ``null`` list is an empty page.
-            params: The list's filters (from ``query_params``), sent after ``limit`` and
-                ``offset`` on every page.
-            offset: Where to start.
+            path: Values of the path's placeholders.
+            query: The list's filters, sent with every page.
+            offset: Where to start (``None``: at the start).
             limit: The page size to ask for (``None``: the server's default).
 
         Returns:
             A paginator whose pages keep the decoded answer as ``raw``.
+
+        Raises:
+            TypeError: ``offset`` or ``limit`` is not an integer.
+            ValueError: ``offset`` is negative or ``limit`` below 1.
         """
-        filters = params or []
+        filters = dict(query or {})
 
         async def fetch(page_offset: int, page_limit: int | None) -> Page[T]:
-            page_params = query_params(limit=page_limit, offset=page_offset) + filters
-            collection = await self._http.request_model(
-                "GET", path, collection_model, params=page_params
-            )
-            return _page(collection, items_of, page_offset, page_limit)
+            route, _ = await self._route(routes)
+            if not route.paged:
+                sent = await self._send(routes, path=path, query=filters)
+                return _slice(sent.model(collection_model), items_of, page_offset, page_limit)
+            paging = {"limit": page_limit, "offset": page_offset}
+            sent = await self._send(routes, path=path, query={**paging, **filters})
+            return _page(sent.model(collection_model), items_of, page_offset, page_limit)
 
         return AsyncPaginator(fetch, offset=offset, limit=limit)
 
     def _paginate_body(
         self,
-        path: str,
+        routes: Routes,
         collection_model: type[C],
         items_of: Callable[[C], Sequence[T] | None],
         *,
-        body: Mapping[str, Any],
-        offset: int,
+        path: Mapping[str, object] | None = None,
+        body: Mapping[str, object],
+        offset: int | None,
         limit: int | None,
     ) -> AsyncPaginator[T]:
         """Page through a ``POST`` list that reads its filters and paging from the body.
@@ -90,31 +252,74 @@ class Resource:
         The request only reads, so it is retried like a ``GET``.
 
         Args:
-            path: The list's path.
+            routes: The list's routes.
             collection_model: The model of one answer (e.g. ``DAGRunCollection``).
-            items_of: Picks the items out of an answer; a missing or ``null`` list is an
-                empty page.
-            body: The filters given (``None`` values already left out), turned into JSON
-                by :func:`json_body` for every page.
-            offset: Where to start.
+            items_of: Picks the items out of an answer.
+            path: Values of the path's placeholders.
+            body: The filters, ``None`` and ``UNSET`` values left out.
+            offset: Where to start (``None``: at the start).
             limit: The page size to ask for (``None``: the server's default).
-
-        Returns:
-            A paginator whose pages keep the decoded answer as ``raw``.
         """
+        filters = {name: value for name, value in body.items() if _given(value)}
 
         async def fetch(page_offset: int, page_limit: int | None) -> Page[T]:
-            page_body = json_body(
-                **body,
-                page_offset=page_offset,
-                page_limit=page_limit if page_limit is not None else UNSET,
+            paging: dict[str, object] = {"page_offset": page_offset}
+            if page_limit is not None:
+                paging["page_limit"] = page_limit
+            sent = await self._send(
+                routes, path=path, body={**filters, **paging}, idempotent=True
             )
-            collection = await self._http.request_model(
-                "POST", path, collection_model, json_body=page_body, idempotent=True
-            )
-            return _page(collection, items_of, page_offset, page_limit)
+            return _page(sent.model(collection_model), items_of, page_offset, page_limit)
 
         return AsyncPaginator(fetch, offset=offset, limit=limit)
+
+
+def _render(
+    route: Route,
+    api_version: ApiVersion,
+    path: Mapping[str, object] | None,
+    query: Mapping[str, object] | None,
+    body: Mapping[str, object] | None,
+    update: Mapping[str, object] | None,
+) -> tuple[str, list[tuple[str, str]], object]:
+    """The path, query and body of ``route`` for these values (pure: no I/O).
+
+    Raises:
+        _Lacking: A parameter the route lacks was given a value.
+        ValueError: ``update`` names no field given, or a value cannot be sent.
+    """
+    url_path = route.prefix(api_version) + build_path(route.path, **(path or {}))
+    wanted = {
+        name: value for name, value in (query or {}).items() if name not in route.unneeded
+    }
+    fields = dict(body or {})
+    if update is not None:
+        changed = {name: value for name, value in update.items() if value is not UNSET}
+        if not changed:
+            raise ValueError(f"give at least one field to update: {', '.join(update)}")
+        masked = _renamed(dict.fromkeys(changed, True), route.mask)
+        # Airflow 2 reads update_mask as one comma-separated value (explode: false), and so
+        # does Airflow 3's FAB API; Airflow 3's core API reads a repeated key, and sees a
+        # comma-joined one as a single unknown name (so nothing is updated).
+        comma = api_version == "v1" or route.base == "fab"
+        wanted["update_mask"] = ",".join(masked) if comma else list(masked)
+        fields.update(changed)
+    if api_version == "v1":
+        wanted["order_by"] = _single_order(wanted.get("order_by"))
+    params = query_params(_renamed(wanted, route.params), comma=route.comma)
+    json: object = UNSET
+    if body is not None or update is not None:
+        json = json_body(_renamed(fields, route.body))
+    return url_path, params, json
+
+
+def _single_order(order_by: object) -> object:
+    """Airflow 2 sorts by one field: a list of one becomes that field; more are refused."""
+    if isinstance(order_by, (list, tuple)):
+        if len(order_by) > 1:
+            raise _Lacking("order_by with more than one field")
+        return order_by[0] if order_by else None
+    return order_by
 
 
 def _page(
@@ -129,68 +334,17 @@ def _page(
     )
 
 
-def _json_value(name: str, value: Any) -> Any:
-    if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
-        raise ValueError(
-            f"{name} is a naive datetime; Airflow refuses those. "
-            "Give it a time zone, e.g. value.replace(tzinfo=datetime.timezone.utc)"
-        )
-    return _converter.unstructure(value)
+def _slice(
+    collection: C, items_of: Callable[[C], Sequence[T] | None], offset: int, limit: int | None
+) -> Page[T]:
+    """One page cut out of a list the server sent whole."""
+    everything = items_of(collection) or []
+    end = None if limit is None else offset + limit
+    return Page(
+        items=everything[offset:end],
+        total_entries=len(everything),
+        offset=offset,
+        limit=limit,
+        raw=collection,
+    )
 
-
-def json_body(**fields: Any) -> dict[str, Any]:
-    """Build a JSON request body from keyword arguments, leaving out the ``UNSET`` ones.
-
-    ``None`` is sent as ``null``. Datetimes must be timezone-aware.
-    """
-    return {name: _json_value(name, v) for name, v in fields.items() if v is not UNSET}
-
-
-def patch_body(
-    fields: Mapping[str, Any], mask_names: Mapping[str, str] | None = None
-) -> tuple[dict[str, Any], str]:
-    """Build a PATCH body and its ``update_mask`` from the fields the caller gave.
-
-    Args:
-        fields: Field name → value, with ``UNSET`` for "not given".
-        mask_names: Where the server's update_mask name differs from the body's field name.
-
-    Returns:
-        The body (the given fields only) and the ``update_mask`` naming exactly them, as one
-        comma-separated value: the spec declares the parameter ``explode: false``, and the
-        server keeps only the last of repeated ``update_mask`` parameters.
-
-    Raises:
-        ValueError: No field was given.
-    """
-    body = json_body(**fields)
-    if not body:
-        raise ValueError(f"give at least one field to update: {', '.join(fields)}")
-    names = mask_names or {}
-    return body, ",".join(names.get(name, name) for name in body)
-
-
-def comma_joined(name: str, values: str | Sequence[str] | None, *, what: str) -> str | None:
-    """Join values into the one comma-separated query value the server splits.
-
-    Some parameters (``dag_ids`` of ``/dagStats`` and ``/datasets``, the event filters of
-    ``/eventLogs``) are read as a single value split on commas, so a value that is empty or
-    holds a comma would be misread: it is refused instead.
-
-    Args:
-        name: The parameter, for error messages.
-        values: One value, several, or ``None`` (not sent).
-        what: What one value is (e.g. ``"DAG id"``), for error messages.
-
-    Raises:
-        ValueError: No value was given, or one is empty or contains a comma.
-    """
-    if values is None:
-        return None
-    items = [values] if isinstance(values, str) else list(values)
-    if not items:
-        raise ValueError(f"give at least one {what} in {name} (or None)")
-    for item in items:
-        if not item or "," in item:
-            raise ValueError(f"not a {what}: {item!r} ({name} is sent comma-separated)")
-    return ",".join(items)

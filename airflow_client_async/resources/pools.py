@@ -1,51 +1,77 @@
-"""``client.pools``: the Pool tag of the API."""
+"""``client.pools``: the Pool tag of both APIs."""
 
 from __future__ import annotations
 
-from .._http import build_path, query_params
 from .._pagination import AsyncPaginator
+from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Pool, PoolCollection
-from ._base import Resource, json_body, patch_body
+from ._base import OrderBy, Resource
 
 __all__ = ["PoolsResource"]
+
+_POOL = "/pools/{pool_name}"
 
 
 class PoolsResource(Resource):
     """Pools: list, get, create, update, delete."""
 
+    namespace = "pools"
+
+    _list = Routes(
+        v1=Route(
+            "GET",
+            "/pools",
+            "get_pools",
+            params={"pool_name_pattern": None, "pool_name_prefix_pattern": None},
+        ),
+        v2=Route("GET", "/pools", "get_pools"),
+    )
+
     def list(
-        self, *, limit: int | None = None, offset: int = 0, order_by: str | None = None
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: OrderBy = None,
+        pool_name_pattern: str | None = None,
+        pool_name_prefix_pattern: str | None = None,
     ) -> AsyncPaginator[Pool]:
         """List pools: await for one page, ``async for`` for every pool.
-
-        ``GET /pools``
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
-            order_by: A field to sort by, ``-`` in front to reverse.
+            order_by: Fields to sort by, ``-`` in front to reverse (Airflow 2: one field).
+            pool_name_pattern: Only pools whose name contains this, case-insensitively
+                (SQL ``ILIKE``, ``%`` and ``_`` as wildcards). Airflow 3 only.
+            pool_name_prefix_pattern: Only pools whose name starts with this. Airflow 3
+                only.
+
+        Returns:
+            A paginator of :class:`Pool`.
         """
+        query = {
+            "order_by": order_by,
+            "pool_name_pattern": pool_name_pattern,
+            "pool_name_prefix_pattern": pool_name_prefix_pattern,
+        }
         return self._paginate(
-            "/pools",
-            PoolCollection,
-            lambda c: c.pools,
-            params=query_params(order_by=order_by),
-            offset=offset,
-            limit=limit,
+            self._list, PoolCollection, lambda c: c.pools, query=query, offset=offset, limit=limit
         )
 
-    async def get(self, pool_name: str) -> Pool:
-        """Get one pool.
+    _get = Routes.both("GET", _POOL, "get_pool")
 
-        ``GET /pools/{pool_name}``
+    async def get(self, name: str) -> Pool:
+        """Get one pool.
 
         Raises:
             NotFoundError: No such pool.
         """
-        return await self._http.request_model(
-            "GET", build_path("/pools/{pool_name}", pool_name=pool_name), Pool
-        )
+        sent = await self._send(self._get, path={"pool_name": name})
+        return sent.model(Pool)
+
+    _create = Routes.both("POST", "/pools", "post_pool")
 
     async def create(
         self,
@@ -57,8 +83,6 @@ class PoolsResource(Resource):
     ) -> Pool:
         """Create a pool.
 
-        ``POST /pools``
-
         Args:
             name: The pool's name.
             slots: How many slots it has (``-1``: unlimited).
@@ -66,31 +90,40 @@ class PoolsResource(Resource):
             include_deferred: Whether deferred tasks take slots.
 
         Raises:
+            ValueError: ``name`` is empty.
             ConflictError: A pool of this name exists.
         """
         if not name:
             raise ValueError("name must be a non-empty string")
-        body = json_body(
-            name=name, slots=slots, description=description, include_deferred=include_deferred
-        )
-        return await self._http.request_model("POST", "/pools", Pool, json_body=body)
+        body = {
+            "name": name,
+            "slots": slots,
+            "description": description,
+            "include_deferred": include_deferred,
+        }
+        sent = await self._send(self._create, body=body)
+        return sent.model(Pool)
+
+    _update = Routes(
+        v1=Route("PATCH", _POOL, "patch_pool", body={"new_name": "name"}, mask={"new_name": "name"}),
+        # Airflow 3 answers 400 to a body whose pool name (key "pool") differs from the path.
+        v2=Route("PATCH", _POOL, "patch_pool", body={"new_name": None}),
+    )
 
     async def update(
         self,
-        pool_name: str,
+        name: str,
         *,
-        name: Missing[str] = UNSET,
+        new_name: Missing[str] = UNSET,
         slots: Missing[int] = UNSET,
         description: Missing[str | None] = UNSET,
         include_deferred: Missing[bool] = UNSET,
     ) -> Pool:
         """Update a pool; only the fields given are sent, named in ``update_mask``.
 
-        ``PATCH /pools/{pool_name}``
-
         Args:
-            pool_name: The pool to update.
-            name: A new name.
+            name: The pool to update.
+            new_name: Rename it (Airflow 2 only: Airflow 3 cannot rename a pool).
             slots: A new number of slots.
             description: A new description (``None`` clears it).
             include_deferred: Whether deferred tasks take slots.
@@ -100,28 +133,22 @@ class PoolsResource(Resource):
             NotFoundError: No such pool.
             ConflictError: Renaming onto an existing pool's name.
         """
-        body, mask = patch_body(
-            {
-                "name": name,
-                "slots": slots,
-                "description": description,
-                "include_deferred": include_deferred,
-            }
-        )
-        path = build_path("/pools/{pool_name}", pool_name=pool_name)
-        return await self._http.request_model(
-            "PATCH", path, Pool, params=query_params(update_mask=mask), json_body=body
-        )
+        changes = {
+            "new_name": new_name,
+            "slots": slots,
+            "description": description,
+            "include_deferred": include_deferred,
+        }
+        sent = await self._send(self._update, path={"pool_name": name}, update=changes)
+        return sent.model(Pool)
 
-    async def delete(self, pool_name: str) -> None:
+    _delete = Routes.both("DELETE", _POOL, "delete_pool")
+
+    async def delete(self, name: str) -> None:
         """Delete a pool.
-
-        ``DELETE /pools/{pool_name}``
 
         Raises:
             NotFoundError: No such pool.
             BadRequestError: The default pool cannot be deleted.
         """
-        await self._http.request_empty(
-            "DELETE", build_path("/pools/{pool_name}", pool_name=pool_name)
-        )
+        await self._send(self._delete, path={"pool_name": name})

@@ -1,130 +1,157 @@
-"""``client.variables``: the Variable tag of the API."""
+"""``client.variables``: the Variable tag of both APIs."""
 
 from __future__ import annotations
 
-from .._http import build_path, query_params
 from .._pagination import AsyncPaginator
+from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Variable, VariableCollection
-from ._base import Resource, json_body, patch_body
+from ._base import OrderBy, Resource
 
 __all__ = ["VariablesResource"]
 
-
-# The server loads ``value`` into the attribute ``val`` and applies the update_mask to
-# the loaded names, so ``update_mask=value`` is refused as "unknown".
-_MASK_NAMES = {"value": "val"}
+_VARIABLE = "/variables/{variable_key}"
 
 
 class VariablesResource(Resource):
     """Variables: list, get, create (or overwrite), update, delete."""
 
+    namespace = "variables"
+
+    _list = Routes(
+        v1=Route(
+            "GET",
+            "/variables",
+            "get_variables",
+            params={"variable_key_pattern": None, "variable_key_prefix_pattern": None},
+        ),
+        v2=Route("GET", "/variables", "get_variables"),
+    )
+
     def list(
-        self, *, limit: int | None = None, offset: int = 0, order_by: str | None = None
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: OrderBy = None,
+        variable_key_pattern: str | None = None,
+        variable_key_prefix_pattern: str | None = None,
     ) -> AsyncPaginator[Variable]:
-        """List variables: await for one page, ``async for`` for every variable.
-
-        ``GET /variables``
-
-        Items carry their ``value``: the server sends it in lists too, although the spec
-        says only single variables have one.
+        """List variables, with their values: await for one page, ``async for`` for all.
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
-            order_by: A field to sort by (``key``, ``description``…), ``-`` in front to
-                reverse.
+            order_by: Fields to sort by (``key``, ``description``…), ``-`` in front to
+                reverse (Airflow 2: one field).
+            variable_key_pattern: Only keys containing this, case-insensitively (SQL
+                ``ILIKE``). Airflow 3 only.
+            variable_key_prefix_pattern: Only keys starting with this. Airflow 3 only.
 
         Returns:
             A paginator of :class:`Variable`.
         """
+        query = {
+            "order_by": order_by,
+            "variable_key_pattern": variable_key_pattern,
+            "variable_key_prefix_pattern": variable_key_prefix_pattern,
+        }
         return self._paginate(
-            "/variables",
+            self._list,
             VariableCollection,
             lambda c: c.variables,
-            params=query_params(order_by=order_by),
+            query=query,
             offset=offset,
             limit=limit,
         )
 
+    _get = Routes.both("GET", _VARIABLE, "get_variable")
+
     async def get(self, key: str) -> Variable:
         """Get one variable, with its value.
 
-        ``GET /variables/{variable_key}``
-
-        Any key works, ``/`` included: the route takes the rest of the path as the key.
+        Any key works, ``/`` included: it is percent-encoded into one path segment.
 
         Raises:
             NotFoundError: No such variable.
         """
-        path = build_path("/variables/{variable_key}", variable_key=key)
-        return await self._http.request_model("GET", path, Variable)
+        sent = await self._send(self._get, path={"variable_key": key})
+        return sent.model(Variable)
 
-    async def create(self, key: str, value: str, *, description: Missing[str] = UNSET) -> Variable:
-        """Create a variable, or overwrite the one with this key.
+    _create = Routes(
+        v1=Route("POST", "/variables", "post_variables"),
+        v2=Route("POST", "/variables", "post_variable"),
+    )
 
-        ``POST /variables``
+    async def create(
+        self, key: str, *, value: str, description: Missing[str | None] = UNSET
+    ) -> Variable:
+        """Create a variable, or overwrite the one with this key (Airflow 2).
 
-        Unlike pools or connections, a second create with the same key is no conflict: the
-        server replaces the variable, value and description (a create without a
-        description leaves the variable with none).
+        On Airflow 2 a second create with the same key replaces the variable, value and
+        description; Airflow 3 answers it with a 409 :class:`ConflictError`.
 
         Args:
             key: The variable's key.
             value: Its value, a string (serialise structured values yourself, e.g. with
                 :func:`json.dumps`).
-            description: A description. The server refuses ``null`` here.
+            description: A description (Airflow 2 refuses ``null``).
 
         Raises:
+            ValueError: ``key`` is empty.
+            ConflictError: Airflow 3 has a variable with this key.
             BadRequestError: The server refused the fields.
         """
         if not key:
             raise ValueError("key must be a non-empty string")
-        body = json_body(key=key, value=value, description=description)
-        return await self._http.request_model("POST", "/variables", Variable, json_body=body)
+        body = {"key": key, "value": value, "description": description}
+        sent = await self._send(self._create, body=body)
+        return sent.model(Variable)
+
+    _update = Routes(
+        # Airflow 2 loads ``value`` into the attribute ``val`` and applies the mask to the
+        # loaded names, so ``update_mask=value`` is refused as unknown there.
+        v1=Route("PATCH", _VARIABLE, "patch_variable", mask={"value": "val"}),
+        v2=Route("PATCH", _VARIABLE, "patch_variable"),
+    )
 
     async def update(
         self,
         key: str,
         *,
         value: Missing[str] = UNSET,
-        description: Missing[str] = UNSET,
+        description: Missing[str | None] = UNSET,
     ) -> Variable:
         """Update a variable; only the fields given change, named in ``update_mask``.
 
-        ``PATCH /variables/{variable_key}``
-
-        The server validates the body as a whole Variable before it applies the mask: it
-        requires ``key`` (equal to the one in the path) and ``value`` in every PATCH. Both
+        Both servers validate the body as a whole variable before applying the mask, and
+        require ``key`` (equal to the one in the path) and ``value`` in every PATCH. Both
         are therefore always sent; when only the description changes, ``value`` is an
         empty placeholder that the mask keeps the server from writing.
 
         Args:
             key: The variable to update.
             value: A new value.
-            description: A new description (the server refuses ``null``).
+            description: A new description (Airflow 2 refuses ``null``).
 
         Raises:
             ValueError: No field was given.
             NotFoundError: No such variable.
             BadRequestError: The server refused the fields.
         """
-        body, mask = patch_body({"value": value, "description": description}, _MASK_NAMES)
-        body = {"key": key, "value": "", **body}
-        path = build_path("/variables/{variable_key}", variable_key=key)
-        params = query_params(update_mask=mask)
-        return await self._http.request_model(
-            "PATCH", path, Variable, params=params, json_body=body
+        changes = {"value": value, "description": description}
+        body = {"key": key, "value": ""}
+        sent = await self._send(
+            self._update, path={"variable_key": key}, body=body, update=changes
         )
+        return sent.model(Variable)
+
+    _delete = Routes.both("DELETE", _VARIABLE, "delete_variable")
 
     async def delete(self, key: str) -> None:
         """Delete a variable.
 
-        ``DELETE /variables/{variable_key}``
-
         Raises:
             NotFoundError: No such variable.
         """
-        await self._http.request_empty(
-            "DELETE", build_path("/variables/{variable_key}", variable_key=key)
-        )
+        await self._send(self._delete, path={"variable_key": key})

@@ -274,9 +274,7 @@ def _validation_summary(items: list[JsonValue]) -> str:
             parts.append(str(item))
             continue
         location = item.get("loc")
-        where = (
-            ".".join(str(step) for step in location) if isinstance(location, list) else None
-        )
+        where = ".".join(str(step) for step in location) if isinstance(location, list) else None
         message = _str_or_none(item.get("msg")) or _str_or_none(item)
         parts.append(f"{where}: {message}" if where else str(message))
     return "; ".join(parts)

@@ -620,7 +620,9 @@ def decode_json(response: httpx.Response) -> JsonValue:
     try:
         value: JsonValue = json.loads(body)
     except ValueError as exc:
-        raise invalid_response(response, "JSON", f"malformed or truncated JSON body: {exc}") from exc
+        raise invalid_response(
+            response, "JSON", f"malformed or truncated JSON body: {exc}"
+        ) from exc
     except RecursionError as exc:
         raise invalid_response(response, "JSON", "the JSON body is nested too deeply") from exc
     return value

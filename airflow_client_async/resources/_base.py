@@ -16,13 +16,16 @@ import attrs
 import httpx
 
 from .. import _converter
+from .._bulk import BulkAction, BulkResult, OnExistence, OnNonExistence, bulk_body, bulk_result
 from .._errors import UnsupportedByServerError
+from .._operations import BODY_FIELDS, QUERY_PARAMETERS
 from .._http import (
     build_path,
     check_aware,
     decode_json,
     decode_model,
     decode_text,
+    invalid_response,
     query_params,
 )
 from .._pagination import AsyncPaginator, Page
@@ -32,7 +35,7 @@ from .._types import UNSET, JsonValue
 if TYPE_CHECKING:
     from .._http import HTTPPipeline
 
-__all__ = ["DateTimeFilter", "OrderBy", "Resource", "Sent", "json_body"]
+__all__ = ["DateTimeFilter", "OrderBy", "Resource", "Sent", "checked_filters", "json_body"]
 
 T = TypeVar("T")
 
@@ -88,16 +91,25 @@ def _given(value: object) -> bool:
 
 
 def _renamed(
-    values: Mapping[str, object], renames: Mapping[str, str | None]
+    values: Mapping[str, object],
+    renames: Mapping[str, str | None],
+    accepted: frozenset[str] | None = None,
 ) -> dict[str, object]:
-    """``values`` under the wire names of ``renames``; a lacking name given a value raises."""
+    """``values`` under their wire names, checked against what the operation accepts.
+
+    Args:
+        values: Name → value, under the method's keyword names.
+        renames: Keyword → wire name where they differ; ``None`` where the API lacks it.
+        accepted: The wire names the operation takes (``None``: do not check).
+
+    Raises:
+        _Lacking: A name the API lacks was given a value (``None`` and ``UNSET`` are
+            "not given").
+    """
     out: dict[str, object] = {}
     for name, value in values.items():
-        if name not in renames:
-            out[name] = value
-            continue
-        wire = renames[name]
-        if wire is None:
+        wire = renames.get(name, name)
+        if wire is None or (accepted is not None and wire not in accepted):
             if _given(value):
                 raise _Lacking(name)
             continue
@@ -105,10 +117,37 @@ def _renamed(
     return out
 
 
+def _accepted(
+    table: Mapping[str, Mapping[str, frozenset[str]]], route: Route, api_version: ApiVersion
+) -> frozenset[str] | None:
+    """The names ``route``'s operation takes, per its spec; ``None`` when not known."""
+    if route.operation_id is None:
+        return None
+    return table["fab" if route.base == "fab" else api_version].get(route.operation_id)
+
+
 def _json_value(name: str, value: object) -> object:
     if isinstance(value, datetime):
         check_aware(name, value)
     return _converter.unstructure(value)
+
+
+def checked_filters(filters: Mapping[str, object], allowed: type) -> dict[str, object]:
+    """Return ``filters`` if every name is a key of the TypedDict ``allowed``.
+
+    Methods take shared groups of filters as ``**filters: Unpack[SomeFilters]``; type
+    checkers check the names, and this checks them at run time too.
+
+    Raises:
+        TypeError: A name is not one of ``allowed``'s keys.
+    """
+    known: frozenset[str] = getattr(allowed, "__optional_keys__", frozenset()) | getattr(
+        allowed, "__required_keys__", frozenset()
+    )
+    unknown = sorted(set(filters) - known)
+    if unknown:
+        raise TypeError(f"unexpected keyword argument {unknown[0]!r} (not a {allowed.__name__})")
+    return dict(filters)
 
 
 def json_body(fields: Mapping[str, object]) -> dict[str, object]:
@@ -190,6 +229,53 @@ class Resource:
         )
         return Sent(response, route, api_version)
 
+    async def _bulk(
+        self,
+        routes: Routes,
+        key_of: Callable[[Mapping[str, object]], str],
+        *,
+        path: Mapping[str, object] | None = None,
+        create: Sequence[Mapping[str, object]],
+        update: Sequence[Mapping[str, object]],
+        delete: Sequence[str | Mapping[str, object]],
+        on_existence: OnExistence,
+        on_non_existence: OnNonExistence,
+        update_mask: Sequence[str] | None,
+    ) -> BulkResult:
+        """Send one bulk request and return every entity's outcome.
+
+        Args:
+            routes: The bulk operation's routes.
+            key_of: The key of an entity, as the server reports it in ``success``.
+            path: Values of the path's placeholders.
+            create: Entities to create.
+            update: Entities to update.
+            delete: Keys (or entities) to delete.
+            on_existence: What a create does to an entity that exists.
+            on_non_existence: What an update or delete does to one that does not.
+            update_mask: The fields an update changes (``None``: those given).
+
+        Raises:
+            ValueError: No entity was given.
+            ResponseValidationError: The answer is not a bulk response.
+        """
+        body = bulk_body(
+            create=create,
+            update=update,
+            delete=delete,
+            on_existence=on_existence,
+            on_non_existence=on_non_existence,
+            update_mask=update_mask,
+        )
+        requested: list[tuple[BulkAction, str]] = [("create", key_of(e)) for e in create]
+        requested += [("update", key_of(e)) for e in update]
+        requested += [("delete", e if isinstance(e, str) else key_of(e)) for e in delete]
+        sent = await self._send(routes, path=path, body=body)
+        answer = sent.json()
+        if not isinstance(answer, dict):
+            raise invalid_response(sent.response, "BulkResponse", "expected a JSON object")
+        return bulk_result(answer, requested)
+
     def _paginate(
         self,
         routes: Routes,
@@ -266,9 +352,7 @@ class Resource:
             paging: dict[str, object] = {"page_offset": page_offset}
             if page_limit is not None:
                 paging["page_limit"] = page_limit
-            sent = await self._send(
-                routes, path=path, body={**filters, **paging}, idempotent=True
-            )
+            sent = await self._send(routes, path=path, body={**filters, **paging}, idempotent=True)
             return _page(sent.model(collection_model), items_of, page_offset, page_limit)
 
         return AsyncPaginator(fetch, offset=offset, limit=limit)
@@ -289,9 +373,7 @@ def _render(
         ValueError: ``update`` names no field given, or a value cannot be sent.
     """
     url_path = route.prefix(api_version) + build_path(route.path, **(path or {}))
-    wanted = {
-        name: value for name, value in (query or {}).items() if name not in route.unneeded
-    }
+    wanted = {name: value for name, value in (query or {}).items() if name not in route.unneeded}
     fields = dict(body or {})
     if update is not None:
         changed = {name: value for name, value in update.items() if value is not UNSET}
@@ -304,12 +386,14 @@ def _render(
         comma = api_version == "v1" or route.base == "fab"
         wanted["update_mask"] = ",".join(masked) if comma else list(masked)
         fields.update(changed)
-    if api_version == "v1":
-        wanted["order_by"] = _single_order(wanted.get("order_by"))
-    params = query_params(_renamed(wanted, route.params), comma=route.comma)
+    if api_version == "v1" and "order_by" in wanted:
+        wanted["order_by"] = _single_order(wanted["order_by"])
+    accepted_query = _accepted(QUERY_PARAMETERS, route, api_version)
+    params = query_params(_renamed(wanted, route.params, accepted_query), comma=route.comma)
     json: object = UNSET
     if body is not None or update is not None:
-        json = json_body(_renamed(fields, route.body))
+        accepted_body = _accepted(BODY_FIELDS, route, api_version)
+        json = json_body(_renamed(fields, route.body, accepted_body or None))
     return url_path, params, json
 
 
@@ -347,4 +431,3 @@ def _slice(
         limit=limit,
         raw=collection,
     )
-

@@ -18,15 +18,7 @@ class PoolsResource(Resource):
 
     namespace = "pools"
 
-    _list = Routes(
-        v1=Route(
-            "GET",
-            "/pools",
-            "get_pools",
-            params={"pool_name_pattern": None, "pool_name_prefix_pattern": None},
-        ),
-        v2=Route("GET", "/pools", "get_pools"),
-    )
+    _list = Routes.both("GET", "/pools", "get_pools")
 
     def list(
         self,
@@ -105,7 +97,9 @@ class PoolsResource(Resource):
         return sent.model(Pool)
 
     _update = Routes(
-        v1=Route("PATCH", _POOL, "patch_pool", body={"new_name": "name"}, mask={"new_name": "name"}),
+        v1=Route(
+            "PATCH", _POOL, "patch_pool", body={"new_name": "name"}, mask={"new_name": "name"}
+        ),
         # Airflow 3 answers 400 to a body whose pool name (key "pool") differs from the path.
         v2=Route("PATCH", _POOL, "patch_pool", body={"new_name": None}),
     )

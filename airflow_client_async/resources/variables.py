@@ -18,15 +18,7 @@ class VariablesResource(Resource):
 
     namespace = "variables"
 
-    _list = Routes(
-        v1=Route(
-            "GET",
-            "/variables",
-            "get_variables",
-            params={"variable_key_pattern": None, "variable_key_prefix_pattern": None},
-        ),
-        v2=Route("GET", "/variables", "get_variables"),
-    )
+    _list = Routes.both("GET", "/variables", "get_variables")
 
     def list(
         self,
@@ -141,9 +133,7 @@ class VariablesResource(Resource):
         """
         changes = {"value": value, "description": description}
         body = {"key": key, "value": ""}
-        sent = await self._send(
-            self._update, path={"variable_key": key}, body=body, update=changes
-        )
+        sent = await self._send(self._update, path={"variable_key": key}, body=body, update=changes)
         return sent.model(Variable)
 
     _delete = Routes.both("DELETE", _VARIABLE, "delete_variable")

@@ -1,0 +1,224 @@
+"""Airflow 3's bulk operations: one request of create, update and delete actions.
+
+Airflow 3 answers a bulk request with 200 even when entities failed: each action reports
+the keys it applied (``success``) and its errors (``errors``: ``{"error", "status_code"}``).
+An error refuses the whole action: with ``action_on_existence="fail"``, one pool that
+already exists keeps every pool of that create from being created. :class:`BulkResult`
+turns that into one outcome per requested entity, so a partial failure is never taken for
+success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
+
+import attrs
+
+from ._errors import AirflowError
+from ._types import JsonValue
+
+__all__ = [
+    "BulkAction",
+    "BulkEntityResult",
+    "BulkError",
+    "BulkResult",
+    "OnExistence",
+    "OnNonExistence",
+    "bulk_body",
+    "bulk_result",
+]
+
+#: The three actions of a bulk request.
+BulkAction = Literal["create", "update", "delete"]
+
+_ACTIONS: tuple[BulkAction, ...] = ("create", "update", "delete")
+
+#: What a create does to an entity that exists: refuse the action, skip the entity, or
+#: overwrite it.
+OnExistence = Literal["fail", "skip", "overwrite"]
+
+#: What an update or delete does to an entity that does not exist.
+OnNonExistence = Literal["fail", "skip"]
+
+
+@attrs.frozen(kw_only=True)
+class BulkEntityResult:
+    """The outcome of one entity of a bulk request.
+
+    Attributes:
+        action: ``"create"``, ``"update"`` or ``"delete"``.
+        key: The entity's key (a pool's name, a variable's key, …).
+        ok: Whether the server applied the action to it.
+        status_code: The status of the action's error when it failed (409 for an entity
+            that exists, 404 for one that does not, …).
+        error: The server's message when it failed.
+    """
+
+    action: BulkAction
+    key: str
+    ok: bool
+    status_code: int | None = None
+    error: str | None = None
+
+
+class BulkError(AirflowError):
+    """A bulk request answered 200 but some of its entities failed.
+
+    Attributes:
+        result: The whole result, failed entities included.
+    """
+
+    def __init__(self, message: str, *, result: BulkResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@attrs.frozen(kw_only=True)
+class BulkResult:
+    """Every entity's outcome of one bulk request.
+
+    Attributes:
+        entities: One outcome per requested entity, in the order of the request.
+        errors: Each action's errors as the server sent them.
+    """
+
+    entities: tuple[BulkEntityResult, ...]
+    errors: Mapping[BulkAction, tuple[Mapping[str, JsonValue], ...]] = attrs.field(
+        factory=dict, repr=False
+    )
+
+    @property
+    def ok(self) -> bool:
+        """Whether every entity succeeded and no action reported an error."""
+        return all(entity.ok for entity in self.entities) and not any(self.errors.values())
+
+    @property
+    def succeeded(self) -> list[BulkEntityResult]:
+        """The entities the server applied its action to."""
+        return [entity for entity in self.entities if entity.ok]
+
+    @property
+    def failed(self) -> list[BulkEntityResult]:
+        """The entities that failed."""
+        return [entity for entity in self.entities if not entity.ok]
+
+    def raise_for_errors(self) -> BulkResult:
+        """Return the result if everything succeeded; raise :class:`BulkError` otherwise."""
+        if self.ok:
+            return self
+        failed = self.failed
+        shown = "; ".join(f"{e.action} {e.key!r}: {e.status_code} {e.error}" for e in failed[:5])
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+        raise BulkError(
+            f"{len(failed)} of {len(self.entities)} bulk entities failed: {shown}{more}",
+            result=self,
+        )
+
+
+def bulk_body(
+    *,
+    create: Sequence[Mapping[str, object]],
+    update: Sequence[Mapping[str, object]],
+    delete: Sequence[str | Mapping[str, object]],
+    on_existence: OnExistence,
+    on_non_existence: OnNonExistence,
+    update_mask: Sequence[str] | None,
+) -> dict[str, object]:
+    """The JSON body of a bulk request: one action per non-empty list, in that order.
+
+    Raises:
+        ValueError: Every list is empty.
+    """
+    actions: list[dict[str, object]] = []
+    if create:
+        actions.append(
+            {
+                "action": "create",
+                "entities": [dict(e) for e in create],
+                "action_on_existence": on_existence,
+            }
+        )
+    if update:
+        action: dict[str, object] = {
+            "action": "update",
+            "entities": [dict(e) for e in update],
+            "action_on_non_existence": on_non_existence,
+        }
+        if update_mask is not None:
+            action["update_mask"] = list(update_mask)
+        actions.append(action)
+    if delete:
+        actions.append(
+            {
+                "action": "delete",
+                "entities": [e if isinstance(e, str) else dict(e) for e in delete],
+                "action_on_non_existence": on_non_existence,
+            }
+        )
+    if not actions:
+        raise ValueError("give at least one entity to create, update or delete")
+    return {"actions": actions}
+
+
+def _errors_of(answer: Mapping[str, JsonValue], action: BulkAction) -> list[dict[str, JsonValue]]:
+    part = answer.get(action)
+    errors = part.get("errors") if isinstance(part, dict) else None
+    return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+
+
+def _success_of(answer: Mapping[str, JsonValue], action: BulkAction) -> set[str]:
+    part = answer.get(action)
+    success = part.get("success") if isinstance(part, dict) else None
+    return {str(key) for key in success} if isinstance(success, list) else set()
+
+
+def bulk_result(
+    answer: Mapping[str, JsonValue],
+    requested: Sequence[tuple[BulkAction, str]],
+    *,
+    key_in_message: Callable[[str, str], bool] | None = None,
+) -> BulkResult:
+    """One outcome per requested entity, from the server's bulk answer.
+
+    An entity succeeded when its key is among its action's ``success`` keys. One that
+    did not gets the action's error naming it (when ``key_in_message`` finds its key in an
+    error's message) or else the action's first error.
+
+    Args:
+        answer: The decoded JSON answer.
+        requested: ``(action, key)`` of every entity sent, in order.
+        key_in_message: Whether an error message names a key; default: the key appears
+            in it quoted (``'p1'``) or as a whole word.
+    """
+    found = key_in_message or _names_key
+    outcomes: list[BulkEntityResult] = []
+    errors: dict[BulkAction, tuple[Mapping[str, JsonValue], ...]] = {}
+    for action in _ACTIONS:
+        action_errors = _errors_of(answer, action)
+        if action_errors:
+            errors[action] = tuple(action_errors)
+    for action, key in requested:
+        if key in _success_of(answer, action):
+            outcomes.append(BulkEntityResult(action=action, key=key, ok=True))
+            continue
+        action_errors = list(errors.get(action, ()))
+        error = next(
+            (e for e in action_errors if found(str(e.get("error", "")), key)),
+            action_errors[0] if action_errors else None,
+        )
+        status = error.get("status_code") if error else None
+        outcomes.append(
+            BulkEntityResult(
+                action=action,
+                key=key,
+                ok=False,
+                status_code=status if isinstance(status, int) else None,
+                error=str(error.get("error")) if error else "the server did not apply it",
+            )
+        )
+    return BulkResult(entities=tuple(outcomes), errors=errors)
+
+
+def _names_key(message: str, key: str) -> bool:
+    return f"'{key}'" in message or f'"{key}"' in message or f"`{key}`" in message

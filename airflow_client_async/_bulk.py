@@ -202,10 +202,10 @@ def bulk_result(
         if key in _success_of(answer, action):
             outcomes.append(BulkEntityResult(action=action, key=key, ok=True))
             continue
-        action_errors = list(errors.get(action, ()))
+        failures = errors.get(action, ())
         error = next(
-            (e for e in action_errors if found(str(e.get("error", "")), key)),
-            action_errors[0] if action_errors else None,
+            (e for e in failures if found(str(e.get("error", "")), key)),
+            failures[0] if failures else None,
         )
         status = error.get("status_code") if error else None
         outcomes.append(

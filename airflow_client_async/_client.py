@@ -116,7 +116,7 @@ def _fixed_api_version(choice: str, named: ApiVersion | None) -> ApiVersion | No
 
 
 def _resolve_timeout(
-    timeout: float | httpx.Timeout | None | UnsetType, default: httpx.Timeout | None
+    timeout: float | httpx.Timeout | UnsetType | None, default: httpx.Timeout | None
 ) -> httpx.Timeout | None:
     if timeout is UNSET:
         return default
@@ -184,7 +184,7 @@ class AsyncClient:
         *,
         auth: AuthTypes = None,
         api_version: ApiVersionChoice = "auto",
-        timeout: float | httpx.Timeout | None | UnsetType = UNSET,
+        timeout: float | httpx.Timeout | UnsetType | None = UNSET,
         max_retries: Missing[int] = UNSET,
         retry_policy: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
@@ -270,7 +270,7 @@ class AsyncClient:
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout | None | UnsetType = UNSET,
+        timeout: float | httpx.Timeout | UnsetType | None = UNSET,
         max_retries: Missing[int] = UNSET,
         retry_policy: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,

@@ -12,7 +12,7 @@ T = TypeVar("T")
 #: Any JSON value, as :func:`json.loads` returns it: what the client hands back where the
 #: server's answer has no fixed shape (an error body, an XCom value, a run's ``conf``).
 JsonValue: TypeAlias = Union[  # noqa: UP007 (a recursive alias needs the string forms)
-    str, int, float, bool, None, list["JsonValue"], dict[str, "JsonValue"]
+    str, int, float, bool, list["JsonValue"], dict[str, "JsonValue"], None
 ]
 
 

@@ -18,7 +18,6 @@ import httpx
 from .. import _converter
 from .._bulk import BulkAction, BulkResult, OnExistence, OnNonExistence, bulk_body, bulk_result
 from .._errors import UnsupportedByServerError
-from .._operations import BODY_FIELDS, QUERY_PARAMETERS
 from .._http import (
     build_path,
     check_aware,
@@ -28,6 +27,7 @@ from .._http import (
     invalid_response,
     query_params,
 )
+from .._operations import BODY_FIELDS, QUERY_PARAMETERS
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._types import UNSET, JsonValue

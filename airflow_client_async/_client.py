@@ -37,17 +37,22 @@ from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .resources.asset_state_store import AssetStateStoreResource
+    from .resources.assets import AssetsResource
+    from .resources.backfills import BackfillsResource
     from .resources.config import ConfigResource
     from .resources.connections import ConnectionsResource
     from .resources.dag_parsing import DagParsingResource
     from .resources.dag_runs import DagRunsResource
     from .resources.dag_sources import DagSourcesResource
     from .resources.dag_stats import DagStatsResource
+    from .resources.dag_versions import DagVersionsResource
     from .resources.dag_warnings import DagWarningsResource
     from .resources.dags import DagsResource
-    from .resources.datasets import DatasetsResource
     from .resources.event_logs import EventLogsResource
+    from .resources.hitl_details import HITLDetailsResource
     from .resources.import_errors import ImportErrorsResource
+    from .resources.jobs import JobsResource
     from .resources.monitoring import MonitoringResource
     from .resources.permissions import PermissionsResource
     from .resources.plugins import PluginsResource
@@ -55,6 +60,8 @@ if TYPE_CHECKING:
     from .resources.providers import ProvidersResource
     from .resources.roles import RolesResource
     from .resources.task_instances import TaskInstancesResource
+    from .resources.task_state_store import TaskStateStoreResource
+    from .resources.tasks import TasksResource
     from .resources.users import UsersResource
     from .resources.variables import VariablesResource
     from .resources.xcom_entries import XComEntriesResource
@@ -438,59 +445,101 @@ class AsyncClient:
 
     @cached_property
     def dags(self) -> DagsResource:
-        """DAGs: list, get, details, pause, update, delete, tasks, clear, set task state."""
+        """DAGs: list, get, details, update, pause, delete, favourites, tags."""
         from .resources.dags import DagsResource
 
         return DagsResource(self._http)
 
     @cached_property
+    def tasks(self) -> TasksResource:
+        """The tasks of a DAG: list, get."""
+        from .resources.tasks import TasksResource
+
+        return TasksResource(self._http)
+
+    @cached_property
     def dag_runs(self) -> DagRunsResource:
-        """DAG runs: list, batch list, get, trigger, update state, clear, delete, note."""
+        """DAG runs: list, get, trigger, update, clear, delete, wait, bulk."""
         from .resources.dag_runs import DagRunsResource
 
         return DagRunsResource(self._http)
 
     @cached_property
-    def pools(self) -> PoolsResource:
-        """Pools: list, get, create, update, delete."""
-        from .resources.pools import PoolsResource
+    def dag_versions(self) -> DagVersionsResource:
+        """Versions of a DAG (Airflow 3): list, get."""
+        from .resources.dag_versions import DagVersionsResource
 
-        return PoolsResource(self._http)
+        return DagVersionsResource(self._http)
+
+    @cached_property
+    def backfills(self) -> BackfillsResource:
+        """Backfills (Airflow 3): list, get, create, pause, unpause, cancel."""
+        from .resources.backfills import BackfillsResource
+
+        return BackfillsResource(self._http)
 
     @cached_property
     def task_instances(self) -> TaskInstancesResource:
-        """Task instances, mapped ones too: list, get, set state, note, logs, links, tries."""
+        """Task instances, mapped ones too: list, get, update, clear, tries, logs."""
         from .resources.task_instances import TaskInstancesResource
 
         return TaskInstancesResource(self._http)
 
     @cached_property
+    def hitl_details(self) -> HITLDetailsResource:
+        """Human-in-the-loop requests of task instances (Airflow 3.1+)."""
+        from .resources.hitl_details import HITLDetailsResource
+
+        return HITLDetailsResource(self._http)
+
+    @cached_property
+    def task_state_store(self) -> TaskStateStoreResource:
+        """Key-value state kept per task instance (Airflow 3.3)."""
+        from .resources.task_state_store import TaskStateStoreResource
+
+        return TaskStateStoreResource(self._http)
+
+    @cached_property
     def xcom_entries(self) -> XComEntriesResource:
-        """XCom entries of a task instance: list, get."""
+        """XCom entries of a task instance: list, get, create, update, delete."""
         from .resources.xcom_entries import XComEntriesResource
 
         return XComEntriesResource(self._http)
 
     @cached_property
+    def pools(self) -> PoolsResource:
+        """Pools: list, get, create, update, delete, bulk."""
+        from .resources.pools import PoolsResource
+
+        return PoolsResource(self._http)
+
+    @cached_property
     def variables(self) -> VariablesResource:
-        """Variables: list, get, create, update, delete."""
+        """Variables: list, get, create, update, delete, bulk."""
         from .resources.variables import VariablesResource
 
         return VariablesResource(self._http)
 
     @cached_property
     def connections(self) -> ConnectionsResource:
-        """Connections: list, get, create, update, delete, test."""
+        """Connections: list, get, create, update, delete, test, bulk."""
         from .resources.connections import ConnectionsResource
 
         return ConnectionsResource(self._http)
 
     @cached_property
-    def datasets(self) -> DatasetsResource:
-        """Datasets, dataset events and queued events."""
-        from .resources.datasets import DatasetsResource
+    def assets(self) -> AssetsResource:
+        """Assets (Airflow 2's datasets), their events, queued events and aliases."""
+        from .resources.assets import AssetsResource
 
-        return DatasetsResource(self._http)
+        return AssetsResource(self._http)
+
+    @cached_property
+    def asset_state_store(self) -> AssetStateStoreResource:
+        """Key-value state kept per asset (Airflow 3.3)."""
+        from .resources.asset_state_store import AssetStateStoreResource
+
+        return AssetStateStoreResource(self._http)
 
     @cached_property
     def dag_warnings(self) -> DagWarningsResource:
@@ -508,14 +557,14 @@ class AsyncClient:
 
     @cached_property
     def dag_sources(self) -> DagSourcesResource:
-        """DAG source code by file token: get."""
+        """The source code of a DAG: get."""
         from .resources.dag_sources import DagSourcesResource
 
         return DagSourcesResource(self._http)
 
     @cached_property
     def dag_parsing(self) -> DagParsingResource:
-        """Ask the scheduler to reparse a DAG file."""
+        """Ask the DAG processor to reparse a DAG file."""
         from .resources.dag_parsing import DagParsingResource
 
         return DagParsingResource(self._http)
@@ -535,6 +584,13 @@ class AsyncClient:
         return ImportErrorsResource(self._http)
 
     @cached_property
+    def jobs(self) -> JobsResource:
+        """Scheduler, triggerer and other jobs (Airflow 3): list."""
+        from .resources.jobs import JobsResource
+
+        return JobsResource(self._http)
+
+    @cached_property
     def config(self) -> ConfigResource:
         """The server's configuration (needs expose_config): get, get one option."""
         from .resources.config import ConfigResource
@@ -543,7 +599,7 @@ class AsyncClient:
 
     @cached_property
     def plugins(self) -> PluginsResource:
-        """Installed plugins: list."""
+        """Installed plugins and their import errors: list."""
         from .resources.plugins import PluginsResource
 
         return PluginsResource(self._http)
@@ -557,21 +613,21 @@ class AsyncClient:
 
     @cached_property
     def roles(self) -> RolesResource:
-        """Roles (deprecated upstream): list, get, create, update, delete."""
+        """Roles (Airflow 3: FAB auth manager only): list, get, create, update, delete."""
         from .resources.roles import RolesResource
 
         return RolesResource(self._http)
 
     @cached_property
     def permissions(self) -> PermissionsResource:
-        """Permissions (deprecated upstream): list."""
+        """Permissions (Airflow 3: FAB auth manager only): list."""
         from .resources.permissions import PermissionsResource
 
         return PermissionsResource(self._http)
 
     @cached_property
     def users(self) -> UsersResource:
-        """Users (deprecated upstream): list, get, create, update, delete."""
+        """Users (Airflow 3: FAB auth manager only): list, get, create, update, delete."""
         from .resources.users import UsersResource
 
         return UsersResource(self._http)

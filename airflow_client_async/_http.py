@@ -419,6 +419,7 @@ class HTTPPipeline:
         idempotent: bool | None = None,
         api_version: ApiVersion | None = None,
         authenticate: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request, retrying as the policy allows; return a 2xx response.
 
@@ -433,6 +434,7 @@ class HTTPPipeline:
             api_version: The API the path belongs to; on ``"v2"`` basic credentials are
                 sent as a token.
             authenticate: ``False`` sends no credentials.
+            headers: Headers of this request only (an operation's header parameter).
 
         Raises:
             APIStatusError: The server answered with a non-2xx status.
@@ -441,12 +443,14 @@ class HTTPPipeline:
         """
         if self.pool.closed:
             raise ClientClosedError("the client is closed; create a new AsyncClient")
-        headers = dict(self.headers)
-        headers["Accept"] = accept
+        request_headers = dict(self.headers)
+        if headers:
+            request_headers.update(headers)
+        request_headers["Accept"] = accept
         content: bytes | None = None
         if json_body is not UNSET:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
-            headers["Content-Type"] = "application/json"
+            request_headers["Content-Type"] = "application/json"
         url = _parse_url(self.base_url + path)
         query = httpx.QueryParams(tuple(params)) if params else None
         client = self.pool.http_client
@@ -458,7 +462,7 @@ class HTTPPipeline:
         attempt = 0
         while True:
             request = client.build_request(
-                method, url, params=query, content=content, headers=headers, timeout=timeout
+                method, url, params=query, content=content, headers=request_headers, timeout=timeout
             )
             started = time.perf_counter()
             try:

@@ -186,6 +186,7 @@ class Resource:
         body: Mapping[str, object] | None = None,
         update: Mapping[str, object] | None = None,
         accept: str = "application/json",
+        headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
     ) -> Sent:
         """Send one operation on the server's API and return its 2xx answer.
@@ -200,6 +201,7 @@ class Resource:
             update: For a PATCH: the fields to change (``UNSET`` = unchanged). They join
                 the body and the ``update_mask`` names exactly them.
             accept: The ``Accept`` header.
+            headers: The operation's header parameters.
             idempotent: Whether replaying is harmless; ``None`` decides by method.
 
         Raises:
@@ -226,6 +228,7 @@ class Resource:
             accept=accept,
             idempotent=idempotent,
             api_version=api_version,
+            headers=headers,
         )
         return Sent(response, route, api_version)
 

@@ -244,6 +244,7 @@ class Resource:
         on_existence: OnExistence,
         on_non_existence: OnNonExistence,
         update_mask: Sequence[str] | None,
+        key_in_message: Callable[[str, str], bool] | None = None,
     ) -> BulkResult:
         """Send one bulk request and return every entity's outcome.
 
@@ -257,6 +258,9 @@ class Resource:
             on_existence: What a create does to an entity that exists.
             on_non_existence: What an update or delete does to one that does not.
             update_mask: The fields an update changes (``None``: those given).
+            key_in_message: Whether an error message names an entity's key, for
+                operations whose messages do not quote the key as it is (see
+                :func:`~airflow_client_async._bulk.bulk_result`).
 
         Raises:
             ValueError: No entity was given.
@@ -277,7 +281,7 @@ class Resource:
         answer = sent.json()
         if not isinstance(answer, dict):
             raise invalid_response(sent.response, "BulkResponse", "expected a JSON object")
-        return bulk_result(answer, requested)
+        return bulk_result(answer, requested, key_in_message=key_in_message)
 
     def _paginate(
         self,

@@ -1,109 +1,208 @@
-"""``client.dags``: the DAG tag of the API."""
+"""``client.dags``: the DAG tag of both APIs."""
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import datetime
+from typing import TYPE_CHECKING, Literal, TypedDict
 
-from .._http import build_path, query_params
 from .._pagination import AsyncPaginator
+from .._routes import Route, Routes
 from .._types import UNSET, Missing
-from ..models import (
-    DAG,
-    DAGCollection,
-    DAGDetail,
-    Task,
-    TaskCollection,
-    TaskInstanceReference,
-    TaskInstanceReferenceCollection,
-    UpdateTaskState,
-)
-from ._base import Resource, json_body, patch_body
+from ..models import DAG, DAGCollection, DAGDetail, DagState
+from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
+from ._v2_models import DagTagCollection
 
-__all__ = ["DagsResource"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["DagFilters", "DagListFilters", "DagsResource", "with_identity"]
+
+_DAG = "/dags/{dag_id}"
+
+# Airflow 2 spells exclude_stale as only_active: the same meaning and the same values
+# (True leaves out the DAGs whose file is gone), and the same default, True.
+_EXCLUDE_STALE = {"exclude_stale": "only_active"}
+
+
+class DagFilters(TypedDict, total=False):
+    """Which DAGs a list or a bulk update applies to.
+
+    Keys:
+        tags: DAGs with any of these tags (all of them with ``tags_match_mode="all"``).
+        tags_match_mode: ``"any"`` (the default) or ``"all"``. Airflow 3 only.
+        owners: DAGs owned by any of these. Airflow 3 only.
+        dag_id_pattern: DAGs whose id contains this, case-insensitively (SQL ``ILIKE``,
+            ``%`` and ``_`` as wildcards; ``"%"`` or ``"~"`` matches every DAG).
+        dag_id_prefix_pattern: DAGs whose id starts with this. Airflow 3 only.
+        exclude_stale: Leave out DAGs whose file is gone (the default, ``True``; Airflow 2
+            calls it ``only_active``).
+        paused: Only paused (``True``) or unpaused (``False``) DAGs. On a bulk update,
+            Airflow 3 only.
+    """
+
+    tags: Sequence[str]
+    tags_match_mode: Literal["any", "all"]
+    owners: Sequence[str]
+    dag_id_pattern: str
+    dag_id_prefix_pattern: str
+    exclude_stale: bool
+    paused: bool
+
+
+class DagListFilters(DagFilters, total=False):
+    """The filters of :meth:`DagsResource.list`: :class:`DagFilters` and these.
+
+    Every key below is Airflow 3 only.
+
+    Keys:
+        dag_display_name_pattern: DAGs whose display name contains this (``ILIKE``).
+        dag_display_name_prefix_pattern: DAGs whose display name starts with this.
+        has_import_errors: DAGs whose file fails (``True``) or does not (``False``).
+        last_dag_run_state: DAGs whose latest run is in this state.
+        bundle_name: DAGs of this bundle.
+        bundle_version: DAGs of this bundle version.
+        has_asset_schedule: DAGs scheduled on assets (``True``) or not (``False``).
+        asset_dependency: DAGs depending on an asset whose name or URI contains this.
+        dag_run_start_date_gte: DAGs with a run started at or after this time.
+        dag_run_start_date_gt: DAGs with a run started after this time.
+        dag_run_start_date_lte: DAGs with a run started at or before this time.
+        dag_run_start_date_lt: DAGs with a run started before this time.
+        dag_run_end_date_gte: DAGs with a run ended at or after this time.
+        dag_run_end_date_gt: DAGs with a run ended after this time.
+        dag_run_end_date_lte: DAGs with a run ended at or before this time.
+        dag_run_end_date_lt: DAGs with a run ended before this time.
+        dag_run_state: DAGs with a run in any of these states.
+        is_favorite: DAGs the caller marked as favourite (``True``) or not (``False``).
+        timetable_type: DAGs whose timetable is any of these classes (e.g.
+            ``"airflow.timetables.simple.NullTimetable"``).
+    """
+
+    dag_display_name_pattern: str
+    dag_display_name_prefix_pattern: str
+    has_import_errors: bool
+    last_dag_run_state: DagState | str
+    bundle_name: str
+    bundle_version: str
+    has_asset_schedule: bool
+    asset_dependency: str
+    dag_run_start_date_gte: DateTimeFilter
+    dag_run_start_date_gt: DateTimeFilter
+    dag_run_start_date_lte: DateTimeFilter
+    dag_run_start_date_lt: DateTimeFilter
+    dag_run_end_date_gte: DateTimeFilter
+    dag_run_end_date_gt: DateTimeFilter
+    dag_run_end_date_lte: DateTimeFilter
+    dag_run_end_date_lt: DateTimeFilter
+    dag_run_state: Sequence[DagState | str]
+    is_favorite: bool
+    timetable_type: Sequence[str]
+
+
+def with_identity(fields: Sequence[str] | None, *identity: str) -> list[str] | None:
+    """``fields`` with the identity fields added (in front) when a partial object is asked.
+
+    Airflow 2 returns only the fields named in ``fields=``; the fields that identify the
+    object are added so that every object can still be told apart and fetched again.
+    """
+    if fields is None:
+        return None
+    if isinstance(fields, str):
+        raise TypeError("fields must be a sequence of field names, not a string")
+    return [*identity, *(name for name in fields if name not in identity)]
 
 
 class DagsResource(Resource):
-    """DAGs: list, get, details, pause and unpause, delete, tasks, clear, set task state."""
+    """DAGs: list, get, details, update (pause and unpause), delete, favourites, tags."""
+
+    namespace = "dags"
+
+    _list = Routes(
+        v1=Route("GET", "/dags", "get_dags", params=_EXCLUDE_STALE),
+        # Airflow 3 always answers whole DAGs.
+        v2=Route("GET", "/dags", "get_dags", unneeded={"fields"}),
+    )
 
     def list(
         self,
         *,
         limit: int | None = None,
-        offset: int = 0,
-        order_by: str | None = None,
-        tags: Sequence[str] | None = None,
-        only_active: bool | None = None,
-        paused: bool | None = None,
+        offset: int | None = None,
+        order_by: OrderBy = None,
         fields: Sequence[str] | None = None,
-        dag_id_pattern: str | None = None,
+        **filters: Unpack[DagListFilters],
     ) -> AsyncPaginator[DAG]:
         """List DAGs: await for one page, ``async for`` for every DAG.
-
-        ``GET /dags``
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
-            order_by: A field to sort by, ``-`` in front to reverse (e.g. ``"-dag_id"``).
-            tags: Only DAGs with any of these tags.
-            only_active: Only active DAGs (the server's default is ``True``).
-            paused: Only paused (``True``) or unpaused (``False``) DAGs.
-            fields: Return only these fields of each DAG.
-            dag_id_pattern: Only DAGs whose id matches this SQL ``LIKE`` pattern.
+            order_by: Fields to sort by, ``-`` in front to reverse (Airflow 2: one field).
+            fields: Airflow 2: return only these fields of each DAG (``dag_id`` is always
+                added). Airflow 3 always returns whole DAGs, so it is not sent there.
+            **filters: Which DAGs to list: see :class:`DagListFilters`.
 
         Returns:
             A paginator of :class:`DAG`.
+
+        Raises:
+            TypeError: A filter that is not a :class:`DagListFilters` key.
+            UnsupportedByServerError: Airflow 2 was given a filter only Airflow 3 has
+                (nothing was sent).
         """
-        params = query_params(
-            order_by=order_by,
-            tags=tags,
-            only_active=only_active,
-            paused=paused,
-            fields=fields,
-            dag_id_pattern=dag_id_pattern,
-        )
+        query = {
+            **checked_filters(filters, DagListFilters),
+            "order_by": order_by,
+            "fields": with_identity(fields, "dag_id"),
+        }
         return self._paginate(
-            "/dags", DAGCollection, lambda c: c.dags, params=params, offset=offset, limit=limit
+            self._list, DAGCollection, lambda c: c.dags, query=query, offset=offset, limit=limit
         )
+
+    _get = Routes(
+        v1=Route("GET", _DAG, "get_dag"),
+        v2=Route("GET", _DAG, "get_dag", unneeded={"fields"}),
+    )
 
     async def get(self, dag_id: str, *, fields: Sequence[str] | None = None) -> DAG:
         """Get one DAG.
 
-        ``GET /dags/{dag_id}``
-
         Args:
             dag_id: The DAG id.
-            fields: Return only these fields.
+            fields: Airflow 2: return only these fields (``dag_id`` is always added).
+                Airflow 3 always returns the whole DAG.
 
         Raises:
             NotFoundError: No such DAG.
         """
-        path = build_path("/dags/{dag_id}", dag_id=dag_id)
-        return await self._http.request_model("GET", path, DAG, params=query_params(fields=fields))
+        query = {"fields": with_identity(fields, "dag_id")}
+        sent = await self._send(self._get, path={"dag_id": dag_id}, query=query)
+        return sent.model(DAG)
+
+    _get_details = Routes(
+        v1=Route("GET", _DAG + "/details", "get_dag_details"),
+        v2=Route("GET", _DAG + "/details", "get_dag_details", unneeded={"fields"}),
+    )
 
     async def get_details(self, dag_id: str, *, fields: Sequence[str] | None = None) -> DAGDetail:
         """Get a DAG with the details its file declares (schedule, params, owners, …).
 
-        ``GET /dags/{dag_id}/details``
-
         Args:
             dag_id: The DAG id.
-            fields: Return only these fields.
+            fields: Airflow 2: return only these fields (``dag_id`` is always added).
+                Airflow 3 always returns every detail.
 
         Raises:
             NotFoundError: No such DAG.
         """
-        path = build_path("/dags/{dag_id}/details", dag_id=dag_id)
-        return await self._http.request_model(
-            "GET", path, DAGDetail, params=query_params(fields=fields)
-        )
+        query = {"fields": with_identity(fields, "dag_id")}
+        sent = await self._send(self._get_details, path={"dag_id": dag_id}, query=query)
+        return sent.model(DAGDetail)
+
+    _update = Routes.both("PATCH", _DAG, "patch_dag")
 
     async def update(self, dag_id: str, *, is_paused: Missing[bool] = UNSET) -> DAG:
         """Update a DAG; only the fields given are sent, named in ``update_mask``.
-
-        ``PATCH /dags/{dag_id}``
 
         Args:
             dag_id: The DAG id.
@@ -113,222 +212,135 @@ class DagsResource(Resource):
             ValueError: No field was given.
             NotFoundError: No such DAG.
         """
-        body, mask = patch_body({"is_paused": is_paused})
-        path = build_path("/dags/{dag_id}", dag_id=dag_id)
-        return await self._http.request_model(
-            "PATCH", path, DAG, params=query_params(update_mask=mask), json_body=body
+        sent = await self._send(
+            self._update, path={"dag_id": dag_id}, update={"is_paused": is_paused}
         )
+        return sent.model(DAG)
 
     async def pause(self, dag_id: str) -> DAG:
-        """Pause a DAG (``update(dag_id, is_paused=True)``).
-
-        ``PATCH /dags/{dag_id}?update_mask=is_paused``
-        """
+        """Pause a DAG: ``update(dag_id, is_paused=True)``."""
         return await self.update(dag_id, is_paused=True)
 
     async def unpause(self, dag_id: str) -> DAG:
-        """Unpause a DAG (``update(dag_id, is_paused=False)``).
-
-        ``PATCH /dags/{dag_id}?update_mask=is_paused``
-        """
+        """Unpause a DAG: ``update(dag_id, is_paused=False)``."""
         return await self.update(dag_id, is_paused=False)
 
-    async def update_many(
-        self,
-        dag_id_pattern: str,
-        *,
-        is_paused: bool,
-        tags: Sequence[str] | None = None,
-        only_active: bool | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
-    ) -> DAGCollection:
-        """Pause or unpause every DAG whose id matches a pattern.
+    _update_many = Routes(
+        v1=Route("PATCH", "/dags", "patch_dags", params=_EXCLUDE_STALE),
+        v2=Route("PATCH", "/dags", "patch_dags"),
+    )
 
-        ``PATCH /dags``
+    async def update_many(
+        self, *, is_paused: bool, **filters: Unpack[DagFilters]
+    ) -> builtins.list[DAG]:
+        """Pause or unpause every DAG the filters select, and return them.
+
+        Airflow 2 updates one page of DAGs per request, so this sends as many requests as
+        there are pages. Airflow 3 updates them all with the first request; further
+        requests, for the rest of the list, set the same value again. When ``paused``
+        selects the DAGs whose state the update changes, Airflow 3 lists only the first
+        page of them (every one is updated all the same).
 
         Args:
-            dag_id_pattern: SQL ``LIKE`` pattern of the DAG ids to update (``"%"`` for all).
             is_paused: The new paused state.
-            tags: Only DAGs with any of these tags.
-            only_active: Only active DAGs (the server's default is ``True``).
-            limit: Update at most this many DAGs (the server caps it at its page limit).
-            offset: Skip this many matching DAGs.
+            **filters: Which DAGs: see :class:`DagFilters`. ``dag_id_pattern`` (``"%"``
+                for every DAG) or ``dag_id_prefix_pattern`` is required, as both servers
+                select nothing without one.
 
         Returns:
             The updated DAGs.
+
+        Raises:
+            ValueError: Neither pattern was given.
+            UnsupportedByServerError: Airflow 2 was given a filter only Airflow 3 has.
         """
-        body, mask = patch_body({"is_paused": is_paused})
-        params = query_params(
-            dag_id_pattern=dag_id_pattern,
-            update_mask=mask,
-            tags=tags,
-            only_active=only_active,
-            limit=limit,
-            offset=offset,
-        )
-        return await self._http.request_model(
-            "PATCH", "/dags", DAGCollection, params=params, json_body=body
-        )
+        chosen = checked_filters(filters, DagFilters)
+        if chosen.get("dag_id_pattern") is None and chosen.get("dag_id_prefix_pattern") is None:
+            raise ValueError("give dag_id_pattern ('%' for every DAG) or dag_id_prefix_pattern")
+        updated: builtins.list[DAG] = []
+        while True:
+            query = {**chosen, "offset": len(updated) or None}
+            sent = await self._send(self._update_many, query=query, update={"is_paused": is_paused})
+            page = sent.model(DAGCollection)
+            dags = page.dags or []
+            updated.extend(dags)
+            total = page.total_entries
+            if not dags or total is None or len(updated) >= total:
+                return updated
+
+    _delete = Routes.both("DELETE", _DAG, "delete_dag")
 
     async def delete(self, dag_id: str) -> None:
         """Delete a DAG and all its metadata (runs, task instances, …).
 
-        ``DELETE /dags/{dag_id}``
+        The DAG comes back when its file is parsed again, unless the file is gone.
 
         Raises:
             NotFoundError: No such DAG.
             ConflictError: The DAG has running task instances.
         """
-        await self._http.request_empty("DELETE", build_path("/dags/{dag_id}", dag_id=dag_id))
+        await self._send(self._delete, path={"dag_id": dag_id})
 
-    async def list_tasks(self, dag_id: str, *, order_by: str | None = None) -> builtins.list[Task]:
-        """List the tasks of a DAG.
+    _favorite = Routes(v2=Route("POST", _DAG + "/favorite", "favorite_dag", since=(3, 1)))
 
-        ``GET /dags/{dag_id}/tasks``
-
-        Args:
-            dag_id: The DAG id.
-            order_by: A task field to sort by, ``-`` in front to reverse.
-        """
-        path = build_path("/dags/{dag_id}/tasks", dag_id=dag_id)
-        collection = await self._http.request_model(
-            "GET", path, TaskCollection, params=query_params(order_by=order_by)
-        )
-        return list(collection.tasks or [])
-
-    async def get_task(self, dag_id: str, task_id: str) -> Task:
-        """Get one task of a DAG.
-
-        ``GET /dags/{dag_id}/tasks/{task_id}``
+    async def favorite(self, dag_id: str) -> None:
+        """Mark a DAG as a favourite of the calling user. Airflow 3.1 and later.
 
         Raises:
-            NotFoundError: No such DAG or task.
+            NotFoundError: No such DAG.
+            UnsupportedByServerError: The server is Airflow 2 or 3.0.
         """
-        path = build_path("/dags/{dag_id}/tasks/{task_id}", dag_id=dag_id, task_id=task_id)
-        return await self._http.request_model("GET", path, Task)
+        await self._send(self._favorite, path={"dag_id": dag_id})
 
-    async def clear_task_instances(
+    _unfavorite = Routes(v2=Route("POST", _DAG + "/unfavorite", "unfavorite_dag", since=(3, 1)))
+
+    async def unfavorite(self, dag_id: str) -> None:
+        """Remove a DAG from the calling user's favourites. Airflow 3.1 and later.
+
+        Raises:
+            NotFoundError: No such DAG.
+            ConflictError: The DAG is not a favourite.
+            UnsupportedByServerError: The server is Airflow 2 or 3.0.
+        """
+        await self._send(self._unfavorite, path={"dag_id": dag_id})
+
+    _list_tags = Routes(v2=Route("GET", "/dagTags", "get_dag_tags"))
+
+    def list_tags(
         self,
-        dag_id: str,
         *,
-        dry_run: bool = True,
-        task_ids: Missing[Sequence[str]] = UNSET,
-        dag_run_id: Missing[str | None] = UNSET,
-        start_date: Missing[datetime] = UNSET,
-        end_date: Missing[datetime] = UNSET,
-        only_failed: Missing[bool] = UNSET,
-        only_running: Missing[bool] = UNSET,
-        reset_dag_runs: Missing[bool] = UNSET,
-        include_upstream: Missing[bool] = UNSET,
-        include_downstream: Missing[bool] = UNSET,
-        include_future: Missing[bool] = UNSET,
-        include_past: Missing[bool] = UNSET,
-        include_subdags: Missing[bool] = UNSET,
-        include_parentdag: Missing[bool] = UNSET,
-    ) -> builtins.list[TaskInstanceReference]:
-        """Clear task instances of a DAG so the scheduler runs them again.
-
-        ``POST /dags/{dag_id}/clearTaskInstances``
-
-        Like the server, this is a dry run unless ``dry_run=False`` is given: it then only
-        lists what would be cleared. Arguments left unset take the server's defaults
-        (``only_failed`` is ``True`` there).
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: OrderBy = None,
+        tag_name_pattern: str | None = None,
+        tag_name_prefix_pattern: str | None = None,
+    ) -> AsyncPaginator[str]:
+        """List the tag names the DAGs carry, each once. Airflow 3 only.
 
         Args:
-            dag_id: The DAG id.
-            dry_run: Only list what would be cleared (the default).
-            task_ids: Only these tasks.
-            dag_run_id: Only this run.
-            start_date: Only runs with a logical date from this time (timezone-aware).
-            end_date: Only runs with a logical date up to this time (timezone-aware).
-            only_failed: Only failed task instances.
-            only_running: Only running task instances.
-            reset_dag_runs: Set the cleared runs back to running.
-            include_upstream: Also the upstream tasks.
-            include_downstream: Also the downstream tasks.
-            include_future: Also the task instances of later runs.
-            include_past: Also the task instances of earlier runs.
-            include_subdags: Also tasks of sub-DAGs and ExternalTaskMarker targets.
-            include_parentdag: Also tasks of the parent DAG of a sub-DAG.
+            limit: Page size.
+            offset: Where to start.
+            order_by: ``"name"`` (the default) or ``"-name"``.
+            tag_name_pattern: Tags containing this, case-insensitively (``ILIKE``).
+            tag_name_prefix_pattern: Tags starting with this.
 
         Returns:
-            The task instances cleared (or that would be).
+            A paginator of tag names.
+
+        Raises:
+            UnsupportedByServerError: The server is Airflow 2 (raised when the paginator
+                is first awaited or iterated).
         """
-        body = json_body(
-            dry_run=dry_run,
-            task_ids=list(task_ids) if task_ids is not UNSET else UNSET,
-            dag_run_id=dag_run_id,
-            start_date=start_date,
-            end_date=end_date,
-            only_failed=only_failed,
-            only_running=only_running,
-            reset_dag_runs=reset_dag_runs,
-            include_upstream=include_upstream,
-            include_downstream=include_downstream,
-            include_future=include_future,
-            include_past=include_past,
-            include_subdags=include_subdags,
-            include_parentdag=include_parentdag,
+        query = {
+            "order_by": order_by,
+            "tag_name_pattern": tag_name_pattern,
+            "tag_name_prefix_pattern": tag_name_prefix_pattern,
+        }
+        return self._paginate(
+            self._list_tags,
+            DagTagCollection,
+            lambda c: c.tags,
+            query=query,
+            offset=offset,
+            limit=limit,
         )
-        path = build_path("/dags/{dag_id}/clearTaskInstances", dag_id=dag_id)
-        collection = await self._http.request_model(
-            "POST", path, TaskInstanceReferenceCollection, json_body=body
-        )
-        return list(collection.task_instances or [])
-
-    async def set_task_instances_state(
-        self,
-        dag_id: str,
-        *,
-        task_id: str,
-        new_state: UpdateTaskState | str,
-        dry_run: bool = True,
-        dag_run_id: Missing[str] = UNSET,
-        execution_date: Missing[datetime] = UNSET,
-        include_upstream: bool = False,
-        include_downstream: bool = False,
-        include_future: bool = False,
-        include_past: bool = False,
-    ) -> builtins.list[TaskInstanceReference]:
-        """Set the state of a task's instances (and, optionally, its relatives').
-
-        ``POST /dags/{dag_id}/updateTaskInstancesState``
-
-        Like the server, this is a dry run unless ``dry_run=False`` is given. Name the run
-        by ``dag_run_id`` or ``execution_date``, not both. The four ``include_*`` flags are
-        always sent: the server requires them although the spec does not say so.
-
-        Args:
-            dag_id: The DAG id.
-            task_id: The task id.
-            new_state: ``"success"``, ``"failed"`` or ``"skipped"``.
-            dry_run: Only list what would change (the default).
-            dag_run_id: The run.
-            execution_date: The run's logical date (timezone-aware).
-            include_upstream: Also the upstream tasks.
-            include_downstream: Also the downstream tasks.
-            include_future: Also later runs.
-            include_past: Also earlier runs.
-
-        Returns:
-            The task instances changed (or that would be).
-        """
-        if dag_run_id is not UNSET and execution_date is not UNSET:
-            raise ValueError("give dag_run_id or execution_date, not both")
-        body = json_body(
-            task_id=task_id,
-            new_state=new_state,
-            dry_run=dry_run,
-            dag_run_id=dag_run_id,
-            execution_date=execution_date,
-            include_upstream=include_upstream,
-            include_downstream=include_downstream,
-            include_future=include_future,
-            include_past=include_past,
-        )
-        path = build_path("/dags/{dag_id}/updateTaskInstancesState", dag_id=dag_id)
-        collection = await self._http.request_model(
-            "POST", path, TaskInstanceReferenceCollection, json_body=body
-        )
-        return list(collection.task_instances or [])

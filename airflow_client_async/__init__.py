@@ -45,7 +45,7 @@ from ._retry import RetryPolicy
 from ._routes import ApiVersion, ServerVersion
 from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
-from ._workflows import RunResult, TriggerRequest
+from ._workflows import RunError, RunOk, RunResult, TriggerRequest
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -81,6 +81,8 @@ __all__ = [
     "RawResponse",
     "ResponseValidationError",
     "RetryPolicy",
+    "RunError",
+    "RunOk",
     "RunResult",
     "ServerVersion",
     "TokenExchangeAuth",

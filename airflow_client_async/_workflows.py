@@ -6,27 +6,44 @@ models.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Final, Literal, NoReturn, TypeAlias
 
 import attrs
+
+from ._types import JsonValue
 
 if TYPE_CHECKING:
     from .models import DAGRun
 
-__all__ = ["TERMINAL_RUN_STATES", "RunResult", "TriggerRequest", "new_run_id"]
+__all__ = [
+    "RUN_ID_PATTERN",
+    "TERMINAL_RUN_STATES",
+    "RunError",
+    "RunOk",
+    "RunResult",
+    "TriggerRequest",
+    "new_run_id",
+]
 
 #: States a DAG run does not leave by itself.
 TERMINAL_RUN_STATES = frozenset({"success", "failed"})
 
+#: The run ids both Airflow 2 and Airflow 3 accept from a caller by default
+#: (``[scheduler] allowed_run_id_pattern``); Airflow 3 also refuses ``..`` in a run id
+#: unless ``[core] allow_double_dot_in_ids`` is set.
+RUN_ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9_.~:+-]+$")
+
 
 def new_run_id() -> str:
-    """A run id made by the client: unique, sortable by time, within Airflow's pattern.
+    """A run id made by the client: unique, sortable by time, accepted by Airflow 2 and 3.
 
-    Airflow accepts run ids matching ``^[A-Za-z0-9_.~:+-]+$`` and reserves the ``manual__``,
-    ``scheduled__`` and ``dataset_triggered__`` prefixes for its own.
+    It matches :data:`RUN_ID_PATTERN`, holds no ``..`` (which Airflow 3 refuses), and does
+    not start with a prefix Airflow makes its own run ids with (``manual__``,
+    ``scheduled__``, ``dataset_triggered__``, ``asset_triggered__``, ``backfill__``).
     """
     now = datetime.now(timezone.utc)
     return f"api__{now:%Y%m%dT%H%M%S}.{uuid.uuid4().hex}"
@@ -40,39 +57,76 @@ class TriggerRequest:
         dag_id: The DAG to run.
         dag_run_id: The run id; ``None`` lets the client make a unique one.
         conf: Configuration passed to the run.
-        logical_date: The run's logical date (timezone-aware).
+        logical_date: The run's logical date (timezone-aware); ``None`` gives the run the
+            server's default (the time of the trigger on Airflow 2, no logical date on
+            Airflow 3).
         note: A note on the run.
     """
 
     dag_id: str
     dag_run_id: str | None = None
-    conf: Mapping[str, Any] | None = None
+    conf: Mapping[str, JsonValue] | None = None
     logical_date: datetime | None = None
     note: str | None = None
 
 
 @attrs.frozen(kw_only=True)
-class RunResult:
-    """The outcome for one run of a fan-out: the run, or the error, never both.
+class RunOk:
+    """A run of a fan-out that was obtained.
+
+    ``ok`` is ``Literal[True]`` here and ``Literal[False]`` on :class:`RunError`, so
+    ``if result.ok:`` tells type checkers which of the two a :data:`RunResult` is (mypy
+    narrows on it; pyright narrows on ``result.ok is True`` or ``isinstance``, and reads
+    ``result.run`` as a :class:`DAGRun` either way, see :attr:`RunError.run`).
 
     Attributes:
         dag_id: The DAG.
         dag_run_id: The run id (made by the client when the request had none).
-        run: The run as the server last described it, or ``None`` after an error.
-        error: What went wrong, or ``None``.
+        run: The run as the server last described it.
         already_existed: The trigger answered 409 for a run id this call had sent before
-            (a retry after a lost response), so the existing run is returned.
+            (a retry after a lost response), so the existing run was fetched.
         elapsed: Seconds spent on this run.
+        ok: Always ``True``.
+        error: Always ``None``.
     """
 
     dag_id: str
     dag_run_id: str
-    run: DAGRun | None = None
-    error: Exception | None = None
+    run: DAGRun
     already_existed: bool = False
     elapsed: float = 0.0
+    ok: Literal[True] = attrs.field(default=True, init=False)
+    error: None = attrs.field(default=None, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class RunError:
+    """A run of a fan-out that failed: the trigger, the wait or the read went wrong.
+
+    Attributes:
+        dag_id: The DAG.
+        dag_run_id: The run id (made by the client when the request had none).
+        error: What went wrong (a :class:`WaitTimeoutError` when a wait ran out of time).
+        elapsed: Seconds spent on this run.
+        ok: Always ``False``.
+    """
+
+    dag_id: str
+    dag_run_id: str
+    error: Exception
+    elapsed: float = 0.0
+    ok: Literal[False] = attrs.field(default=False, init=False)
 
     @property
-    def ok(self) -> bool:
-        """Whether the run was obtained."""
-        return self.error is None
+    def run(self) -> NoReturn:
+        """There is no run: reading this raises :attr:`error`.
+
+        Declared so that code reading ``result.run`` after checking ``result.ok`` type-
+        checks whatever narrowing the checker does, and fails loudly if it did not check.
+        """
+        raise self.error
+
+
+#: The outcome for one run of a fan-out: the run (:class:`RunOk`) or the error
+#: (:class:`RunError`), never both.
+RunResult: TypeAlias = RunOk | RunError

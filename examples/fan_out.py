@@ -42,14 +42,14 @@ async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
             finished = await client.dag_runs.wait_many(ok, timeout=600, poll_interval=1.0)
             states: dict[str, int] = {}
             for result in finished:
-                state = str(result.run.state) if result.run else f"error: {result.error}"
+                state = str(result.run.state) if result.ok else f"error: {result.error}"
                 states[state] = states.get(state, 0) + 1
             print(f"all ended after {time.perf_counter() - started:.1f} s more: {states}")
         return 0 if len(ok) == runs else 1
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dag", default="client_test_fast")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=8)

@@ -50,7 +50,7 @@ async def main(dag_id: str, task_id: str) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dag", default="client_test_fast")
     parser.add_argument("--task", default="say_hello")
     args = parser.parse_args()

@@ -1,190 +1,344 @@
-"""``client.dag_runs``: the DAGRun tag of the API."""
+"""``client.dag_runs``: the DagRun tag of both APIs, and fan-out and wait helpers."""
 
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Literal, TypedDict, overload
 
 import anyio
 import attrs
 
+from .._bulk import BulkResult, OnNonExistence
 from .._errors import ConflictError, WaitTimeoutError
-from .._http import build_path, query_params
+from .._http import build_path
 from .._pagination import AsyncPaginator
-from .._types import UNSET, Missing
-from .._workflows import TERMINAL_RUN_STATES, RunResult, TriggerRequest, new_run_id
+from .._routes import Route, Routes
+from .._types import UNSET, JsonValue, Missing
+from .._workflows import (
+    TERMINAL_RUN_STATES,
+    RunError,
+    RunOk,
+    RunResult,
+    TriggerRequest,
+    new_run_id,
+)
 from ..models import (
     DAGRun,
     DAGRunCollection,
+    DagRunType,
     DagState,
     DatasetEvent,
-    DatasetEventCollection,
+    TaskInstance,
     TaskInstanceCollection,
 )
-from ._base import Resource, json_body
+from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
+from ._v2_models import ClearPartitionsResult, UpstreamEventCollection
+from .dags import with_identity
 
-__all__ = ["DagRunsResource"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
-#: A date filter: a timezone-aware datetime, or an ISO 8601 string sent as it is.
-DateFilter = datetime | str | None
+__all__ = [
+    "ClearPartitionsResult",
+    "DagRunBulkUpdate",
+    "DagRunFilters",
+    "DagRunListFilters",
+    "DagRunsResource",
+]
+
+_RUNS = "/dags/{dag_id}/dagRuns"
+_RUN = _RUNS + "/{dag_run_id}"
+
+# Airflow 2 calls the logical date by its older name in filters, and has no _gt/_lt forms.
+_V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
+
+
+class DagRunFilters(TypedDict, total=False):
+    """Which runs a list selects, in the query of :meth:`DagRunsResource.list` or the body
+    of :meth:`DagRunsResource.list_batch`.
+
+    Date filters take timezone-aware datetimes (both servers refuse naive ones) or ISO
+    8601 strings, sent unchanged.
+
+    Keys:
+        state: Runs in any of these states.
+        logical_date_gte: Runs with a logical date at or after this time (Airflow 2's
+            ``execution_date_gte``).
+        logical_date_gt: … after this time. Airflow 3 only.
+        logical_date_lte: … at or before this time (Airflow 2's ``execution_date_lte``).
+        logical_date_lt: … before this time. Airflow 3 only.
+        start_date_gte: Runs started at or after this time.
+        start_date_gt: … after this time. Airflow 3 only.
+        start_date_lte: Runs started at or before this time.
+        start_date_lt: … before this time. Airflow 3 only.
+        end_date_gte: Runs ended at or after this time.
+        end_date_gt: … after this time. Airflow 3 only.
+        end_date_lte: Runs ended at or before this time.
+        end_date_lt: … before this time. Airflow 3 only.
+        run_after_gte: Runs due at or after this time. Airflow 3 only, as are the other
+            three ``run_after_*`` forms.
+        run_after_gt: Runs due after this time.
+        run_after_lte: Runs due at or before this time.
+        run_after_lt: Runs due before this time.
+        duration_gte: Runs that took at least this many seconds. Airflow 3 only, as are
+            the other three ``duration_*`` forms.
+        duration_gt: … more than this many seconds.
+        duration_lte: … at most this many seconds.
+        duration_lt: … less than this many seconds.
+        conf_contains: Runs whose ``conf``, as JSON text, contains this. Airflow 3 only.
+    """
+
+    state: Sequence[DagState | str]
+    logical_date_gte: DateTimeFilter
+    logical_date_gt: DateTimeFilter
+    logical_date_lte: DateTimeFilter
+    logical_date_lt: DateTimeFilter
+    start_date_gte: DateTimeFilter
+    start_date_gt: DateTimeFilter
+    start_date_lte: DateTimeFilter
+    start_date_lt: DateTimeFilter
+    end_date_gte: DateTimeFilter
+    end_date_gt: DateTimeFilter
+    end_date_lte: DateTimeFilter
+    end_date_lt: DateTimeFilter
+    run_after_gte: DateTimeFilter
+    run_after_gt: DateTimeFilter
+    run_after_lte: DateTimeFilter
+    run_after_lt: DateTimeFilter
+    duration_gte: float
+    duration_gt: float
+    duration_lte: float
+    duration_lt: float
+    conf_contains: str
+
+
+class DagRunListFilters(DagRunFilters, total=False):
+    """The filters of :meth:`DagRunsResource.list`: :class:`DagRunFilters` and these.
+
+    Every key below but ``updated_at_gte`` and ``updated_at_lte`` is Airflow 3 only.
+
+    Keys:
+        updated_at_gte: Runs updated at or after this time.
+        updated_at_gt: … after this time.
+        updated_at_lte: Runs updated at or before this time.
+        updated_at_lt: … before this time.
+        run_type: Runs of any of these types (``manual``, ``scheduled``, ``backfill``, …).
+        dag_version: Runs of any of these DAG version numbers.
+        bundle_version: Runs of this bundle version.
+        run_id_pattern: Runs whose id contains this, case-insensitively (``ILIKE``).
+        run_id_prefix_pattern: Runs whose id starts with this.
+        triggering_user_name_pattern: Runs triggered by a user whose name contains this.
+        triggering_user_name_prefix_pattern: … whose name starts with this.
+        dag_id_pattern: Runs of DAGs whose id contains this (with ``dag_id="~"``).
+        dag_id_prefix_pattern: Runs of DAGs whose id starts with this.
+        partition_key_pattern: Runs whose partition key contains this.
+        partition_key_prefix_pattern: Runs whose partition key starts with this.
+        consuming_asset_pattern: Runs of DAGs consuming an asset whose name or URI
+            contains this.
+        partition_date_gte: Runs whose partition date is on or after this date.
+        partition_date_lte: Runs whose partition date is on or before this date.
+    """
+
+    updated_at_gte: DateTimeFilter
+    updated_at_gt: DateTimeFilter
+    updated_at_lte: DateTimeFilter
+    updated_at_lt: DateTimeFilter
+    run_type: Sequence[DagRunType | str]
+    dag_version: Sequence[int]
+    bundle_version: str
+    run_id_pattern: str
+    run_id_prefix_pattern: str
+    triggering_user_name_pattern: str
+    triggering_user_name_prefix_pattern: str
+    dag_id_pattern: str
+    dag_id_prefix_pattern: str
+    partition_key_pattern: str
+    partition_key_prefix_pattern: str
+    consuming_asset_pattern: str
+    partition_date_gte: dt.date | str
+    partition_date_lte: dt.date | str
+
+
+class _DagRunKey(TypedDict):
+    dag_run_id: str
+
+
+class DagRunBulkUpdate(_DagRunKey, total=False):
+    """One run to change in :meth:`DagRunsResource.bulk`.
+
+    Keys:
+        dag_run_id: The run (required).
+        dag_id: Its DAG, when the bulk request's ``dag_id`` is ``"~"``.
+        state: The new state: ``"queued"``, ``"success"`` or ``"failed"``.
+        note: The new note.
+    """
+
+    dag_id: str
+    state: DagState | str
+    note: str | None
+
+
+def _run_entity(dag_id: str, run: str | tuple[str, str]) -> dict[str, object]:
+    """The body of one run named by id (of ``dag_id``) or by ``(dag_id, dag_run_id)``."""
+    if isinstance(run, str):
+        if dag_id == "~":
+            raise ValueError(f"with dag_id '~', name the run {run!r} as (dag_id, dag_run_id)")
+        return {"dag_run_id": run}
+    run_dag_id, run_id = run
+    return {"dag_run_id": run_id, "dag_id": run_dag_id}
 
 
 class DagRunsResource(Resource):
-    """DAG runs: list, batch list, get, trigger, update state, clear, delete, note."""
+    """DAG runs: list, get, trigger, update, clear, delete, wait; fan-out over many."""
+
+    namespace = "dag_runs"
+
+    _list = Routes(
+        v1=Route("GET", _RUNS, "get_dag_runs", params=_V1_DATES),
+        v2=Route("GET", _RUNS, "get_dag_runs", unneeded={"fields"}),
+    )
 
     def list(
         self,
         dag_id: str = "~",
         *,
         limit: int | None = None,
-        offset: int = 0,
-        execution_date_gte: DateFilter = None,
-        execution_date_lte: DateFilter = None,
-        start_date_gte: DateFilter = None,
-        start_date_lte: DateFilter = None,
-        end_date_gte: DateFilter = None,
-        end_date_lte: DateFilter = None,
-        updated_at_gte: DateFilter = None,
-        updated_at_lte: DateFilter = None,
-        state: Sequence[DagState | str] | None = None,
-        order_by: str | None = None,
+        offset: int | None = None,
+        order_by: OrderBy = None,
         fields: Sequence[str] | None = None,
+        **filters: Unpack[DagRunListFilters],
     ) -> AsyncPaginator[DAGRun]:
         """List the runs of a DAG (or of every DAG with ``"~"``, the default).
-
-        ``GET /dags/{dag_id}/dagRuns``
-
-        Date filters take timezone-aware datetimes (Airflow refuses naive ones) or ISO 8601
-        strings, which are sent unchanged.
 
         Args:
             dag_id: The DAG id, or ``"~"`` for all DAGs.
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
-            execution_date_gte: Runs with a logical date at or after this time.
-            execution_date_lte: Runs with a logical date at or before this time.
-            start_date_gte: Runs started at or after this time.
-            start_date_lte: Runs started at or before this time.
-            end_date_gte: Runs ended at or after this time.
-            end_date_lte: Runs ended at or before this time.
-            updated_at_gte: Runs updated at or after this time.
-            updated_at_lte: Runs updated at or before this time.
-            state: Runs in any of these states.
-            order_by: A field to sort by, ``-`` in front to reverse.
-            fields: Return only these fields of each run.
+            order_by: Fields to sort by, ``-`` in front to reverse (Airflow 2: one field).
+            fields: Airflow 2: return only these fields of each run (``dag_id`` and
+                ``dag_run_id`` are always added). Airflow 3 always returns whole runs.
+            **filters: Which runs: see :class:`DagRunListFilters`.
 
         Returns:
             A paginator of :class:`DAGRun`.
+
+        Raises:
+            TypeError: A filter that is not a :class:`DagRunListFilters` key.
+            UnsupportedByServerError: Airflow 2 was given a filter only Airflow 3 has.
         """
-        path = build_path("/dags/{dag_id}/dagRuns", dag_id=dag_id)
-        params = query_params(
-            execution_date_gte=execution_date_gte,
-            execution_date_lte=execution_date_lte,
-            start_date_gte=start_date_gte,
-            start_date_lte=start_date_lte,
-            end_date_gte=end_date_gte,
-            end_date_lte=end_date_lte,
-            updated_at_gte=updated_at_gte,
-            updated_at_lte=updated_at_lte,
-            state=state,
-            order_by=order_by,
-            fields=fields,
-        )
+        query = {
+            **checked_filters(filters, DagRunListFilters),
+            "order_by": order_by,
+            "fields": with_identity(fields, "dag_id", "dag_run_id"),
+        }
         return self._paginate(
-            path, DAGRunCollection, lambda c: c.dag_runs, params=params, offset=offset, limit=limit
+            self._list,
+            DAGRunCollection,
+            lambda c: c.dag_runs,
+            path={"dag_id": dag_id},
+            query=query,
+            offset=offset,
+            limit=limit,
         )
+
+    _list_batch = Routes(
+        v1=Route(
+            "POST",
+            "/dags/~/dagRuns/list",
+            "get_dag_runs_batch",
+            body={**_V1_DATES, "state": "states"},
+        ),
+        v2=Route("POST", _RUNS + "/list", "get_list_dag_runs_batch", body={"state": "states"}),
+    )
 
     def list_batch(
         self,
         *,
         dag_ids: Sequence[str] | None = None,
-        states: Sequence[DagState | str] | None = None,
-        execution_date_gte: datetime | None = None,
-        execution_date_lte: datetime | None = None,
-        start_date_gte: datetime | None = None,
-        start_date_lte: datetime | None = None,
-        end_date_gte: datetime | None = None,
-        end_date_lte: datetime | None = None,
-        order_by: str | None = None,
         limit: int | None = None,
-        offset: int = 0,
+        offset: int | None = None,
+        order_by: str | None = None,
+        **filters: Unpack[DagRunFilters],
     ) -> AsyncPaginator[DAGRun]:
-        """List runs across DAGs with filters sent in the body (for long lists of DAG ids).
+        """List runs across DAGs with the filters in a request body (for long id lists).
 
-        ``POST /dags/~/dagRuns/list``
-
-        Paging uses the body's ``page_offset``/``page_limit``; the paginator works as for
-        :meth:`list`. The request only reads, so it is retried like a GET.
+        The paginator works as for :meth:`list`; the request only reads, so it is retried
+        like a ``GET``.
 
         Args:
-            dag_ids: Runs of any of these DAGs.
-            states: Runs in any of these states.
-            execution_date_gte: Runs with a logical date at or after this time.
-            execution_date_lte: Runs with a logical date at or before this time.
-            start_date_gte: Runs started at or after this time.
-            start_date_lte: Runs started at or before this time.
-            end_date_gte: Runs ended at or after this time.
-            end_date_lte: Runs ended at or before this time.
-            order_by: A field to sort by, ``-`` in front to reverse.
+            dag_ids: Runs of any of these DAGs (``None``: of every DAG).
             limit: Page size.
             offset: Where to start.
+            order_by: A field to sort by, ``-`` in front to reverse (one field on both).
+            **filters: Which runs: see :class:`DagRunFilters`.
+
+        Returns:
+            A paginator of :class:`DAGRun`.
         """
-        filters: dict[str, Any] = {
-            "dag_ids": list(dag_ids) if dag_ids is not None else None,
-            "states": list(states) if states is not None else None,
-            "execution_date_gte": execution_date_gte,
-            "execution_date_lte": execution_date_lte,
-            "start_date_gte": start_date_gte,
-            "start_date_lte": start_date_lte,
-            "end_date_gte": end_date_gte,
-            "end_date_lte": end_date_lte,
+        body: dict[str, object] = {
+            **checked_filters(filters, DagRunFilters),
+            "dag_ids": dag_ids,
             "order_by": order_by,
         }
-        given = {name: value for name, value in filters.items() if value is not None}
         return self._paginate_body(
-            "/dags/~/dagRuns/list",
+            self._list_batch,
             DAGRunCollection,
             lambda c: c.dag_runs,
-            body=given,
+            path={"dag_id": "~"},
+            body=body,
             offset=offset,
             limit=limit,
         )
+
+    _get = Routes(
+        v1=Route("GET", _RUN, "get_dag_run"),
+        v2=Route("GET", _RUN, "get_dag_run", unneeded={"fields"}),
+    )
 
     async def get(
         self, dag_id: str, dag_run_id: str, *, fields: Sequence[str] | None = None
     ) -> DAGRun:
         """Get one DAG run.
 
-        ``GET /dags/{dag_id}/dagRuns/{dag_run_id}``
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            fields: Airflow 2: return only these fields (``dag_id`` and ``dag_run_id``
+                are always added). Airflow 3 always returns the whole run.
 
         Raises:
             NotFoundError: No such DAG or run.
         """
-        path = build_path(
-            "/dags/{dag_id}/dagRuns/{dag_run_id}", dag_id=dag_id, dag_run_id=dag_run_id
+        sent = await self._send(
+            self._get,
+            path={"dag_id": dag_id, "dag_run_id": dag_run_id},
+            query={"fields": with_identity(fields, "dag_id", "dag_run_id")},
         )
-        return await self._http.request_model(
-            "GET", path, DAGRun, params=query_params(fields=fields)
-        )
+        return sent.model(DAGRun)
+
+    _trigger = Routes(
+        v1=Route("POST", _RUNS, "post_dag_run"),
+        v2=Route("POST", _RUNS, "trigger_dag_run"),
+    )
 
     async def trigger(
         self,
         dag_id: str,
         *,
         dag_run_id: Missing[str] = UNSET,
-        logical_date: Missing[datetime] = UNSET,
-        data_interval_start: Missing[datetime] = UNSET,
-        data_interval_end: Missing[datetime] = UNSET,
-        conf: Missing[Mapping[str, Any]] = UNSET,
+        logical_date: dt.datetime | None = None,
+        data_interval_start: Missing[dt.datetime] = UNSET,
+        data_interval_end: Missing[dt.datetime] = UNSET,
+        conf: Missing[Mapping[str, JsonValue]] = UNSET,
         note: Missing[str | None] = UNSET,
+        run_after: Missing[dt.datetime] = UNSET,
+        partition_key: Missing[str | None] = UNSET,
         idempotent: bool = False,
     ) -> DAGRun:
         """Trigger a new run of a DAG.
-
-        ``POST /dags/{dag_id}/dagRuns``
 
         A run on a paused DAG is created but stays queued until the DAG is unpaused. The
         request is not retried after an ambiguous failure (it might have created the run)
@@ -193,114 +347,473 @@ class DagRunsResource(Resource):
 
         Args:
             dag_id: The DAG id.
-            dag_run_id: The run id (default: made by the server from the logical date).
-            logical_date: The run's logical date, timezone-aware (default: now).
-            data_interval_start: Start of the interval the run covers.
+            dag_run_id: The run id (default: made by the server). Airflow accepts
+                ``^[A-Za-z0-9_.~:+-]+$`` by default, and Airflow 3 refuses ``..`` in it.
+            logical_date: The run's logical date, timezone-aware. ``None``: Airflow 2
+                takes the time of the trigger; Airflow 3 creates the run without one (it
+                is sent as ``null``, which Airflow 3 requires).
+            data_interval_start: Start of the interval the run covers (give both or
+                neither on Airflow 3).
             data_interval_end: End of the interval the run covers.
             conf: Configuration passed to the run (``dag_run.conf``).
             note: A note on the run.
+            run_after: When the run may start at the earliest. Airflow 3 only.
+            partition_key: The partition the run is for. Airflow 3 only.
             idempotent: Allow retrying after an ambiguous failure.
 
         Raises:
             ConflictError: A run with this id (or logical date) exists.
             NotFoundError: No such DAG.
-            BadRequestError: The server refused the fields.
+            BadRequestError: The server refused the fields (Airflow 3: a 422
+                :class:`UnprocessableEntityError`, or 400 for a run id it refuses).
+            ValueError: A naive datetime.
         """
-        body = json_body(
-            dag_run_id=dag_run_id,
-            logical_date=logical_date,
-            data_interval_start=data_interval_start,
-            data_interval_end=data_interval_end,
-            conf=dict(conf) if conf is not UNSET else UNSET,
-            note=note,
+        _, api_version = await self._route(self._trigger)
+        body: dict[str, object] = {
+            "dag_run_id": dag_run_id,
+            "logical_date": logical_date,
+            "data_interval_start": data_interval_start,
+            "data_interval_end": data_interval_end,
+            "conf": dict(conf) if conf is not UNSET else UNSET,
+            "note": note,
+            "run_after": run_after,
+            "partition_key": partition_key,
+        }
+        if logical_date is None and api_version == "v1":
+            # Airflow 3 requires the key (null: no logical date); Airflow 2 takes the time
+            # of the trigger when it is absent.
+            body["logical_date"] = UNSET
+        sent = await self._send(
+            self._trigger, path={"dag_id": dag_id}, body=body, idempotent=idempotent or None
         )
-        path = build_path("/dags/{dag_id}/dagRuns", dag_id=dag_id)
-        return await self._http.request_model(
-            "POST", path, DAGRun, json_body=body, idempotent=idempotent or None
-        )
+        return sent.model(DAGRun)
 
-    async def update_state(self, dag_id: str, dag_run_id: str, *, state: DagState | str) -> DAGRun:
-        """Set a DAG run's state (``"success"``, ``"failed"`` or ``"queued"``).
+    _update = Routes(
+        v1=Route("PATCH", _RUN, "update_dag_run_state"),
+        v2=Route("PATCH", _RUN, "patch_dag_run"),
+    )
+    # Airflow 2 sets the note through its own operation; Airflow 3 in the PATCH above.
+    _update__note = Routes(v1=Route("PATCH", _RUN + "/setNote", "set_dag_run_note"))
 
-        ``PATCH /dags/{dag_id}/dagRuns/{dag_run_id}``
+    async def update(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        state: Missing[DagState | str] = UNSET,
+        note: Missing[str | None] = UNSET,
+    ) -> DAGRun:
+        """Set a DAG run's state, its note, or both.
+
+        Airflow 3 changes both in one PATCH naming exactly the fields given in
+        ``update_mask``. Airflow 2 has an operation for each: with both given, this takes
+        two requests, the state first.
+
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            state: ``"queued"``, ``"success"`` or ``"failed"``.
+            note: A note (``None`` clears it on Airflow 3).
+
+        Returns:
+            The run after the change.
 
         Raises:
+            ValueError: Neither field was given.
             NotFoundError: No such DAG or run.
             BadRequestError: The state is not one the server accepts.
         """
-        path = build_path(
-            "/dags/{dag_id}/dagRuns/{dag_run_id}", dag_id=dag_id, dag_run_id=dag_run_id
-        )
-        return await self._http.request_model(
-            "PATCH", path, DAGRun, json_body=json_body(state=state)
-        )
+        path = {"dag_id": dag_id, "dag_run_id": dag_run_id}
+        _, api_version = await self._route(self._update)
+        if api_version == "v2":
+            sent = await self._send(self._update, path=path, update={"state": state, "note": note})
+            return sent.model(DAGRun)
+        if state is UNSET and note is UNSET:
+            raise ValueError("give at least one field to update: state, note")
+        if state is not UNSET:
+            sent = await self._send(self._update, path=path, body={"state": state})
+            if note is UNSET:
+                return sent.model(DAGRun)
+        sent = await self._send(self._update__note, path=path, body={"note": note})
+        return sent.model(DAGRun)
+
+    _clear = Routes.both("POST", _RUN + "/clear", "clear_dag_run")
+
+    @overload
+    async def clear(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        dry_run: Literal[True] = ...,
+        only_failed: Missing[bool] = ...,
+        only_new: Missing[bool] = ...,
+        run_on_latest_version: Missing[bool] = ...,
+        note: Missing[str | None] = ...,
+    ) -> builtins.list[TaskInstance]: ...
+
+    @overload
+    async def clear(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        dry_run: Literal[False],
+        only_failed: Missing[bool] = ...,
+        only_new: Missing[bool] = ...,
+        run_on_latest_version: Missing[bool] = ...,
+        note: Missing[str | None] = ...,
+    ) -> DAGRun: ...
+
+    @overload
+    async def clear(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        dry_run: bool,
+        only_failed: Missing[bool] = ...,
+        only_new: Missing[bool] = ...,
+        run_on_latest_version: Missing[bool] = ...,
+        note: Missing[str | None] = ...,
+    ) -> builtins.list[TaskInstance] | DAGRun: ...
 
     async def clear(
-        self, dag_id: str, dag_run_id: str, *, dry_run: bool = True
-    ) -> DAGRun | TaskInstanceCollection:
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        dry_run: bool = True,
+        only_failed: Missing[bool] = UNSET,
+        only_new: Missing[bool] = UNSET,
+        run_on_latest_version: Missing[bool] = UNSET,
+        note: Missing[str | None] = UNSET,
+    ) -> builtins.list[TaskInstance] | DAGRun:
         """Clear a DAG run: its task instances run again.
 
-        ``POST /dags/{dag_id}/dagRuns/{dag_run_id}/clear``
+        Like both servers, this only previews unless ``dry_run=False`` is given (the
+        choice is always sent).
 
-        Like the server, this is a dry run unless ``dry_run=False`` is given.
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            dry_run: Only list what would be cleared (the default).
+            only_failed: Only the failed task instances. Airflow 3 only.
+            only_new: Only tasks new in the latest DAG version. Airflow 3 only.
+            run_on_latest_version: Run the cleared tasks on the latest DAG version.
+                Airflow 3 only.
+            note: A note on the run. Airflow 3 only.
 
         Returns:
-            With ``dry_run=True``, the task instances that would be cleared; otherwise the
-            cleared run.
+            With ``dry_run=True``, the task instances that would be cleared (on Airflow 2
+            each carries only ``task_id``, ``dag_id``, ``dag_run_id`` and
+            ``execution_date``; on Airflow 3 a task new in the DAG only ``task_id``);
+            otherwise the cleared run.
+
+        Raises:
+            NotFoundError: No such DAG or run.
         """
-        path = build_path(
-            "/dags/{dag_id}/dagRuns/{dag_run_id}/clear", dag_id=dag_id, dag_run_id=dag_run_id
-        )
-        body = json_body(dry_run=dry_run)
+        body = {
+            "dry_run": dry_run,
+            "only_failed": only_failed,
+            "only_new": only_new,
+            "run_on_latest_version": run_on_latest_version,
+            "note": note,
+        }
+        path = {"dag_id": dag_id, "dag_run_id": dag_run_id}
         if dry_run:
-            return await self._http.request_model(
-                "POST", path, TaskInstanceCollection, json_body=body, idempotent=True
+            sent = await self._send(self._clear, path=path, body=body, idempotent=True)
+            return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
+        sent = await self._send(self._clear, path=path, body=body)
+        return sent.model(DAGRun)
+
+    _clear_many = Routes(
+        v2=Route("POST", "/dags/{dag_id}/clearDagRuns", "clear_dag_runs", since=(3, 3))
+    )
+
+    @overload
+    async def clear_many(
+        self,
+        dag_id: str,
+        *,
+        dag_runs: Sequence[str | tuple[str, str]] = ...,
+        partition_key: Missing[str] = ...,
+        partition_date_start: Missing[dt.datetime] = ...,
+        partition_date_end: Missing[dt.datetime] = ...,
+        dry_run: Literal[True] = ...,
+        only_failed: Missing[bool] = ...,
+        only_new: Missing[bool] = ...,
+        run_on_latest_version: Missing[bool] = ...,
+        note: Missing[str | None] = ...,
+    ) -> builtins.list[TaskInstance]: ...
+
+    @overload
+    async def clear_many(
+        self,
+        dag_id: str,
+        *,
+        dag_runs: Sequence[str | tuple[str, str]] = ...,
+        partition_key: Missing[str] = ...,
+        partition_date_start: Missing[dt.datetime] = ...,
+        partition_date_end: Missing[dt.datetime] = ...,
+        dry_run: Literal[False],
+        only_failed: Missing[bool] = ...,
+        only_new: Missing[bool] = ...,
+        run_on_latest_version: Missing[bool] = ...,
+        note: Missing[str | None] = ...,
+    ) -> builtins.list[DAGRun]: ...
+
+    @overload
+    async def clear_many(
+        self,
+        dag_id: str,
+        *,
+        dag_runs: Sequence[str | tuple[str, str]] = ...,
+        partition_key: Missing[str] = ...,
+        partition_date_start: Missing[dt.datetime] = ...,
+        partition_date_end: Missing[dt.datetime] = ...,
+        dry_run: bool,
+        only_failed: Missing[bool] = ...,
+        only_new: Missing[bool] = ...,
+        run_on_latest_version: Missing[bool] = ...,
+        note: Missing[str | None] = ...,
+    ) -> builtins.list[TaskInstance] | builtins.list[DAGRun]: ...
+
+    async def clear_many(
+        self,
+        dag_id: str,
+        *,
+        dag_runs: Sequence[str | tuple[str, str]] = (),
+        partition_key: Missing[str] = UNSET,
+        partition_date_start: Missing[dt.datetime] = UNSET,
+        partition_date_end: Missing[dt.datetime] = UNSET,
+        dry_run: bool = True,
+        only_failed: Missing[bool] = UNSET,
+        only_new: Missing[bool] = UNSET,
+        run_on_latest_version: Missing[bool] = UNSET,
+        note: Missing[str | None] = UNSET,
+    ) -> builtins.list[TaskInstance] | builtins.list[DAGRun]:
+        """Clear several runs in one request. Airflow 3.3 and later.
+
+        Name the runs (``dag_runs``) or select them by partition (``partition_key``, or a
+        window of ``partition_date_start``/``partition_date_end``): one way, not both.
+        Like :meth:`clear`, this only previews unless ``dry_run=False`` is given.
+
+        Args:
+            dag_id: The DAG id, or ``"~"`` when runs are named as pairs.
+            dag_runs: Run ids of ``dag_id``, or ``(dag_id, dag_run_id)`` pairs.
+            partition_key: The runs of this partition key.
+            partition_date_start: The runs whose partition date is on or after this.
+            partition_date_end: The runs whose partition date is on or before this.
+            dry_run: Only list what would be cleared (the default).
+            only_failed: Only the failed task instances.
+            only_new: Only tasks new in the latest DAG version.
+            run_on_latest_version: Run the cleared tasks on the latest DAG version.
+            note: A note on each run.
+
+        Returns:
+            With ``dry_run=True``, the task instances that would be cleared; otherwise
+            the cleared runs.
+
+        Raises:
+            ValueError: A run id alone with ``dag_id="~"``.
+            UnsupportedByServerError: The server is Airflow 2, or 3 before 3.3.
+            UnprocessableEntityError: Both or neither way of choosing runs was given.
+        """
+        body = {
+            "dag_runs": [_run_entity(dag_id, run) for run in dag_runs] or UNSET,
+            "partition_key": partition_key,
+            "partition_date_start": partition_date_start,
+            "partition_date_end": partition_date_end,
+            "dry_run": dry_run,
+            "only_failed": only_failed,
+            "only_new": only_new,
+            "run_on_latest_version": run_on_latest_version,
+            "note": note,
+        }
+        path = {"dag_id": dag_id}
+        if dry_run:
+            sent = await self._send(self._clear_many, path=path, body=body, idempotent=True)
+            return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
+        sent = await self._send(self._clear_many, path=path, body=body)
+        return builtins.list(sent.model(DAGRunCollection).dag_runs or [])
+
+    _clear_partitions = Routes(
+        v2=Route(
+            "POST",
+            "/dags/{dag_id}/clearPartitions",
+            "clear_dag_run_partitions",
+            body={"dag_run_id": "run_id"},
+            since=(3, 3),
+        )
+    )
+
+    async def clear_partitions(
+        self,
+        dag_id: str,
+        *,
+        partition_key: Missing[str] = UNSET,
+        partition_date_start: Missing[dt.datetime] = UNSET,
+        partition_date_end: Missing[dt.datetime] = UNSET,
+        dag_run_id: Missing[str] = UNSET,
+        clear_task_instances: Missing[bool] = UNSET,
+        dry_run: bool = True,
+    ) -> ClearPartitionsResult:
+        """Take runs out of their partitions (their partition fields become empty).
+
+        Airflow 3.3 and later. Select the runs one way: by ``partition_key``, by a window
+        of partition dates, or one run by ``dag_run_id``. Like the other clears, this
+        only counts what would change unless ``dry_run=False`` is given.
+
+        Args:
+            dag_id: The DAG id.
+            partition_key: The runs of this partition key.
+            partition_date_start: The runs whose partition date is on or after this.
+            partition_date_end: The runs whose partition date is on or before this.
+            dag_run_id: This run.
+            clear_task_instances: Also clear the runs' task instances (default: no).
+            dry_run: Only count what would change (the default).
+
+        Returns:
+            How many runs and task instances were (or would be) cleared.
+
+        Raises:
+            UnsupportedByServerError: The server is Airflow 2, or 3 before 3.3.
+            UnprocessableEntityError: Not exactly one way of choosing runs was given.
+        """
+        body = {
+            "partition_key": partition_key,
+            "partition_date_start": partition_date_start,
+            "partition_date_end": partition_date_end,
+            "dag_run_id": dag_run_id,
+            "clear_task_instances": clear_task_instances,
+            "dry_run": dry_run,
+        }
+        sent = await self._send(
+            self._clear_partitions, path={"dag_id": dag_id}, body=body, idempotent=dry_run
+        )
+        return sent.model(ClearPartitionsResult)
+
+    _bulk_runs = Routes(v2=Route("PATCH", _RUNS, "bulk_dag_runs", since=(3, 3)))
+
+    async def bulk(
+        self,
+        dag_id: str,
+        *,
+        update: Sequence[DagRunBulkUpdate] = (),
+        delete: Sequence[str | tuple[str, str]] = (),
+        on_non_existence: OnNonExistence = "fail",
+        update_mask: Sequence[str] | None = None,
+    ) -> BulkResult:
+        """Update and delete many runs in one request. Airflow 3.3 and later.
+
+        Airflow 3 creates no run this way (it answers each create with 405): trigger
+        them, or use :meth:`trigger_many`. The answer is 200 even when entities failed:
+        check :attr:`BulkResult.ok`, or call :meth:`BulkResult.raise_for_errors`. Each
+        entity's key is ``"<dag_id>.<dag_run_id>"``.
+
+        Args:
+            dag_id: The DAG id, or ``"~"`` when every run names its own DAG.
+            update: Runs to change (state, note).
+            delete: Runs to delete: ids of ``dag_id``'s runs, or ``(dag_id, dag_run_id)``
+                pairs. A running run is not deleted (409).
+            on_non_existence: ``"fail"`` (the default) refuses the action when a run does
+                not exist; ``"skip"`` leaves such runs out.
+            update_mask: The fields an update changes (``None``: those given).
+
+        Returns:
+            Every entity's outcome.
+
+        Raises:
+            ValueError: No entity was given, or a run id alone with ``dag_id="~"``.
+            UnsupportedByServerError: The server is Airflow 2, or 3 before 3.3.
+        """
+        updates: builtins.list[dict[str, object]] = [dict(entity) for entity in update]
+        deletes = [_run_entity(dag_id, run) for run in delete]
+        runs: dict[str, tuple[str, str]] = {}
+        for entity in [*updates, *deletes]:
+            run_dag_id, run_id = str(entity.get("dag_id") or dag_id), str(entity["dag_run_id"])
+            if run_dag_id == "~":
+                raise ValueError(f"with dag_id '~', give the dag_id of run {run_id!r}")
+            # The server reports each run it applied an action to as "<dag_id>.<run_id>".
+            runs[f"{run_dag_id}.{run_id}"] = (run_dag_id, run_id)
+
+        def key_of(entity: Mapping[str, object]) -> str:
+            return f"{entity.get('dag_id') or dag_id}.{entity['dag_run_id']}"
+
+        def names_run(message: str, key: str) -> bool:
+            # Airflow 3 names a run as ('dag', 'run') or as dag_id: `dag` and run_id: `run`.
+            run_dag_id, run_id = runs[key]
+            return any(
+                f"{quote}{run_dag_id}{quote}" in message and f"{quote}{run_id}{quote}" in message
+                for quote in ("'", "`", '"')
             )
-        return await self._http.request_model("POST", path, DAGRun, json_body=body)
+
+        return await self._bulk(
+            self._bulk_runs,
+            key_of,
+            path={"dag_id": dag_id},
+            create=[],
+            update=updates,
+            delete=deletes,
+            on_existence="fail",
+            on_non_existence=on_non_existence,
+            update_mask=update_mask,
+            key_in_message=names_run,
+        )
+
+    _delete = Routes.both("DELETE", _RUN, "delete_dag_run")
 
     async def delete(self, dag_id: str, dag_run_id: str) -> None:
         """Delete a DAG run.
 
-        ``DELETE /dags/{dag_id}/dagRuns/{dag_run_id}``
-
         Raises:
             NotFoundError: No such DAG or run.
+            ConflictError: Airflow 3 does not delete a running run.
         """
-        path = build_path(
-            "/dags/{dag_id}/dagRuns/{dag_run_id}", dag_id=dag_id, dag_run_id=dag_run_id
-        )
-        await self._http.request_empty("DELETE", path)
+        await self._send(self._delete, path={"dag_id": dag_id, "dag_run_id": dag_run_id})
 
-    async def set_note(self, dag_id: str, dag_run_id: str, note: str) -> DAGRun:
-        """Set the note of a DAG run.
+    _list_upstream_asset_events = Routes(
+        v1=Route(
+            "GET", _RUN + "/upstreamDatasetEvents", "get_upstream_dataset_events", paged=False
+        ),
+        v2=Route("GET", _RUN + "/upstreamAssetEvents", "get_upstream_asset_events", paged=False),
+    )
 
-        ``PATCH /dags/{dag_id}/dagRuns/{dag_run_id}/setNote``
+    def list_upstream_asset_events(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> AsyncPaginator[DatasetEvent]:
+        """List the asset (Airflow 2: dataset) events that triggered an asset-scheduled run.
+
+        The server sends every event at once; ``limit`` and ``offset`` slice the list here.
+
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            limit: Page size (``None``: every event).
+            offset: Where to start.
+
+        Returns:
+            A paginator of the events.
 
         Raises:
-            NotFoundError: No such DAG or run.
+            NotFoundError: No such DAG or run (when the paginator is first read).
         """
-        path = build_path(
-            "/dags/{dag_id}/dagRuns/{dag_run_id}/setNote", dag_id=dag_id, dag_run_id=dag_run_id
+        return self._paginate(
+            self._list_upstream_asset_events,
+            UpstreamEventCollection,
+            lambda c: c.asset_events if c.asset_events is not None else c.dataset_events,
+            path={"dag_id": dag_id, "dag_run_id": dag_run_id},
+            offset=offset,
+            limit=limit,
         )
-        return await self._http.request_model("PATCH", path, DAGRun, json_body=json_body(note=note))
 
-    async def list_upstream_dataset_events(
-        self, dag_id: str, dag_run_id: str
-    ) -> builtins.list[DatasetEvent]:
-        """List the dataset events that triggered a dataset-scheduled run.
-
-        ``GET /dags/{dag_id}/dagRuns/{dag_run_id}/upstreamDatasetEvents``
-
-        Raises:
-            NotFoundError: No such DAG or run.
-        """
-        path = build_path(
-            "/dags/{dag_id}/dagRuns/{dag_run_id}/upstreamDatasetEvents",
-            dag_id=dag_id,
-            dag_run_id=dag_run_id,
-        )
-        collection = await self._http.request_model("GET", path, DatasetEventCollection)
-        return builtins.list(collection.dataset_events or [])
+    # -- fan-out and waiting ---------------------------------------------------------
 
     async def trigger_many(
         self,
@@ -310,17 +823,16 @@ class DagRunsResource(Resource):
     ) -> builtins.list[RunResult]:
         """Trigger many runs at once with bounded concurrency over the one connection pool.
 
-        ``POST /dags/{dag_id}/dagRuns`` for each request
+        Every run without a ``dag_run_id`` gets one made by the client (accepted by
+        Airflow 2 and 3), which makes the trigger safe to retry: it is replayed after an
+        ambiguous failure, and a 409 for an id this call sent means the run was created
+        by the lost attempt, so it is fetched and returned (``already_existed``). A run id
+        given by the caller is not replayed on ambiguous failures, and a 409 for it on
+        the first attempt is an error.
 
-        Every run without a ``dag_run_id`` gets one made by the client, which makes the
-        trigger safe to retry: it is replayed after an ambiguous failure, and a 409 for an
-        id this call sent means the run was created by the lost attempt, so it is fetched
-        and returned (``already_existed``). A run id given by the caller is not replayed on
-        ambiguous failures, and a 409 for it on the first attempt is an error.
-
-        Never raises half-way: each request gets a :class:`RunResult` with the run or the
-        error, in the order of ``requests``. Cancelling the caller cancels the requests in
-        flight.
+        Never raises half-way: each request gets a :class:`RunOk` with the run or a
+        :class:`RunError` with the error, in the order of ``requests``. Cancelling the
+        caller cancels the requests in flight.
 
         Args:
             requests: DAG ids, or :class:`TriggerRequest` objects with per-run settings.
@@ -329,15 +841,13 @@ class DagRunsResource(Resource):
         Raises:
             ValueError: ``max_concurrency`` is below 1, or a request is malformed (checked
                 before anything is sent).
+            TypeError: A request is neither a DAG id nor a :class:`TriggerRequest`.
         """
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be one or more")
         prepared: builtins.list[tuple[TriggerRequest, bool]] = []
-        for request in requests:
-            if isinstance(request, str):
-                request = TriggerRequest(dag_id=request)
-            elif not isinstance(request, TriggerRequest):
-                raise TypeError(f"expected a DAG id or a TriggerRequest, got {request!r}")
+        for item in requests:
+            request = _trigger_request(item)
             build_path("/dags/{dag_id}", dag_id=request.dag_id)  # an empty id fails here
             generated = request.dag_run_id is None
             if generated:
@@ -364,7 +874,7 @@ class DagRunsResource(Resource):
                 run = await self.trigger(
                     request.dag_id,
                     dag_run_id=run_id,
-                    logical_date=request.logical_date or UNSET,
+                    logical_date=request.logical_date,
                     conf=request.conf if request.conf is not None else UNSET,
                     note=request.note if request.note is not None else UNSET,
                     idempotent=generated,
@@ -374,7 +884,7 @@ class DagRunsResource(Resource):
                 if not (generated or conflict.retries > 0):
                     raise
                 existing = await self.get(request.dag_id, run_id)
-                return RunResult(
+                return RunOk(
                     dag_id=request.dag_id,
                     dag_run_id=run_id,
                     run=existing,
@@ -382,13 +892,13 @@ class DagRunsResource(Resource):
                     elapsed=time.perf_counter() - started,
                 )
         except Exception as exc:  # one result per request, whatever went wrong
-            return RunResult(
+            return RunError(
                 dag_id=request.dag_id,
                 dag_run_id=run_id,
                 error=exc,
                 elapsed=time.perf_counter() - started,
             )
-        return RunResult(
+        return RunOk(
             dag_id=request.dag_id,
             dag_run_id=run_id,
             run=run,
@@ -406,9 +916,8 @@ class DagRunsResource(Resource):
     ) -> DAGRun:
         """Poll a run until it reaches a terminal state (``success`` or ``failed``).
 
-        ``GET /dags/{dag_id}/dagRuns/{dag_run_id}``, repeatedly
-
-        The interval between polls grows by half each time up to ``max_poll_interval``.
+        Built on :meth:`get`; the interval between polls grows by half each time up to
+        ``max_poll_interval``.
 
         Args:
             dag_id: The DAG id.
@@ -424,6 +933,7 @@ class DagRunsResource(Resource):
         Raises:
             WaitTimeoutError: The run had not ended in time; it carries the last state seen.
             NotFoundError: No such DAG or run.
+            ValueError: A poll interval is not positive.
         """
         if poll_interval <= 0 or max_poll_interval <= 0:
             raise ValueError("poll intervals must be positive")
@@ -456,9 +966,10 @@ class DagRunsResource(Resource):
     ) -> builtins.list[RunResult]:
         """Wait for many runs to end, polling each with bounded concurrency.
 
-        Never raises half-way: each run gets a :class:`RunResult` with its final state or
-        the error (a :class:`WaitTimeoutError` when ``timeout`` ran out for it), in order.
-        A failed :class:`RunResult` from :meth:`trigger_many` is passed through as it is.
+        Never raises half-way: each run gets a :class:`RunOk` with its final state or a
+        :class:`RunError` with the error (a :class:`WaitTimeoutError` when ``timeout``
+        ran out for it), in order. A :class:`RunError` from :meth:`trigger_many` is passed
+        through as it is.
 
         Args:
             runs: Runs as returned by :meth:`trigger` or :meth:`trigger_many`, or
@@ -467,6 +978,9 @@ class DagRunsResource(Resource):
             poll_interval: Seconds before each run's second poll.
             max_poll_interval: Upper bound of each run's interval.
             max_concurrency: Polls in flight at once.
+
+        Raises:
+            ValueError: ``max_concurrency`` is below 1, or a run without ids.
         """
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be one or more")
@@ -488,32 +1002,42 @@ class DagRunsResource(Resource):
                         max_poll_interval=max_poll_interval,
                     )
             except Exception as exc:  # one result per run, whatever went wrong
-                results[index] = RunResult(
+                results[index] = RunError(
                     dag_id=dag_id,
                     dag_run_id=dag_run_id,
                     error=exc,
                     elapsed=time.perf_counter() - started,
                 )
             else:
-                results[index] = RunResult(
+                results[index] = RunOk(
                     dag_id=dag_id,
                     dag_run_id=dag_run_id,
                     run=run,
                     elapsed=time.perf_counter() - started,
                 )
 
+        waiting: builtins.list[tuple[int, str, str]] = []
+        for index, item in enumerate(items):
+            if isinstance(item, RunError):
+                results[index] = item
+            elif isinstance(item, RunOk):
+                waiting.append((index, item.dag_id, item.dag_run_id))
+            elif isinstance(item, DAGRun):
+                if not item.dag_id or not item.dag_run_id:
+                    raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
+                waiting.append((index, item.dag_id, item.dag_run_id))
+            else:
+                dag_id, dag_run_id = item
+                waiting.append((index, dag_id, dag_run_id))
         async with anyio.create_task_group() as group:
-            for index, item in enumerate(items):
-                if isinstance(item, RunResult):
-                    if not item.ok:
-                        results[index] = item
-                        continue
-                    group.start_soon(wait_one, index, item.dag_id, item.dag_run_id)
-                elif isinstance(item, DAGRun):
-                    if not item.dag_id or not item.dag_run_id:
-                        raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
-                    group.start_soon(wait_one, index, item.dag_id, item.dag_run_id)
-                else:
-                    dag_id, dag_run_id = item
-                    group.start_soon(wait_one, index, dag_id, dag_run_id)
+            for index, dag_id, dag_run_id in waiting:
+                group.start_soon(wait_one, index, dag_id, dag_run_id)
         return [result for result in results if result is not None]
+
+
+def _trigger_request(item: object) -> TriggerRequest:
+    if isinstance(item, str):
+        return TriggerRequest(dag_id=item)
+    if isinstance(item, TriggerRequest):
+        return item
+    raise TypeError(f"expected a DAG id or a TriggerRequest, got {item!r}")

@@ -67,17 +67,17 @@ ROUTES = [
     Route("dags.get", "GET", "/dags/{dag_id}", lambda c, i: c.dags.get(i["dag_id"])),
     Route("dags.delete", "DELETE", "/dags/{dag_id}", lambda c, i: c.dags.delete(i["dag_id"])),
     Route(
-        "dags.get_task",
+        "tasks.get",
         "GET",
         "/dags/{dag_id}/tasks/{task_id}",
-        lambda c, i: c.dags.get_task(i["dag_id"], i["task_id"]),
+        lambda c, i: c.tasks.get(i["dag_id"], i["task_id"]),
     ),
     Route("dag_runs.get", "GET", _RUN, lambda c, i: c.dag_runs.get(i["dag_id"], i["dag_run_id"])),
     Route(
-        "dag_runs.set_note",
+        "dag_runs.update",
         "PATCH",
         _RUN + "/setNote",
-        lambda c, i: c.dag_runs.set_note(i["dag_id"], i["dag_run_id"], "n"),
+        lambda c, i: c.dag_runs.update(i["dag_id"], i["dag_run_id"], note="n"),
     ),
     Route(
         "task_instances.get",

@@ -1,67 +1,119 @@
-"""dag_runs.trigger_many, wait and wait_many against a respx router."""
+"""dag_runs.trigger_many, wait and wait_many against a respx router, on both APIs."""
 
 from __future__ import annotations
 
-import json
 import re
+from datetime import datetime, timezone
 
 import anyio
 import httpx
 import pytest
-import respx
 
 from airflow_client_async import (
-    AsyncClient,
     ConflictError,
     NotFoundError,
+    RunError,
+    RunOk,
     RunResult,
     TriggerRequest,
     WaitTimeoutError,
 )
+from airflow_client_async._workflows import RUN_ID_PATTERN, new_run_id
+from airflow_client_async.models import DAGRun
 
-from . import payloads
+from .conftest import Versioned
+from .dag_payloads import body_of, dag_run, error, operation_calls
 
 RUN_ID = re.compile(r"^api__\d{8}T\d{6}\.[0-9a-f]{32}$")
 
+#: Airflow 3.3.2's own pattern for the run ids it makes (airflow/models/dagrun.py); a run
+#: id of the client must not look like one of them.
+AIRFLOW_RUN_ID = re.compile(
+    r"^(?:manual|scheduled|asset_triggered)__(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00)$"
+)
 
-def created(request: httpx.Request) -> httpx.Response:
-    body = json.loads(request.content)
-    dag_id = request.url.path.split("/")[-2]
-    return httpx.Response(
-        200, json=payloads.dag_run(dag_id, body["dag_run_id"], conf=body.get("conf", {}))
+
+def created(api_version: str):  # type: ignore[no-untyped-def]
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = body_of(request)
+        dag_id = request.url.path.split("/")[-2]
+        return httpx.Response(
+            200,
+            json=dag_run(api_version, dag_id, body["dag_run_id"], conf=body.get("conf", {})),
+        )
+
+    return answer
+
+
+def test_client_run_ids_are_accepted_by_airflow_2_and_3() -> None:
+    for _ in range(200):
+        run_id = new_run_id()
+        assert RUN_ID.match(run_id)
+        # [scheduler] allowed_run_id_pattern's default, on 2.11.2 and 3.3.2 alike.
+        assert RUN_ID_PATTERN.match(run_id)
+        assert re.match(r"^[A-Za-z0-9_.~:+-]+$", run_id)
+        # Airflow 3 refuses '..' (path traversal) in a run id by default.
+        assert ".." not in run_id
+        assert not AIRFLOW_RUN_ID.match(run_id)
+
+
+async def test_every_request_gets_a_result_in_order(versions: Versioned) -> None:
+    router = versions.router
+    router.post(url__regex=r"/dags/(ok_\d|also)/dagRuns$").mock(
+        side_effect=created(versions.api_version)
     )
-
-
-async def test_every_request_gets_a_result_in_order(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    router.post(url__regex=r"/dags/(ok_\d|also)/dagRuns$").mock(side_effect=created)
-    router.post("/dags/missing/dagRuns").respond(404, json=payloads.problem(404, "DAG not found"))
+    router.post("/dags/missing/dagRuns").respond(
+        404, json=error(versions.api_version, 404, "DAG not found")
+    )
     requests = [
         "ok_1",
         TriggerRequest(dag_id="also", dag_run_id="mine", conf={"x": 1}),
         "missing",
         "ok_2",
     ]
-    results = await client.dag_runs.trigger_many(requests, max_concurrency=2)
+    results = await versions.client.dag_runs.trigger_many(requests, max_concurrency=2)
     assert [r.dag_id for r in results] == ["ok_1", "also", "missing", "ok_2"]
     assert [r.ok for r in results] == [True, True, False, True]
-    assert isinstance(results[2].error, NotFoundError)
-    assert results[1].dag_run_id == "mine" and results[1].run is not None
+    assert isinstance(results[2], RunError) and isinstance(results[2].error, NotFoundError)
+    assert results[1].ok is True
+    assert results[1].dag_run_id == "mine"
     assert results[1].run.conf == {"x": 1}
     assert RUN_ID.match(results[0].dag_run_id)
-    assert results[0].run is not None and results[0].run.dag_run_id == results[0].dag_run_id
+    assert results[0].ok is True and results[0].run.dag_run_id == results[0].dag_run_id
     assert all(r.elapsed >= 0 for r in results)
 
 
-async def test_generated_ids_are_unique(client: AsyncClient, router: respx.MockRouter) -> None:
-    router.post("/dags/d/dagRuns").mock(side_effect=created)
-    results = await client.dag_runs.trigger_many(["d"] * 50, max_concurrency=8)
+async def test_triggers_send_the_logical_date_each_api_needs(versions: Versioned) -> None:
+    route = versions.router.post("/dags/d/dagRuns").mock(side_effect=created(versions.api_version))
+    when = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    await versions.client.dag_runs.trigger_many(
+        ["d", TriggerRequest(dag_id="d", logical_date=when, note="n")], max_concurrency=1
+    )
+    bodies = [body_of(c.request) for c in route.calls]
+    first, second = sorted(bodies, key=lambda b: "note" in b)
+    assert RUN_ID.match(first["dag_run_id"])
+    if versions.api_version == "v2":
+        # Airflow 3 requires logical_date in the body; null gives a run without one.
+        assert first == {"dag_run_id": first["dag_run_id"], "logical_date": None}
+    else:
+        assert first == {"dag_run_id": first["dag_run_id"]}
+    assert second == {
+        "dag_run_id": second["dag_run_id"],
+        "logical_date": "2030-01-01T00:00:00+00:00",
+        "note": "n",
+    }
+
+
+async def test_generated_ids_are_unique(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=created(versions.api_version))
+    results = await versions.client.dag_runs.trigger_many(["d"] * 50, max_concurrency=8)
     assert len({r.dag_run_id for r in results}) == 50
+    assert all(r.ok for r in results)
 
 
-async def test_concurrency_is_bounded(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_concurrency_is_bounded(versions: Versioned) -> None:
     in_flight = peak = 0
+    answer = created(versions.api_version)
 
     async def slow(request: httpx.Request) -> httpx.Response:
         nonlocal in_flight, peak
@@ -69,70 +121,73 @@ async def test_concurrency_is_bounded(client: AsyncClient, router: respx.MockRou
         peak = max(peak, in_flight)
         await anyio.sleep(0.005)
         in_flight -= 1
-        return created(request)
+        return answer(request)  # type: ignore[no-any-return]
 
-    router.post("/dags/d/dagRuns").mock(side_effect=slow)
-    await client.dag_runs.trigger_many(["d"] * 20, max_concurrency=3)
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=slow)
+    await versions.client.dag_runs.trigger_many(["d"] * 20, max_concurrency=3)
     assert peak == 3
 
 
 async def test_a_lost_response_is_retried_and_the_409_returns_the_created_run(
-    client: AsyncClient, router: respx.MockRouter
+    versions: Versioned,
 ) -> None:
     sent: list[str] = []
 
     def lost_then_conflict(request: httpx.Request) -> httpx.Response:
-        sent.append(json.loads(request.content)["dag_run_id"])
+        sent.append(body_of(request)["dag_run_id"])
         if len(sent) == 1:
             raise httpx.ReadTimeout("the response never came")
-        return httpx.Response(409, json=payloads.problem(409, "Conflict", "already exists"))
+        return httpx.Response(409, json=error(versions.api_version, 409, "already exists"))
 
-    router.post("/dags/d/dagRuns").mock(side_effect=lost_then_conflict)
-    get = router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=lost_then_conflict)
+    get = versions.router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
         side_effect=lambda request: httpx.Response(
-            200, json=payloads.dag_run("d", request.url.path.rsplit("/", 1)[-1])
+            200,
+            json=dag_run(versions.api_version, "d", request.url.path.rsplit("/", 1)[-1]),
         )
     )
-    [result] = await client.dag_runs.trigger_many(["d"])
-    assert result.ok and result.already_existed
-    assert sent[0] == sent[1] == result.dag_run_id
+    [result] = await versions.client.dag_runs.trigger_many(["d"])
+    assert isinstance(result, RunOk) and result.already_existed
+    assert sent[0] == sent[1] == result.dag_run_id == result.run.dag_run_id
     assert get.called
 
 
-async def test_a_caller_id_that_exists_is_an_error_not_a_success(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    router.post("/dags/d/dagRuns").respond(409, json=payloads.problem(409, "Conflict", "exists"))
-    [result] = await client.dag_runs.trigger_many([TriggerRequest(dag_id="d", dag_run_id="taken")])
+async def test_a_caller_id_that_exists_is_an_error_not_a_success(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").respond(
+        409, json=error(versions.api_version, 409, "exists")
+    )
+    [result] = await versions.client.dag_runs.trigger_many(
+        [TriggerRequest(dag_id="d", dag_run_id="taken")]
+    )
+    assert isinstance(result, RunError)
     assert isinstance(result.error, ConflictError)
-    assert result.run is None
+    assert result.ok is False
+    # There is no run: reading it raises what went wrong.
+    with pytest.raises(ConflictError):
+        result.run  # noqa: B018
 
 
-async def test_a_caller_id_is_not_replayed_after_an_ambiguous_failure(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    route = router.post("/dags/d/dagRuns").mock(side_effect=httpx.ReadTimeout("lost"))
-    [result] = await client.dag_runs.trigger_many([TriggerRequest(dag_id="d", dag_run_id="mine")])
+async def test_a_caller_id_is_not_replayed_after_an_ambiguous_failure(versions: Versioned) -> None:
+    route = versions.router.post("/dags/d/dagRuns").mock(side_effect=httpx.ReadTimeout("lost"))
+    [result] = await versions.client.dag_runs.trigger_many(
+        [TriggerRequest(dag_id="d", dag_run_id="mine")]
+    )
     assert not result.ok
     assert route.call_count == 1
 
 
-async def test_bad_input_fails_before_any_request(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    route = router.route().respond(200)
+async def test_bad_input_fails_before_any_request(versions: Versioned) -> None:
+    versions.router.route().respond(200)
     with pytest.raises(ValueError, match="dag_id"):
-        await client.dag_runs.trigger_many(["ok", ""])
+        await versions.client.dag_runs.trigger_many(["ok", ""])
     with pytest.raises(TypeError):
-        await client.dag_runs.trigger_many([42])  # type: ignore[list-item]
+        await versions.client.dag_runs.trigger_many([42])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="max_concurrency"):
-        await client.dag_runs.trigger_many(["ok"], max_concurrency=0)
-    assert not route.called
+        await versions.client.dag_runs.trigger_many(["ok"], max_concurrency=0)
+    assert operation_calls(versions.router) == []
 
 
-async def test_cancelling_the_caller_cancels_the_requests(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
+async def test_cancelling_the_caller_cancels_the_requests(versions: Versioned) -> None:
     started = 0
 
     async def never(request: httpx.Request) -> httpx.Response:
@@ -141,51 +196,93 @@ async def test_cancelling_the_caller_cancels_the_requests(
         await anyio.sleep(60)
         raise AssertionError("not cancelled")
 
-    router.post("/dags/d/dagRuns").mock(side_effect=never)
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=never)
     with anyio.move_on_after(0.2) as scope:
-        await client.dag_runs.trigger_many(["d"] * 10, max_concurrency=4)
+        await versions.client.dag_runs.trigger_many(["d"] * 10, max_concurrency=4)
     assert scope.cancelled_caught
     assert started == 4
 
 
-async def test_wait_polls_until_the_run_ends(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_wait_polls_until_the_run_ends(versions: Versioned) -> None:
     states = iter(["queued", "running", "running", "success"])
-    route = router.get("/dags/d/dagRuns/r").mock(
+    route = versions.router.get("/dags/d/dagRuns/r").mock(
         side_effect=lambda _: httpx.Response(
-            200, json=payloads.dag_run("d", "r", state=next(states))
+            200, json=dag_run(versions.api_version, "d", "r", state=next(states))
         )
     )
-    run = await client.dag_runs.wait("d", "r", poll_interval=0.001, max_poll_interval=0.002)
+    run = await versions.client.dag_runs.wait(
+        "d", "r", poll_interval=0.001, max_poll_interval=0.002
+    )
     assert str(run.state) == "success"
     assert route.call_count == 4
 
 
-async def test_wait_returns_a_failed_run(client: AsyncClient, router: respx.MockRouter) -> None:
-    router.get("/dags/d/dagRuns/r").respond(json=payloads.dag_run("d", "r", state="failed"))
-    assert str((await client.dag_runs.wait("d", "r")).state) == "failed"
+async def test_wait_returns_a_failed_run(versions: Versioned) -> None:
+    versions.router.get("/dags/d/dagRuns/r").respond(
+        json=dag_run(versions.api_version, "d", "r", state="failed")
+    )
+    assert str((await versions.client.dag_runs.wait("d", "r")).state) == "failed"
 
 
-async def test_wait_times_out_with_the_last_state(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    router.get("/dags/d/dagRuns/r").respond(json=payloads.dag_run("d", "r", state="running"))
+async def test_wait_times_out_with_the_last_state(versions: Versioned) -> None:
+    versions.router.get("/dags/d/dagRuns/r").respond(
+        json=dag_run(versions.api_version, "d", "r", state="running")
+    )
     with pytest.raises(WaitTimeoutError) as caught:
-        await client.dag_runs.wait("d", "r", timeout=0.05, poll_interval=0.01)
+        await versions.client.dag_runs.wait("d", "r", timeout=0.05, poll_interval=0.01)
     assert caught.value.last_state == "running"
     assert caught.value.dag_run_id == "r"
+    assert isinstance(caught.value.last_seen, DAGRun)
+    assert caught.value.last_seen.dag_run_id == "r"
     assert isinstance(caught.value, TimeoutError)
 
 
-async def test_wait_many(client: AsyncClient, router: respx.MockRouter) -> None:
-    router.get("/dags/d/dagRuns/a").respond(json=payloads.dag_run("d", "a", state="success"))
-    router.get("/dags/d/dagRuns/b").respond(json=payloads.dag_run("d", "b", state="running"))
-    router.get("/dags/d/dagRuns/gone").respond(404, json=payloads.problem(404, "DAGRun not found"))
-    failed = RunResult(dag_id="d", dag_run_id="never", error=ValueError("x"))
-    results = await client.dag_runs.wait_many(
+async def test_wait_refuses_bad_intervals(versions: Versioned) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        await versions.client.dag_runs.wait("d", "r", poll_interval=0)
+
+
+async def test_wait_many(versions: Versioned) -> None:
+    router, api_version = versions.router, versions.api_version
+    router.get("/dags/d/dagRuns/a").respond(json=dag_run(api_version, "d", "a", state="success"))
+    router.get("/dags/d/dagRuns/b").respond(json=dag_run(api_version, "d", "b", state="running"))
+    router.get("/dags/d/dagRuns/gone").respond(
+        404, json=error(api_version, 404, "DAGRun not found")
+    )
+    failed = RunError(dag_id="d", dag_run_id="never", error=ValueError("x"))
+    results: list[RunResult] = await versions.client.dag_runs.wait_many(
         [("d", "a"), ("d", "b"), ("d", "gone"), failed], timeout=0.1, poll_interval=0.01
     )
     assert [r.dag_run_id for r in results] == ["a", "b", "gone", "never"]
-    assert results[0].ok and results[0].run is not None and str(results[0].run.state) == "success"
+    first = results[0]
+    assert first.ok is True and str(first.run.state) == "success"
     assert isinstance(results[1].error, WaitTimeoutError)
     assert isinstance(results[2].error, NotFoundError)
     assert results[3] is failed
+
+
+async def test_wait_many_takes_what_trigger_many_returns(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=created(versions.api_version))
+    versions.router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(
+                versions.api_version, "d", request.url.path.rsplit("/", 1)[-1], state="success"
+            ),
+        )
+    )
+    triggered = await versions.client.dag_runs.trigger_many(["d", "d"])
+    run = triggered[0].run if triggered[0].ok else None
+    assert run is not None
+    finished = await versions.client.dag_runs.wait_many([*triggered, run], poll_interval=0.01)
+    assert [r.dag_run_id for r in finished] == [
+        triggered[0].dag_run_id,
+        triggered[1].dag_run_id,
+        triggered[0].dag_run_id,
+    ]
+    assert all(r.ok and str(r.run.state) == "success" for r in finished)
+
+
+async def test_wait_many_refuses_a_run_without_ids(versions: Versioned) -> None:
+    with pytest.raises(ValueError, match="without dag_id"):
+        await versions.client.dag_runs.wait_many([DAGRun(dag_id="d")])

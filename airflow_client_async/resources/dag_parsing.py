@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._http import build_path
+from .._routes import Routes
 from ._base import Resource
 
 __all__ = ["DagParsingResource"]
@@ -11,10 +11,12 @@ __all__ = ["DagParsingResource"]
 class DagParsingResource(Resource):
     """Reparse requests for DAG files."""
 
+    namespace = "dag_parsing"
+
+    _reparse = Routes.both("PUT", "/parseDagFile/{file_token}", "reparse_dag_file")
+
     async def reparse(self, file_token: str) -> None:
         """Ask the DAG processor to parse a DAG file again, ahead of its usual interval.
-
-        ``PUT /parseDagFile/{file_token}``
 
         The server only records the request (answering 201 with an empty body); the
         file is parsed on the processor's next loop.
@@ -26,5 +28,4 @@ class DagParsingResource(Resource):
         Raises:
             NotFoundError: The token names no DAG file.
         """
-        path = build_path("/parseDagFile/{file_token}", file_token=file_token)
-        await self._http.request_empty("PUT", path)
+        await self._send(self._reparse, path={"file_token": file_token})

@@ -2,57 +2,98 @@
 
 from __future__ import annotations
 
-from .._errors import ResponseValidationError, request_path
-from .._http import build_path, decode_json
-from ._base import Resource
+import attrs
 
-__all__ = ["DagSourcesResource"]
+from .._errors import UnsupportedByServerError
+from .._http import invalid_response
+from .._routes import ApiVersion, Route, Routes
+from ..models import DAG
+from ._base import Resource, Sent
+from ._v2_models import DagSource
+from .dags import DagsResource
+
+__all__ = ["DagSource", "DagSourcesResource"]
 
 
 class DagSourcesResource(Resource):
-    """The source code of DAG files, by file token."""
+    """The source code of a DAG's file: get (JSON), get_text (plain text)."""
 
-    async def get(self, file_token: str) -> str:
-        """Get the source code of a DAG file.
+    namespace = "dag_sources"
 
-        ``GET /dagSources/{file_token}``
+    # Airflow 2 keys the source by the file's token (a DAG's file_token), Airflow 3 by
+    # the DAG id and version.
+    _get = Routes(
+        v1=Route("GET", "/dagSources/{file_token}", "get_dag_source"),
+        v2=Route("GET", "/dagSources/{dag_id}", "get_dag_source"),
+    )
 
-        Asks for the JSON form (``{"content": ...}``), whose encoding JSON fixes as UTF-8;
-        the server's ``text/plain`` answer names no charset (see :meth:`get_text`).
+    async def get(self, dag_id: str, *, version_number: int | None = None) -> DagSource:
+        """Get the source code of a DAG's file.
+
+        Asks for the JSON form, whose encoding JSON fixes as UTF-8 (the ``text/plain``
+        answer names no charset, see :meth:`get_text`). On Airflow 2 this takes two
+        requests: the DAG's ``file_token`` first, then the source.
 
         Args:
-            file_token: The file's token, from :attr:`DAG.file_token` (e.g.
-                ``(await client.dags.get(dag_id)).file_token``).
+            dag_id: The DAG id.
+            version_number: The DAG version (Airflow 3 only; default: the latest).
 
         Returns:
-            The file's text.
+            The source, with ``content`` holding the file's text.
 
         Raises:
-            NotFoundError: The token names no DAG file.
+            NotFoundError: No such DAG (or version).
+            UnsupportedByServerError: ``version_number`` on Airflow 2 (nothing was sent).
+            ResponseValidationError: The answer holds no string ``content``.
         """
-        path = build_path("/dagSources/{file_token}", file_token=file_token)
-        response = await self._http.request("GET", path)
-        data = decode_json(response)
-        content = data.get("content") if isinstance(data, dict) else None
-        if not isinstance(content, str):
-            raise ResponseValidationError(
-                f"GET {request_path(response.request)}: expected an object with a string 'content'",
-                response=response,
-                body=response.content,
-                expected="DAG source",
+        sent, api_version = await self._source(dag_id, version_number, "application/json")
+        source = sent.model(DagSource)
+        if not isinstance(source.content, str):
+            raise invalid_response(
+                sent.response, "DagSource", "expected an object with a string 'content'"
             )
-        return content
+        if api_version == "v1":
+            # Airflow 2 answers with the content alone; the DAG is the one asked for.
+            source = attrs.evolve(source, dag_id=dag_id)
+        return source
 
-    async def get_text(self, file_token: str) -> str:
-        """Get the source code of a DAG file in its ``text/plain`` form.
+    async def get_text(self, dag_id: str, *, version_number: int | None = None) -> str:
+        """Get the source code of a DAG's file in its ``text/plain`` form.
 
-        ``GET /dagSources/{file_token}`` (``Accept: text/plain``)
-
-        The same text as :meth:`get`. The server names no charset, so the body is
-        decoded with the httpx client's default encoding (UTF-8 unless configured).
+        The same text as :meth:`get`'s ``content``. The server names no charset, so the
+        body is decoded with the httpx client's default encoding (UTF-8 unless
+        configured). On Airflow 2 this takes two requests, as :meth:`get` does.
 
         Raises:
-            NotFoundError: The token names no DAG file.
+            NotFoundError: No such DAG (or version).
+            UnsupportedByServerError: ``version_number`` on Airflow 2 (nothing was sent).
         """
-        path = build_path("/dagSources/{file_token}", file_token=file_token)
-        return await self._http.request_text("GET", path)
+        sent, _ = await self._source(dag_id, version_number, "text/plain")
+        return sent.text()
+
+    async def _source(
+        self, dag_id: str, version_number: int | None, accept: str
+    ) -> tuple[Sent, ApiVersion]:
+        _, api_version = await self._route(self._get)
+        if api_version == "v2":
+            query = {"version_number": version_number}
+            sent = await self._send(self._get, path={"dag_id": dag_id}, query=query, accept=accept)
+            return sent, api_version
+        if version_number is not None:
+            server = await self._http.server_version()
+            raise UnsupportedByServerError(
+                f"{self._get.method_name}: {server} does not take version_number",
+                method=self._get.method_name,
+                server=server,
+                parameter="version_number",
+            )
+        # The DAG's own route (dags.get), for the file token Airflow 2 keys sources by.
+        dag_route = DagsResource._get  # pyright: ignore[reportPrivateUsage]
+        found = await self._send(
+            dag_route, path={"dag_id": dag_id}, query={"fields": ["dag_id", "file_token"]}
+        )
+        token = found.model(DAG).file_token
+        if not token:
+            raise invalid_response(found.response, "DAG", "the DAG has no file_token")
+        sent = await self._send(self._get, path={"file_token": token}, accept=accept)
+        return sent, api_version

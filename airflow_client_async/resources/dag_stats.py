@@ -1,13 +1,14 @@
-"""``client.dag_stats``: the DagStats tag of the API."""
+"""``client.dag_stats``: the DagStats tag of both APIs."""
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Sequence
 
-from .._http import query_params
+from .._errors import UnsupportedByServerError
+from .._pagination import AsyncPaginator, Page
+from .._routes import Route, Routes
 from ..models import DagStatsCollectionItem, DagStatsCollectionSchema
-from ._base import Resource, comma_joined
+from ._base import Resource
 
 __all__ = ["DagStatsResource"]
 
@@ -15,28 +16,74 @@ __all__ = ["DagStatsResource"]
 class DagStatsResource(Resource):
     """How many runs of each DAG are in each state: list."""
 
-    async def list(self, dag_ids: str | Sequence[str]) -> builtins.list[DagStatsCollectionItem]:
-        """Count the runs of some DAGs by state (queued, running, success, failed).
+    namespace = "dag_stats"
 
-        ``GET /dagStats``
+    # Neither server pages this list. Airflow 2 reads the ids as one comma-separated
+    # value; Airflow 3 reads a repeated key and answers a comma-joined one with nothing.
+    _list = Routes(
+        v1=Route("GET", "/dagStats", "get_dag_stats", comma={"dag_ids"}, paged=False),
+        v2=Route("GET", "/dagStats", "get_dag_stats", paged=False),
+    )
 
-        The server requires ``dag_ids`` and reads it as one comma-separated value, so the
-        ids are joined with commas (a repeated parameter would keep only the last id). The
-        route does not page: it takes no ``limit``/``offset`` and answers for every id
-        given, so this returns a plain list. Unknown DAG ids are left out of the answer.
+    def list(
+        self,
+        *,
+        dag_ids: str | Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> AsyncPaginator[DagStatsCollectionItem]:
+        """Count the runs of DAGs by state (queued, running, success, failed).
+
+        The server answers for every id at once; ``limit`` and ``offset`` slice the
+        answer here. Unknown DAG ids are left out of it.
 
         Args:
-            dag_ids: The DAG ids (a single string is one id).
+            dag_ids: The DAG ids (a single string is one id). ``None``: every DAG, which
+                only Airflow 3 can do.
+            limit: Page size (``None``: every DAG asked for).
+            offset: Where to start.
 
         Returns:
-            One entry per known DAG, each with a count per state.
+            A paginator of one entry per DAG, each with a count per state.
 
         Raises:
-            ValueError: No id was given, or an id is empty or contains a comma (DAG ids
-                cannot, and the server would split it).
+            ValueError: An empty list of ids, or an id that is empty or contains a comma
+                (no DAG id does, and Airflow 2 would split it).
+            UnsupportedByServerError: ``dag_ids=None`` on Airflow 2 (when first read).
         """
-        params = query_params(dag_ids=comma_joined("dag_ids", dag_ids, what="DAG id"))
-        collection = await self._http.request_model(
-            "GET", "/dagStats", DagStatsCollectionSchema, params=params
-        )
-        return builtins.list(collection.dags or [])
+        ids = _checked_ids(dag_ids)
+
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[DagStatsCollectionItem]:
+            if ids is None:
+                _, api_version = await self._route(self._list)
+                if api_version == "v1":
+                    server = await self._http.server_version()
+                    raise UnsupportedByServerError(
+                        f"{self._list.method_name}: {server} counts only the DAGs named in dag_ids",
+                        method=self._list.method_name,
+                        server=server,
+                        parameter="dag_ids=None",
+                    )
+            everything = self._paginate(
+                self._list,
+                DagStatsCollectionSchema,
+                lambda c: c.dags,
+                query={"dag_ids": ids},
+                offset=page_offset,
+                limit=page_limit,
+            )
+            return await everything
+
+        return AsyncPaginator(fetch, offset=offset, limit=limit)
+
+
+def _checked_ids(dag_ids: str | Sequence[str] | None) -> list[str] | None:
+    if dag_ids is None:
+        return None
+    ids = [dag_ids] if isinstance(dag_ids, str) else list(dag_ids)
+    if not ids:
+        raise ValueError("give at least one DAG id (or None for every DAG on Airflow 3)")
+    for dag_id in ids:
+        if not dag_id or "," in dag_id:
+            raise ValueError(f"not a DAG id: {dag_id!r}")
+    return ids

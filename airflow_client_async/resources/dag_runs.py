@@ -14,8 +14,8 @@ import attrs
 from .._bulk import BulkResult, OnNonExistence
 from .._errors import ConflictError, WaitTimeoutError
 from .._http import build_path
-from .._pagination import AsyncPaginator
-from .._routes import Route, Routes
+from .._pagination import AsyncPaginator, Page
+from .._routes import ApiVersion, Route, Routes
 from .._types import UNSET, JsonValue, Missing
 from .._workflows import (
     TERMINAL_RUN_STATES,
@@ -54,6 +54,7 @@ _RUN = _RUNS + "/{dag_run_id}"
 
 # Airflow 2 calls the logical date by its older name in filters, and has no _gt/_lt forms.
 _V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
+_V1_SORT = {"logical_date": "execution_date", "-logical_date": "-execution_date"}
 
 
 class DagRunFilters(TypedDict, total=False):
@@ -218,6 +219,7 @@ class DagRunsResource(Resource):
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
             order_by: Fields to sort by, ``-`` in front to reverse (Airflow 2: one field).
+                ``logical_date`` is sent as ``execution_date`` to Airflow 2.
             fields: Airflow 2: return only these fields of each run (``dag_id`` and
                 ``dag_run_id`` are always added). Airflow 3 always returns whole runs.
             **filters: Which runs: see :class:`DagRunListFilters`.
@@ -231,18 +233,23 @@ class DagRunsResource(Resource):
         """
         query = {
             **checked_filters(filters, DagRunListFilters),
-            "order_by": order_by,
             "fields": with_identity(fields, "dag_id", "dag_run_id"),
         }
-        return self._paginate(
-            self._list,
-            DAGRunCollection,
-            lambda c: c.dag_runs,
-            path={"dag_id": dag_id},
-            query=query,
-            offset=offset,
-            limit=limit,
-        )
+
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAGRun]:
+            _, api_version = await self._route(self._list)
+            page = self._paginate(
+                self._list,
+                DAGRunCollection,
+                lambda c: c.dag_runs,
+                path={"dag_id": dag_id},
+                query={**query, "order_by": _sort_key(order_by, api_version)},
+                offset=page_offset,
+                limit=page_limit,
+            )
+            return await page
+
+        return AsyncPaginator(fetch, offset=offset, limit=limit)
 
     _list_batch = Routes(
         v1=Route(
@@ -272,26 +279,29 @@ class DagRunsResource(Resource):
             dag_ids: Runs of any of these DAGs (``None``: of every DAG).
             limit: Page size.
             offset: Where to start.
-            order_by: A field to sort by, ``-`` in front to reverse (one field on both).
+            order_by: A field to sort by, ``-`` in front to reverse (one field on both;
+                ``logical_date`` is sent as ``execution_date`` to Airflow 2).
             **filters: Which runs: see :class:`DagRunFilters`.
 
         Returns:
             A paginator of :class:`DAGRun`.
         """
-        body: dict[str, object] = {
-            **checked_filters(filters, DagRunFilters),
-            "dag_ids": dag_ids,
-            "order_by": order_by,
-        }
-        return self._paginate_body(
-            self._list_batch,
-            DAGRunCollection,
-            lambda c: c.dag_runs,
-            path={"dag_id": "~"},
-            body=body,
-            offset=offset,
-            limit=limit,
-        )
+        body: dict[str, object] = {**checked_filters(filters, DagRunFilters), "dag_ids": dag_ids}
+
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAGRun]:
+            _, api_version = await self._route(self._list_batch)
+            page = self._paginate_body(
+                self._list_batch,
+                DAGRunCollection,
+                lambda c: c.dag_runs,
+                path={"dag_id": "~"},
+                body={**body, "order_by": _sort_key(order_by, api_version)},
+                offset=page_offset,
+                limit=page_limit,
+            )
+            return await page
+
+        return AsyncPaginator(fetch, offset=offset, limit=limit)
 
     _get = Routes(
         v1=Route("GET", _RUN, "get_dag_run"),
@@ -1033,6 +1043,15 @@ class DagRunsResource(Resource):
             for index, dag_id, dag_run_id in waiting:
                 group.start_soon(wait_one, index, dag_id, dag_run_id)
         return [result for result in results if result is not None]
+
+
+def _sort_key(order_by: OrderBy, api_version: ApiVersion) -> OrderBy:
+    """``order_by`` with ``logical_date`` under Airflow 2's name, ``execution_date``."""
+    if api_version == "v2" or order_by is None:
+        return order_by
+    if isinstance(order_by, str):
+        return _V1_SORT.get(order_by, order_by)
+    return [_V1_SORT.get(key, key) for key in order_by]
 
 
 def _trigger_request(item: object) -> TriggerRequest:

@@ -669,3 +669,20 @@ async def test_error_bodies_of_both_apis_give_the_same_exception(versions: Versi
     )
     with pytest.raises(NotFoundError, match="DAGRun not found"):
         await versions.client.dag_runs.get("d", "gone")
+
+
+async def test_sorting_by_logical_date_uses_each_apis_name(versions: Versioned) -> None:
+    listed = versions.router.get("/dags/d/dagRuns").respond(
+        json={"dag_runs": [], "total_entries": 0}
+    )
+    batch = versions.router.post("/dags/~/dagRuns/list").respond(
+        json={"dag_runs": [], "total_entries": 0}
+    )
+    await versions.client.dag_runs.list("d", order_by="-logical_date")
+    await versions.client.dag_runs.list_batch(order_by="logical_date")
+    # Airflow 2 sorts by execution_date and refuses logical_date (400).
+    name = "execution_date" if versions.api_version == "v1" else "logical_date"
+    assert listed.calls.last.request.url.params.get_list("order_by") == [f"-{name}"]
+    assert body_of(batch.calls.last.request)["order_by"] == name
+    await versions.client.dag_runs.list("d", order_by=["-start_date"])
+    assert listed.calls.last.request.url.params.get_list("order_by") == ["-start_date"]

@@ -6,6 +6,8 @@ import builtins
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, TypedDict
 
+import attrs
+
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
@@ -235,11 +237,10 @@ class DagsResource(Resource):
     ) -> builtins.list[DAG]:
         """Pause or unpause every DAG the filters select, and return them.
 
-        Airflow 2 updates one page of DAGs per request, so this sends as many requests as
-        there are pages. Airflow 3 updates them all with the first request; further
-        requests, for the rest of the list, set the same value again. When ``paused``
-        selects the DAGs whose state the update changes, Airflow 3 lists only the first
-        page of them (every one is updated all the same).
+        Airflow 2 updates one page of DAGs per request, so this sends one request per
+        page. Airflow 3 updates every match with one request but answers with one page
+        of them; when there are more, they are read with :meth:`list` (before the update
+        when ``paused`` selects DAGs the update takes out of that selection).
 
         Args:
             is_paused: The new paused state.
@@ -257,16 +258,32 @@ class DagsResource(Resource):
         chosen = checked_filters(filters, DagFilters)
         if chosen.get("dag_id_pattern") is None and chosen.get("dag_id_prefix_pattern") is None:
             raise ValueError("give dag_id_pattern ('%' for every DAG) or dag_id_prefix_pattern")
-        updated: builtins.list[DAG] = []
-        while True:
-            query = {**chosen, "offset": len(updated) or None}
-            sent = await self._send(self._update_many, query=query, update={"is_paused": is_paused})
-            page = sent.model(DAGCollection)
-            dags = page.dags or []
-            updated.extend(dags)
-            total = page.total_entries
-            if not dags or total is None or len(updated) >= total:
-                return updated
+        change = {"is_paused": is_paused}
+        _, api_version = await self._route(self._update_many)
+        if api_version == "v1":
+            updated: builtins.list[DAG] = []
+            while True:
+                query = {**chosen, "offset": len(updated) or None}
+                page = (await self._send(self._update_many, query=query, update=change)).model(
+                    DAGCollection
+                )
+                updated.extend(page.dags or [])
+                total = page.total_entries
+                if not page.dags or total is None or len(updated) >= total:
+                    return updated
+        leaving = chosen.get("paused") not in (None, is_paused)
+        # Afterwards no DAG matches a paused filter the update contradicts: read them first.
+        before = [dag async for dag in self.list(**filters)] if leaving else None
+        page = (await self._send(self._update_many, query=chosen, update=change)).model(
+            DAGCollection
+        )
+        dags = page.dags or []
+        if page.total_entries is None or page.total_entries <= len(dags):
+            return dags
+        if before is not None:
+            # The server applied the new state to each of them.
+            return [attrs.evolve(dag, is_paused=is_paused) for dag in before]
+        return [dag async for dag in self.list(**filters)]
 
     _delete = Routes.both("DELETE", _DAG, "delete_dag")
 

@@ -323,16 +323,63 @@ async def test_update_many_on_v2(client_v2: AsyncClient, router_v2: respx.MockRo
         }
     )
     updated = await client_v2.dags.update_many(
-        is_paused=False, dag_id_prefix_pattern="a", paused=True, exclude_stale=True
+        is_paused=False, dag_id_prefix_pattern="a", owners=["ops"], exclude_stale=True
     )
     assert [d.dag_id for d in updated] == ["a", "b"]
     assert route.call_count == 1
     request = route.calls.last.request
     assert request.url.params.get_list("update_mask") == ["is_paused"]
     assert request.url.params["dag_id_prefix_pattern"] == "a"
-    assert request.url.params["paused"] == "true"
+    assert request.url.params.get_list("owners") == ["ops"]
     assert request.url.params["exclude_stale"] == "true"
     assert body_of(request) == {"is_paused": False}
+
+
+async def test_update_many_on_v2_reads_the_rest_after_one_update(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    dags = [dag_v2(f"etl_{n}", is_paused=True) for n in range(7)]
+    # Airflow 3 updates every match but answers with one page of them.
+    patched = router_v2.patch("/dags").respond(json={"dags": dags[:3], "total_entries": 7})
+    listed = router_v2.get("/dags").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json={
+                "dags": dags[int(request.url.params.get("offset", 0)) :][:5],
+                "total_entries": 7,
+            },
+        )
+    )
+    updated = await client_v2.dags.update_many(is_paused=True, dag_id_pattern="etl_")
+    assert [d.dag_id for d in updated] == [f"etl_{n}" for n in range(7)]
+    assert patched.call_count == 1
+    assert "offset" not in patched.calls.last.request.url.params
+    assert [c.request.url.params["dag_id_pattern"] for c in listed.calls] == ["etl_", "etl_"]
+
+
+async def test_update_many_on_v2_reads_first_what_the_update_takes_out_of_the_filter(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    running = [dag_v2(f"etl_{n}", is_paused=False) for n in range(4)]
+    order: list[str] = []
+
+    def listed(request: httpx.Request) -> httpx.Response:
+        order.append("GET")
+        offset = int(request.url.params.get("offset", 0))
+        return httpx.Response(200, json={"dags": running[offset : offset + 2], "total_entries": 4})
+
+    def patched(request: httpx.Request) -> httpx.Response:
+        order.append("PATCH")
+        page = [{**d, "is_paused": True} for d in running[:2]]
+        return httpx.Response(200, json={"dags": page, "total_entries": 4})
+
+    router_v2.get("/dags").mock(side_effect=listed)
+    patch = router_v2.patch("/dags").mock(side_effect=patched)
+    updated = await client_v2.dags.update_many(is_paused=True, dag_id_pattern="etl_", paused=False)
+    # After the update no DAG is unpaused any more: the list is read before it.
+    assert order == ["GET", "GET", "PATCH"]
+    assert patch.calls.last.request.url.params["paused"] == "false"
+    assert [(d.dag_id, d.is_paused) for d in updated] == [(f"etl_{n}", True) for n in range(4)]
 
 
 async def test_update_many_needs_a_pattern(versions: Versioned) -> None:

@@ -1,4 +1,4 @@
-"""client.dag_warnings against the real server."""
+"""client.dag_warnings against the real server (Airflow 2.x or 3.x)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Fan-out and waiting on the real server."""
+"""Fan-out and waiting on the real server (Airflow 2.x or 3.x)."""
 
 from __future__ import annotations
 
 import time
 
-from airflow_client_async import AsyncClient, TriggerRequest
+from airflow_client_async import AsyncClient, RunOk, TriggerRequest
 
 PAUSED = "example_bash_operator"  # runs triggered here stay queued: creation alone is checked
 FAST = "client_test_fast"
@@ -19,6 +19,8 @@ async def test_trigger_many_creates_exactly_fifty_runs(client: AsyncClient, uniq
         assert all(r.ok for r in results), [r.error for r in results if not r.ok]
         ids = [r.dag_run_id for r in results]
         assert len(set(ids)) == 50
+        # Each result holds the run the server created under the id the client made.
+        assert [r.run.dag_run_id for r in results if isinstance(r, RunOk)] == ids
         listed = {
             run.dag_run_id
             async for run in client.dag_runs.list(PAUSED, limit=100)
@@ -35,6 +37,7 @@ async def test_trigger_many_creates_exactly_fifty_runs(client: AsyncClient, uniq
 async def test_trigger_many_then_wait_many(client: AsyncClient) -> None:
     await client.dags.unpause(FAST)
     triggered = await client.dag_runs.trigger_many([FAST] * 2)
+    assert all(r.ok for r in triggered), [r.error for r in triggered if not r.ok]
     finished = await client.dag_runs.wait_many(triggered, timeout=120, poll_interval=0.5)
     assert [r.dag_run_id for r in finished] == [r.dag_run_id for r in triggered]
-    assert all(r.ok and r.run is not None and str(r.run.state) == "success" for r in finished)
+    assert all(r.ok and str(r.run.state) == "success" for r in finished)

@@ -402,8 +402,11 @@ class DagRunsResource(Resource):
         v1=Route("PATCH", _RUN, "update_dag_run_state"),
         v2=Route("PATCH", _RUN, "patch_dag_run"),
     )
-    # Airflow 2 sets the note through its own operation; Airflow 3 in the PATCH above.
-    _update__note = Routes(v1=Route("PATCH", _RUN + "/setNote", "set_dag_run_note"))
+    # Airflow 2 sets the note through its own operation; Airflow 3 with the same PATCH.
+    _update__note = Routes(
+        v1=Route("PATCH", _RUN + "/setNote", "set_dag_run_note"),
+        v2=Route("PATCH", _RUN, "patch_dag_run"),
+    )
 
     async def update(
         self,
@@ -704,7 +707,7 @@ class DagRunsResource(Resource):
         )
         return sent.model(ClearPartitionsResult)
 
-    _bulk_runs = Routes(v2=Route("PATCH", _RUNS, "bulk_dag_runs", since=(3, 3)))
+    _bulk__dag_runs = Routes(v2=Route("PATCH", _RUNS, "bulk_dag_runs", since=(3, 3)))
 
     async def bulk(
         self,
@@ -760,7 +763,7 @@ class DagRunsResource(Resource):
             )
 
         return await self._bulk(
-            self._bulk_runs,
+            self._bulk__dag_runs,
             key_of,
             path={"dag_id": dag_id},
             create=[],

@@ -56,6 +56,9 @@ _RUN = _RUNS + "/{dag_run_id}"
 _V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
 _V1_SORT = {"logical_date": "execution_date", "-logical_date": "-execution_date"}
 
+#: The 0.1 name of :data:`DateTimeFilter`, which ``resources.task_instances`` imports.
+DateFilter = DateTimeFilter
+
 
 class DagRunFilters(TypedDict, total=False):
     """Which runs a list selects, in the query of :meth:`DagRunsResource.list` or the body

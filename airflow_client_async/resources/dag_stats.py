@@ -35,7 +35,8 @@ class DagStatsResource(Resource):
         """Count the runs of DAGs by state (queued, running, success, failed).
 
         The server answers for every id at once; ``limit`` and ``offset`` slice the
-        answer here. Unknown DAG ids are left out of it.
+        answer here. Unknown DAG ids are left out of it; so are, on Airflow 3, the DAGs
+        that have no run (Airflow 2 lists them with zero counts).
 
         Args:
             dag_ids: The DAG ids (a single string is one id). ``None``: every DAG, which

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_client_async import AsyncClient, NotFoundError, PermissionDeniedError
+from airflow_client_async import (
+    AsyncClient,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 
 from ._server import ServerInfo
 
@@ -17,11 +22,17 @@ async def file_token(client: AsyncClient) -> str:
     return token
 
 
-async def test_reparse(client: AsyncClient) -> None:
+async def test_reparse(client: AsyncClient, server: ServerInfo) -> None:
     token = await file_token(client)
     assert await client.dag_parsing.reparse(token) is None
-    # A second request for the same file is accepted too.
-    await client.dag_parsing.reparse(token)
+    if server.version.startswith("3."):
+        # Airflow 3 keeps one pending request per file: a second one before the DAG
+        # processor takes the first is a 409.
+        with pytest.raises(ConflictError):
+            await client.dag_parsing.reparse(token)
+    else:
+        # Airflow 2 accepts a second request for the same file too.
+        assert await client.dag_parsing.reparse(token) is None
 
 
 async def test_reparse_unknown_token(client: AsyncClient, server: ServerInfo) -> None:

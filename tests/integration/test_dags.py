@@ -23,6 +23,15 @@ def airflow_3(server: ServerInfo) -> bool:
     return server.version.startswith("3.")
 
 
+#: Today's models are Airflow 2's: DAGDetail.dag_run_timeout is a TimeDelta object where
+#: Airflow 3 sends an ISO 8601 duration, and Task.retry_exponential_backoff a bool where it
+#: sends a number, so these answers do not decode yet.
+_V1_MODELS_REFUSE_AIRFLOW_3_DURATIONS = pytest.mark.xfail(
+    strict=True,
+    reason="the v1 models refuse Airflow 3's dag_run_timeout and retry_exponential_backoff",
+)
+
+
 async def test_iterating_dags_goes_past_the_server_page_cap(client: AsyncClient) -> None:
     first = await client.dags.list(limit=7)
     assert len(first.items) == 7
@@ -65,11 +74,17 @@ async def test_airflow_3_list_filters(client: AsyncClient, server: ServerInfo) -
     assert FAST in prefixed and all(d.startswith("client_test_") for d in prefixed)
     both = await client.dags.list(tags=["client-test", "no-such-tag"], tags_match_mode="all")
     assert both.items == [] and both.total_entries == 0
-    sorted_two = [d.dag_id async for d in client.dags.list(order_by=["-is_paused", "dag_id"])]
+    sorted_two = [
+        d.dag_id async for d in client.dags.list(order_by=["-dag_display_name", "dag_id"])
+    ]
     assert len(sorted_two) == len(set(sorted_two))
 
 
-async def test_get_and_details(client: AsyncClient, server: ServerInfo) -> None:
+async def test_get_and_details(
+    client: AsyncClient, server: ServerInfo, request: pytest.FixtureRequest
+) -> None:
+    if airflow_3(server):
+        request.applymarker(_V1_MODELS_REFUSE_AIRFLOW_3_DURATIONS)
     dag = await client.dags.get("example_bash_operator")
     assert isinstance(dag, DAG)
     assert dag.dag_id == "example_bash_operator"
@@ -128,7 +143,11 @@ async def test_update_many_pages_through_every_match(client: AsyncClient) -> Non
             await client.dags.unpause(dag_id)
 
 
-async def test_tasks(client: AsyncClient) -> None:
+async def test_tasks(
+    client: AsyncClient, server: ServerInfo, request: pytest.FixtureRequest
+) -> None:
+    if airflow_3(server):
+        request.applymarker(_V1_MODELS_REFUSE_AIRFLOW_3_DURATIONS)
     tasks = [t async for t in client.tasks.list("example_bash_operator", order_by="task_id")]
     ids = [t.task_id for t in tasks]
     assert "runme_0" in ids and ids == sorted(ids)

@@ -81,7 +81,7 @@ async def test_list_sends_v2_filters(client_v2: AsyncClient, router_v2: respx.Mo
         tags_match_mode="all",
         owners=["ops"],
         exclude_stale=False,
-        order_by=["-is_paused", "dag_id"],
+        order_by=["-dag_display_name", "dag_id"],
         fields=["is_paused"],
         dag_run_state=["failed", "running"],
         dag_run_start_date_gte=when,
@@ -97,7 +97,7 @@ async def test_list_sends_v2_filters(client_v2: AsyncClient, router_v2: respx.Mo
     assert params["exclude_stale"] == "false"
     assert "only_active" not in params
     # Airflow 3 sorts by several fields, each a repeated key.
-    assert params.get_list("order_by") == ["-is_paused", "dag_id"]
+    assert params.get_list("order_by") == ["-dag_display_name", "dag_id"]
     # Airflow 3 answers whole DAGs: fields is not sent.
     assert "fields" not in params
     assert params.get_list("dag_run_state") == ["failed", "running"]

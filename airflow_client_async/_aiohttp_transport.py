@@ -50,7 +50,7 @@ from aiohttp.client_proto import ResponseHandler
 from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict
 
-from ._transport import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
+from ._config import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
 
 __all__ = ["AiohttpTransport", "map_aiohttp_exceptions"]
 

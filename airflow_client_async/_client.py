@@ -6,16 +6,17 @@ import platform
 import warnings
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import attrs
 import httpx
 
 from ._auth import AuthTypes, BasicAuth, coerce_auth
+from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes
 from ._errors import ClientClosedError
 from ._http import HTTPPipeline, PoolState
 from ._retry import RetryPolicy
-from ._transport import CertTypes, VerifyTypes, make_transport
+from ._transport import make_transport
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -45,12 +46,6 @@ __all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AsyncClient", "TransportKind"]
 
 #: Used when neither ``timeout`` nor ``http_client`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-
-#: Connection pool limits of the client's own pool.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-
-#: Which transport the client's own pool sends through.
-TransportKind = Literal["auto", "aiohttp", "httpx"]
 
 _API_PATH = "/api/v1"
 

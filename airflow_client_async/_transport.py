@@ -13,13 +13,13 @@ is first needed, so importing the package does not pay for importing aiohttp.
 
 from __future__ import annotations
 
-import os
-import ssl
 import sys
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx
+
+from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes, create_ssl_context
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AiohttpTransport, map_aiohttp_exceptions
@@ -36,65 +36,6 @@ __all__ = [
     "make_transport",
     "map_aiohttp_exceptions",
 ]
-
-#: Which transport to send through: ``"auto"`` picks per event loop at first use.
-TransportKind = Literal["auto", "aiohttp", "httpx"]
-
-#: ``True`` (certifi, or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when ``trust_env``), ``False``,
-#: a CA bundle file or directory, or a ready ``ssl.SSLContext``.
-VerifyTypes = ssl.SSLContext | str | bool
-
-#: A client certificate: ``certfile``, ``(certfile, keyfile)`` or
-#: ``(certfile, keyfile, password)``.
-CertTypes = str | tuple[str, str] | tuple[str, str, str]
-
-#: The same defaults as httpx's own transport.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-
-
-def create_ssl_context(
-    verify: VerifyTypes = True,
-    cert: CertTypes | None = None,
-    trust_env: bool = True,
-) -> ssl.SSLContext:
-    """Build the SSL context httpx would build for these arguments.
-
-    httpx 0.28 warns about ``verify=<path>`` and ``cert=...``; the client still accepts both,
-    so the context is built here rather than through ``httpx.create_ssl_context``.
-
-    Args:
-        verify: See :data:`VerifyTypes`.
-        cert: See :data:`CertTypes`; loaded into the context.
-        trust_env: Whether ``SSL_CERT_FILE``/``SSL_CERT_DIR`` choose the CA bundle.
-
-    Returns:
-        A client-side ``ssl.SSLContext`` (``verify`` itself when it is one).
-    """
-    if isinstance(verify, ssl.SSLContext):
-        ctx = verify
-    elif verify is True:
-        if trust_env and os.environ.get("SSL_CERT_FILE"):
-            ctx = ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
-        elif trust_env and os.environ.get("SSL_CERT_DIR"):
-            ctx = ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
-        else:
-            import certifi
-
-            ctx = ssl.create_default_context(cafile=certifi.where())
-    elif verify is False:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    elif os.path.isdir(verify):
-        ctx = ssl.create_default_context(capath=verify)
-    else:
-        ctx = ssl.create_default_context(cafile=verify)
-
-    if isinstance(cert, str):
-        ctx.load_cert_chain(cert)
-    elif cert is not None:
-        ctx.load_cert_chain(*cert)
-    return ctx
 
 
 def _running_asyncio() -> bool:

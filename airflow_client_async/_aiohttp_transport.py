@@ -51,6 +51,7 @@ from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict
 
 from ._config import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
+from ._headers import check_header
 
 __all__ = ["AiohttpTransport", "map_aiohttp_exceptions"]
 
@@ -391,6 +392,12 @@ async def _acquire_slot(
 def _request_headers(request: httpx.Request) -> CIMultiDict[str]:
     headers: CIMultiDict[str] = CIMultiDict()
     for name, value in request.headers.raw:
+        try:
+            # aiohttp writes any name as given (a colon in it forges another header); refuse
+            # what h11 refuses on httpx's own transport, with the same exception.
+            check_header(name, value)
+        except ValueError as exc:
+            raise httpx.LocalProtocolError(str(exc), request=request) from None
         try:
             headers.add(name.decode("ascii"), value.decode("utf-8"))
         except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ import httpx
 from ._auth import AuthTypes, BasicAuth, coerce_auth
 from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes
 from ._errors import ClientClosedError
+from ._headers import check_headers
 from ._http import HTTPPipeline, PoolState
 from ._retry import RetryPolicy
 from ._transport import make_transport
@@ -81,13 +82,6 @@ def _normalise_base_url(base_url: str | httpx.URL) -> tuple[str, tuple[str, str]
     if not path.endswith(_API_PATH):
         path += _API_PATH
     return str(url.copy_with(raw_path=path.encode("ascii"))), credentials
-
-
-def _check_headers(headers: dict[str, str]) -> None:
-    for name, value in headers.items():
-        for part, what in ((name, "header name"), (value, f"value of header {name!r}")):
-            if "\r" in part or "\n" in part or "\x00" in part:
-                raise ValueError(f"{what} must not contain CR, LF or NUL characters")
 
 
 class AsyncClient:
@@ -169,7 +163,7 @@ class AsyncClient:
         request_headers = {"User-Agent": _user_agent()}
         if headers:
             request_headers.update(headers)
-        _check_headers(request_headers)
+        check_headers(request_headers)
 
         if http_client is None:
             owned = httpx.AsyncClient(
@@ -234,7 +228,7 @@ class AsyncClient:
         new_headers = dict(http.headers)
         if headers:
             new_headers.update(headers)
-            _check_headers(new_headers)
+            check_headers(new_headers)
         return AsyncClient._from_pipeline(
             attrs.evolve(http, retry_policy=policy, timeout=new_timeout, headers=new_headers)
         )

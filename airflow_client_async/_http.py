@@ -20,7 +20,7 @@ import anyio
 import attrs
 import httpx
 
-from . import _converter
+from . import _converter, _json
 from ._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -230,7 +230,10 @@ class HTTPPipeline:
         headers["Accept"] = accept
         content: bytes | None = None
         if json_body is not UNSET:
-            content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
+            try:
+                content = _json.encode_body(json_body)
+            except ValueError as exc:
+                raise ValueError(f"{method} {path}: {exc}") from None
             headers["Content-Type"] = "application/json"
         url = _parse_url(self.base_url + path)
         query = httpx.QueryParams(tuple(params)) if params else None

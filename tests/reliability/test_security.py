@@ -685,3 +685,114 @@ async def test_redirects_are_not_followed_so_credentials_stay_with_the_server(
                     await api.pools.get("p")
             assert caught.value.status == 302
         assert elsewhere.requests == []
+
+
+# -- header names and strict JSON: the same rules on every transport -------------------------
+
+BAD_HEADER_NAMES = [
+    "X-Evil: forged",
+    "X Evil",
+    "X-Evil ",
+    "",
+    "X-Évil",
+    "X\tEvil",
+    "(X)",
+    "X/Y",
+    'X"Y',
+    "X,Y",
+    "X=Y",
+    "X\rY",
+    "X\nY",
+    "X\x00Y",
+]
+
+
+@pytest.mark.parametrize("name", BAD_HEADER_NAMES)
+def test_a_header_name_that_is_not_a_token_is_refused_before_any_io(name: str) -> None:
+    with pytest.raises(ValueError, match="RFC 9110 token"):
+        AsyncClient("https://airflow.test", headers={name: "v"})
+    with pytest.raises(ValueError, match="RFC 9110 token"):
+        AsyncClient("https://airflow.test").with_options(headers={name: "v"})
+
+
+def test_every_token_character_is_a_valid_header_name() -> None:
+    name = "!#$%&'*+-.^_`|~09azAZ"
+    api = AsyncClient("https://airflow.test", headers={name: "v", "X-Team": "a: b, c"})
+    assert api._http.headers[name] == "v"
+
+
+def test_a_header_name_is_not_quoted_in_its_error() -> None:
+    # A mistyped header can carry its secret in the name.
+    with pytest.raises(ValueError, match="token") as caught:
+        AsyncClient("https://airflow.test", headers={f"Authorization: Bearer {BEARER_TOKEN}": ""})
+    assert leaked(exception_texts(caught.value)) == []
+
+
+class ForgingAuth(httpx.Auth):
+    """An httpx.Auth that adds a header line of its own, as a broken plug-in might."""
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name, self.value = name, value
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers[self.name] = self.value
+        yield request
+
+
+@pytest.mark.parametrize("kind", WIRES)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("X-Evil: forged", "v"), ("X Evil", "v"), ("X-Evil", "a\r\nX-Injected: 1")],
+    ids=["colon", "space", "crlf-value"],
+)
+def test_a_bad_header_added_after_the_client_checked_is_refused_on_every_transport(
+    kind: str, name: str, value: str
+) -> None:
+    # A header added during sending (here by an auth plug-in) is checked by the transport
+    # itself: aiohttp writes whatever it is given, h11 refuses it; both refuse it now.
+    backend = "trio" if kind.endswith("trio") else "asyncio"
+    transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
+
+    async def main() -> None:
+        async with AsyncClient(
+            server.url, transport=transport, auth=ForgingAuth(name, value), max_retries=0
+        ) as api:
+            with pytest.raises(af.APIConnectionError, match="LocalProtocolError"):
+                await api.pools.get("p")
+
+    with WireServer() as server:
+        with start_blocking_portal(backend) as portal:
+            portal.call(main)
+        assert server.requests == []
+        assert server.accepted_connections <= 1
+
+
+NOT_JSON = [float("nan"), float("inf"), float("-inf")]
+
+
+@pytest.mark.parametrize("kind", WIRES)
+@pytest.mark.parametrize("number", NOT_JSON, ids=["nan", "inf", "-inf"])
+def test_nan_and_infinity_are_refused_before_any_io_on_every_transport(
+    kind: str, number: float
+) -> None:
+    backend = "trio" if kind.endswith("trio") else "asyncio"
+    transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
+
+    async def main() -> None:
+        async with AsyncClient(server.url, transport=transport, max_retries=0) as api:
+            with pytest.raises(ValueError, match="POST /dags/etl/dagRuns: NaN and infinite"):
+                await api.dag_runs.trigger("etl", conf={"x": number})
+            with pytest.raises(ValueError, match="NaN and infinite"):
+                await api.dag_runs.trigger("etl", conf={"deep": [1, {"x": [number]}]})
+            with pytest.raises(ValueError, match="NaN and infinite"):
+                await api.connections.create("c", conn_type="http", extra={"x": number})
+            with pytest.raises(ValueError, match="NaN and infinite"):
+                await api.pools.update("p", description="d", slots=number)  # type: ignore[arg-type]
+            # Everything else about floats is unchanged.
+            await api.dag_runs.trigger("etl", conf={"x": 1.5, "y": -0.0, "z": 1e300})
+
+    with WireServer() as server:
+        with start_blocking_portal(backend) as portal:
+            portal.call(main)
+        [received] = server.requests
+        assert received.body == b'{"conf":{"x":1.5,"y":-0.0,"z":1e+300}}'

@@ -10,7 +10,13 @@ Models live in :mod:`airflow_client_async.models`.
 """
 
 from ._auth import BasicAuth, BearerAuth
-from ._client import DEFAULT_LIMITS, DEFAULT_TIMEOUT, AsyncClient, TransportKind
+from ._client import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    AsyncClient,
+    TransportKind,
+)
 from ._errors import (
     AirflowError,
     APIConnectionError,
@@ -27,6 +33,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UnprocessableEntityError,
     WaitTimeoutError,
@@ -39,6 +46,7 @@ from ._workflows import RunResult, TriggerRequest
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
@@ -62,6 +70,7 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
     "RunResult",

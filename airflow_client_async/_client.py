@@ -12,6 +12,7 @@ import attrs
 import httpx
 
 from ._auth import AuthTypes, BasicAuth, coerce_auth
+from ._bounded import DEFAULT_MAX_RESPONSE_SIZE
 from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes
 from ._errors import ClientClosedError
 from ._headers import check_headers
@@ -43,7 +44,13 @@ if TYPE_CHECKING:
     from .resources.variables import VariablesResource
     from .resources.xcom_entries import XComEntriesResource
 
-__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AsyncClient", "TransportKind"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "AsyncClient",
+    "TransportKind",
+]
 
 #: Used when neither ``timeout`` nor ``http_client`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -84,6 +91,12 @@ def _normalise_base_url(base_url: str | httpx.URL) -> tuple[str, tuple[str, str]
     return str(url.copy_with(raw_path=path.encode("ascii"))), credentials
 
 
+def _check_size(size: int | None) -> int | None:
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError("max_response_size must be a positive number of bytes or None")
+    return size
+
+
 class AsyncClient:
     """An async session with Airflow's stable REST API (``/api/v1``, Airflow 2.x).
 
@@ -102,7 +115,10 @@ class AsyncClient:
         auth: ``(username, password)``, :class:`BasicAuth`, :class:`BearerAuth` or any
             ``httpx.Auth``.
         timeout: Seconds, an ``httpx.Timeout``, or ``None`` for no timeout. Default: 60 s,
-            10 s to connect (or the injected ``http_client``'s own).
+            10 s to connect (or the injected ``http_client``'s own). It bounds each phase
+            (waiting for a pooled connection, connecting, each write, each read) and each
+            attempt as a whole: seconds bound an attempt to that many seconds in all, an
+            ``httpx.Timeout`` to the longest of its phases. Each retry is a new attempt.
         max_retries: Retries for failures worth retrying (see ``retry_policy``); ``0``
             turns retrying off.
         retry_policy: The full retry policy; its ``max_retries`` is replaced by
@@ -118,6 +134,9 @@ class AsyncClient:
         cert: A client certificate: ``certfile``, ``(certfile, keyfile)`` or
             ``(certfile, keyfile, password)``.
         limits: Connection pool limits of the client's own pool.
+        max_response_size: The largest response body read, in bytes after decoding
+            (default 64 MiB); a larger one raises :class:`ResponseTooLargeError` as soon
+            as it goes over. ``None`` reads bodies of any size.
     """
 
     def __init__(
@@ -134,6 +153,7 @@ class AsyncClient:
         verify: VerifyTypes = True,
         cert: CertTypes | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         url, url_credentials = _normalise_base_url(base_url)
         resolved_auth = coerce_auth(auth)
@@ -182,6 +202,7 @@ class AsyncClient:
             headers=request_headers,
             timeout=resolved_timeout,
             retry_policy=policy,
+            max_response_size=_check_size(max_response_size),
         )
 
     @classmethod
@@ -207,6 +228,7 @@ class AsyncClient:
         max_retries: int | _Default = _DEFAULT,
         retry_policy: RetryPolicy | None = None,
         headers: dict[str, str] | None = None,
+        max_response_size: int | _Default | None = _DEFAULT,
     ) -> AsyncClient:
         """Return a client that shares this one's connection pool with other settings.
 
@@ -217,6 +239,7 @@ class AsyncClient:
             max_retries: A new retry count.
             retry_policy: A new retry policy.
             headers: Headers to add to (or replace in) this client's.
+            max_response_size: A new cap on response bodies (``None``: no cap).
         """
         http = self._http
         policy = retry_policy or http.retry_policy
@@ -229,8 +252,17 @@ class AsyncClient:
         if headers:
             new_headers.update(headers)
             check_headers(new_headers)
+        new_size = http.max_response_size
+        if not isinstance(max_response_size, _Default):
+            new_size = _check_size(max_response_size)
         return AsyncClient._from_pipeline(
-            attrs.evolve(http, retry_policy=policy, timeout=new_timeout, headers=new_headers)
+            attrs.evolve(
+                http,
+                retry_policy=policy,
+                timeout=new_timeout,
+                headers=new_headers,
+                max_response_size=new_size,
+            )
         )
 
     async def aclose(self) -> None:

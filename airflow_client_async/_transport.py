@@ -5,7 +5,9 @@ backed by an ``aiohttp.ClientSession``; httpx stays the API above it (URL buildi
 cookies, redirects, content decoding, ``httpx.Response``). Measured against a local keep-alive
 server, 1,000 POSTs at concurrency 32 ran at about 350 requests/s through httpx's default
 transport and about 2,100 requests/s through an aiohttp-backed one. On any other event loop
-(trio) the client uses httpx's own ``httpx.AsyncHTTPTransport``.
+(trio) the client uses httpx's own transport, :class:`ReclaimingHTTPTransport`
+(:mod:`._httpx_transport`): ``httpx.AsyncHTTPTransport`` with the same guards against
+hostile servers as the aiohttp one.
 
 The aiohttp-backed transport lives in :mod:`._aiohttp_transport`, imported only when it
 is first needed, so importing the package does not pay for importing aiohttp.
@@ -16,10 +18,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx
 
 from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes, create_ssl_context
+from ._httpx_transport import ReclaimingHTTPTransport
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AiohttpTransport, map_aiohttp_exceptions
@@ -103,59 +105,6 @@ class AutoTransport(httpx.AsyncBaseTransport):
             await self._transport.aclose()
 
 
-def _never_used(connection: Any) -> bool:
-    """Whether an httpcore connection will never serve a request nor be closed by its pool.
-
-    Two cases: still being opened for a request that is gone (no inner connection, not
-    failed), or opened but cancelled before its first request started (HTTP/1.1 state NEW,
-    which httpcore counts neither available, idle nor closed).
-    """
-    inner = getattr(connection, "_connection", True)
-    if inner is None:
-        return getattr(connection, "_connect_failed", True) is False
-    return getattr(getattr(inner, "_state", None), "name", None) == "NEW"
-
-
-class ReclaimingHTTPTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport, taking back pool slots that a cancelled request leaves behind.
-
-    httpcore 1.0.9 (encode/httpcore#1093, unfixed there) creates a connection for a queued
-    request; when that request is cancelled before the connection is established, the
-    connection stays in the pool, neither usable nor ever closed, holding a slot for good;
-    so does a connection opened for a request cancelled just before it was sent.
-    Enough of them and every later request ends in ``PoolTimeout``. After any request that
-    ends in an exception or cancellation, this transport removes such orphans (a
-    connection never established, not failed, and assigned to no request), hands the freed
-    slots to the requests still queued, and closes the orphans.
-    """
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send through httpx's transport; reclaim orphaned slots if the request fails."""
-        try:
-            return await super().handle_async_request(request)
-        except BaseException:
-            await self._reclaim_orphans()
-            raise
-
-    async def _reclaim_orphans(self) -> None:
-        pool = self._pool
-        connections: list[Any] | None = getattr(pool, "_connections", None)
-        requests: list[Any] | None = getattr(pool, "_requests", None)
-        if connections is None or requests is None:
-            return  # another httpcore layout: nothing this transport knows how to fix
-        assigned = {id(r.connection) for r in requests if getattr(r, "connection", None)}
-        orphans = [c for c in connections if id(c) not in assigned and _never_used(c)]
-        if not orphans:
-            return
-        # No await between reading the pool and changing it: nothing else runs meanwhile.
-        for connection in orphans:
-            connections.remove(connection)
-        closing = pool._assign_requests_to_connections()
-        with anyio.CancelScope(shield=True):
-            for connection in [*orphans, *closing]:
-                await connection.aclose()
-
-
 def make_transport(
     kind: TransportKind = "auto",
     *,
@@ -196,8 +145,7 @@ def make_transport(
         )
     if kind == "httpx":
         return ReclaimingHTTPTransport(
-            verify=create_ssl_context(verify, cert, trust_env),
-            trust_env=trust_env,
+            ssl_context=create_ssl_context(verify, cert, trust_env),
             limits=limits,
             local_address=local_address,
         )

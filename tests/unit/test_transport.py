@@ -450,7 +450,10 @@ def test_exception_mapping(original: Exception, expected: type[Exception]) -> No
     with pytest.raises(expected) as caught, map_aiohttp_exceptions(request):
         raise original
     assert type(caught.value) is expected
-    assert caught.value.__cause__ is original
+    # aiohttp's exception holds the request (headers included): a stand-in names it.
+    cause = caught.value.__cause__
+    assert cause is not original and type(cause).__name__ == "_AiohttpFailure"
+    assert f"{type(original).__module__}.{type(original).__qualname__}: " in str(cause)
     assert isinstance(caught.value, httpx.RequestError)
     assert caught.value.request is request
 
@@ -637,7 +640,8 @@ def _package_imports(module: str) -> set[str]:
 def test_the_transport_modules_do_not_import_each_other() -> None:
     # The aiohttp transport takes its settings from the leaf module; only the module that
     # picks a transport knows both.
-    assert _package_imports("_aiohttp_transport") <= {"_config", "_headers"}
+    assert _package_imports("_aiohttp_transport") <= {"_config", "_framing", "_headers"}
     assert "_transport" not in _package_imports("_aiohttp_transport")
     assert _package_imports("_config") == set()
     assert "_config" in _package_imports("_transport")
+    assert "_transport" not in _package_imports("_httpx_transport")

@@ -22,12 +22,20 @@ connect    ``ClientTimeout.connect`` and ``sock_connect``: DNS, TCP connect and 
            expiry -> ``ConnectTimeout``.
 read       ``ClientTimeout.sock_read``: the longest gap between two reads, for the response
            head and each body chunk; expiry -> ``ReadTimeout``.
-write      Not enforced: aiohttp has no write timeout, and its read timer starts only once
-           the body is sent. A stalled upload lasts until the server reads or drops it, or
-           until the caller's own deadline (``asyncio.timeout``, ``anyio.fail_after``).
+write      Not enforced here: aiohttp has no write timeout, and its read timer starts only
+           once the body is sent. A stalled upload ends at the attempt's deadline, which the
+           request pipeline puts around every attempt (see :mod:`._bounded`).
 =========  ==================================================================================
 
 aiohttp's ``total`` timeout is never set.
+
+Against a hostile server, each connection's protocol is :class:`_GuardedProtocol`: every
+byte goes through a :class:`._framing.ResponseFraming`, so a connection whose last answer
+was framed ambiguously is closed rather than pooled, one that receives bytes while idle in
+the pool is closed at once, and a reused one is checked right before a request's first
+byte goes out; a request that met a closed connection before writing anything is sent
+again on another. aiohttp's exceptions are never chained to the ones raised here, since
+they hold the request's headers (see :func:`mapped_exception`).
 
 Known differences from httpx's own transport: HTTP/1.1 only (no HTTP/2), no proxies (httpx
 mounts its proxy transports for proxied URLs itself), an empty query (``/path?``) is sent as

@@ -123,3 +123,10 @@ def transport_of(wire: str) -> TransportKind:
 def run_on(wire: str, main: Callable[[], Awaitable[T]]) -> T:
     """Run ``main`` to its end on the event loop of ``wire`` (trio for ``"trio"``)."""
     return anyio.run(main, backend="trio" if wire == "trio" else "asyncio")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every fault test without a limit of its own a hard one: a hang fails it."""
+    for item in items:
+        if item.get_closest_marker("timeout") is None and "tests/faults/" in item.nodeid:
+            item.add_marker(pytest.mark.timeout(60))

@@ -1,9 +1,10 @@
 """Run one oversized answer against the client in this process, under a resident-set cap.
 
-``python -m tests.faults.memory_probe WIRE CASE`` starts a server thread that sends the
-case's body, calls ``dags.list()`` through the wire's transport and event loop, and
-prints one JSON line: the error raised and the peak resident set above the baseline,
-taken from ``VmHWM`` in ``/proc/self/status``. A watchdog thread ends the process with
+``python -m tests.faults.memory_probe WIRE [CASE...]`` runs each case (all by default):
+it starts a server thread that sends the case's body, calls ``dags.list()`` through the
+wire's transport and event loop, and prints one JSON line: the error raised and the peak
+resident set above the baseline, taken from ``VmHWM`` in ``/proc/self/status`` (reset
+before each case). A watchdog thread ends the process with
 exit status 3 as soon as the resident set grows past the baseline plus the client's
 ``max_response_size`` plus 64 MiB, so a client that keeps reading is stopped there
 instead of taking the machine down.
@@ -12,8 +13,12 @@ instead of taking the machine down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import gc
 import json
 import os
+import struct
 import sys
 import threading
 import time
@@ -31,7 +36,6 @@ MIB = 1024 * 1024
 HEADROOM = 64 * MIB
 
 _ZEROS = bytes(MIB)
-_ZEROS_16 = bytes(16 * MIB)
 
 
 def _status_kib(field: str) -> int:
@@ -43,13 +47,32 @@ def _status_kib(field: str) -> int:
 
 
 def _bomb(wbits: int, gib: int) -> Iterator[bytes]:
-    """The compressed form of ``gib`` GiB of zeros, made as it is sent (~1 MiB per GiB)."""
+    """``gib`` GiB of zeros, gzip- or zlib-wrapped (by ``wbits``), made as it is sent.
+
+    Compressing gigabytes takes a minute; after a full flush, though, the compressed form
+    of a MiB of zeros is the same bytes every time, so it is made once and repeated (about
+    1 KiB per MiB). The trailer's checksum covers every zero, as a real one would.
+    """
     compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
-    for _ in range(gib * 64):
-        chunk = compressor.compress(_ZEROS_16)
-        if chunk:
-            yield chunk
-    yield compressor.flush()
+    first = compressor.compress(_ZEROS) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(_ZEROS) + compressor.flush(zlib.Z_FULL_FLUSH)
+    yield first
+    blocks = gib * 1024 - 1
+    for _ in range(blocks // 64):
+        yield block * 64
+    yield block * (blocks % 64)
+    # Only a client that read it all gets here: end the stream with a true trailer.
+    ending = compressor.flush(zlib.Z_FINISH)
+    gzip = wbits > zlib.MAX_WBITS
+    body, _ = ending[: -8 if gzip else -4], ending[-8 if gzip else -4 :]
+    checksum = zlib.crc32(b"") if gzip else zlib.adler32(b"")
+    for _ in range(gib * 1024):
+        checksum = zlib.crc32(_ZEROS, checksum) if gzip else zlib.adler32(_ZEROS, checksum)
+    size = gib * 1024 * MIB
+    if gzip:
+        yield body + struct.pack("<II", checksum, size & 0xFFFFFFFF)
+    else:
+        yield body + struct.pack(">I", checksum)
 
 
 def _chunked(
@@ -136,16 +159,31 @@ def _watch(limit_kib: int, stop: threading.Event) -> None:
             os._exit(3)
 
 
-def main(wire: str, case: str) -> None:
+def _reset_peak() -> None:
+    """Start ``VmHWM`` again from the current resident set (Linux 4.0 and later).
+
+    Memory an earlier case freed is first handed back to the system, so that a case does
+    not look smaller by reusing it.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+        clear_refs.write("5")
+
+
+def run_case(wire: str, case: str) -> dict[str, object]:
+    """Run one case; return the error raised, the peak above the baseline and the time."""
     deadline = time.monotonic() + 30
     with WireServer(raw_handler=handler_for(case, deadline)) as server:
 
-        async def call() -> str:
+        async def call() -> dict[str, object]:
             transport = "aiohttp" if wire == "aiohttp" else "httpx"
             async with AsyncClient(server.url, transport=transport, max_retries=0) as api:
-                baseline.append(_status_kib("VmRSS"))
+                _reset_peak()
+                baseline = _status_kib("VmRSS")
                 stop = threading.Event()
-                limit = baseline[0] + (DEFAULT_MAX_RESPONSE_SIZE + HEADROOM) // 1024
+                limit = baseline + (DEFAULT_MAX_RESPONSE_SIZE + HEADROOM) // 1024
                 watchdog = threading.Thread(target=_watch, args=(limit, stop), daemon=True)
                 watchdog.start()
                 started = time.monotonic()
@@ -155,25 +193,23 @@ def main(wire: str, case: str) -> None:
                     outcome = type(exc).__name__
                 else:
                     outcome = "no error"
-                elapsed.append(time.monotonic() - started)
+                elapsed = time.monotonic() - started
                 stop.set()
-                return outcome
-
-        baseline: list[int] = []
-        elapsed: list[float] = []
-        outcome = anyio.run(call, backend="trio" if wire == "trio" else "asyncio")
-    peak = _status_kib("VmHWM")
-    print(
-        json.dumps(
-            {
+                peak = _status_kib("VmHWM")
+            return {
+                "case": case,
                 "error": outcome,
-                "peak_above_baseline_mib": (peak - baseline[0]) / 1024,
-                "seconds": elapsed[0],
+                "peak_above_baseline_mib": (peak - baseline) / 1024,
+                "seconds": elapsed,
             }
-        ),
-        flush=True,
-    )
+
+        return anyio.run(call, backend="trio" if wire == "trio" else "asyncio")
+
+
+def main(wire: str, cases: list[str]) -> None:
+    for case in cases:
+        print(json.dumps(run_case(wire, case)), flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2:] or CASES)

@@ -227,6 +227,10 @@ class _ResponseStream(httpx.AsyncByteStream):
 # How many stale pooled connections one request may come across before a new one opens.
 _STALE_TRIES = 16
 
+#: How much of a write the framing checks look at for a request line: a long query string
+#: puts " HTTP/1.1" far from the start, and no server takes a longer line than this.
+_REQUEST_LINE_PEEK = 64 * 1024
+
 
 class _StaleConnection(ConnectionResetError):
     """A reused connection was found closed (or talking) before a byte of the request left."""
@@ -340,7 +344,7 @@ class _GuardedProtocol(ResponseHandler):
     def before_write(self, data: bytes | bytearray | memoryview) -> None:
         """Check a connection used before just as a request starts on it; note the bytes."""
         framing = self.framing
-        head = bytes(data[:512])
+        head = bytes(data[:_REQUEST_LINE_PEEK])
         if framing.reused and framing.starts_request(head):
             raw = self._raw
             if raw is None or framing.poisoned or _socket_readable(raw):

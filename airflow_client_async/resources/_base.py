@@ -244,6 +244,7 @@ class Resource:
         on_existence: OnExistence,
         on_non_existence: OnNonExistence,
         update_mask: Sequence[str] | None,
+        reported_as: Callable[[str, str], bool] | None = None,
     ) -> BulkResult:
         """Send one bulk request and return every entity's outcome.
 
@@ -257,6 +258,8 @@ class Resource:
             on_existence: What a create does to an entity that exists.
             on_non_existence: What an update or delete does to one that does not.
             update_mask: The fields an update changes (``None``: those given).
+            reported_as: Whether a key in ``success`` reports an entity's key
+                (``None``: when they are equal); see :func:`bulk_result`.
 
         Raises:
             ValueError: No entity was given.
@@ -277,7 +280,7 @@ class Resource:
         answer = sent.json()
         if not isinstance(answer, dict):
             raise invalid_response(sent.response, "BulkResponse", "expected a JSON object")
-        return bulk_result(answer, requested)
+        return bulk_result(answer, requested, reported_as=reported_as)
 
     def _paginate(
         self,

@@ -640,9 +640,11 @@ class TaskInstancesResource(Resource):
             "include_past": include_past,
         }
         _, api_version = await self._route(self._update)
-        path = _ids(dag_id, dag_run_id, task_id, map_index)
         if api_version == "v1":
-            return await self._update_v1(path, state, note, dry_run, flags)
+            return await self._update_v1(
+                dag_id, dag_run_id, task_id, map_index, state, note, dry_run, flags
+            )
+        path = _ids(dag_id, dag_run_id, task_id, map_index)
         mapped = map_index is not None
         if dry_run:
             routes = self._update__mapped_dry_run if mapped else self._update__dry_run
@@ -655,37 +657,39 @@ class TaskInstancesResource(Resource):
 
     async def _update_v1(
         self,
-        path: Mapping[str, object],
+        dag_id: str,
+        dag_run_id: str,
+        task_id: str,
+        map_index: int | None,
         state: Missing[UpdateTaskState | str],
         note: Missing[str],
         dry_run: bool,
         flags: Mapping[str, bool],
     ) -> builtins.list[TaskInstance]:
-        """Airflow 2's ``update``: state, then note, then read what changed."""
-        mapped = path.get("map_index") is not None
-        related = any(flags.values())
+        """Airflow 2's ``update``: the state, then the note, then read what changed."""
+        path = _ids(dag_id, dag_run_id, task_id, map_index)
+        mapped = map_index is not None
         references: builtins.list[TaskInstanceReference] | None = None
-        if state is not UNSET:
-            if related:
-                if mapped:
-                    raise await self._unsupported(
-                        self._update,
-                        "map_index with include_* flags",
-                        "Airflow 2 sets the state of a task's relatives for every map index",
-                    )
-                body = {
-                    "task_id": path["task_id"],
-                    "dag_run_id": path["dag_run_id"],
-                    "state": state,
-                    "dry_run": dry_run,
-                    **flags,
-                }
-                sent = await self._send(self._update__related, path=path, body=body)
-                collection = sent.model(TaskInstanceReferenceCollection)
-                references = collection.task_instances or []
-            else:
-                routes = self._update__mapped if mapped else self._update
-                await self._send(routes, path=path, body={"dry_run": dry_run, "state": state})
+        if state is not UNSET and any(flags.values()):
+            if mapped:
+                raise await self._unsupported(
+                    self._update,
+                    "map_index with include_* flags",
+                    "Airflow 2 sets the state of a task's relatives for every map index",
+                )
+            body = {
+                "task_id": task_id,
+                "dag_run_id": dag_run_id,
+                "state": state,
+                "dry_run": dry_run,
+                **flags,
+            }
+            sent = await self._send(self._update__related, path=path, body=body)
+            references = sent.model(TaskInstanceReferenceCollection).task_instances or []
+        elif state is not UNSET:
+            # The answer is a reference (or, after a real change, {}): read the instance.
+            routes = self._update__mapped if mapped else self._update
+            await self._send(routes, path=path, body={"dry_run": dry_run, "state": state})
         noted: TaskInstance | None = None
         if note is not UNSET and not dry_run:
             routes = self._update__mapped_note if mapped else self._update__note
@@ -694,15 +698,7 @@ class TaskInstancesResource(Resource):
             return await self._referenced(references)
         if noted is not None:
             return [noted]
-        map_index = path.get("map_index")
-        return [
-            await self.get(
-                str(path["dag_id"]),
-                str(path["dag_run_id"]),
-                str(path["task_id"]),
-                map_index=map_index if isinstance(map_index, int) else None,
-            )
-        ]
+        return [await self.get(dag_id, dag_run_id, task_id, map_index=map_index)]
 
     _update_group = Routes(
         v2=Route(
@@ -823,7 +819,7 @@ class TaskInstancesResource(Resource):
             end_date: Only runs with a logical date up to this time.
             only_failed: Only failed task instances.
             only_running: Only running task instances.
-            reset_dag_runs: Set the cleared runs back to queued (Airflow 2: running).
+            reset_dag_runs: Set the runs of the cleared instances back to queued.
             include_upstream: Also the upstream tasks.
             include_downstream: Also the downstream tasks.
             include_future: Also the task instances of later runs.
@@ -926,8 +922,8 @@ class TaskInstancesResource(Resource):
 
         Airflow 3 has no bulk create of task instances. An entity without ``map_index``
         stands for every map index of its task; it succeeded when the server changed at
-        least one of them. ``"~"`` for the DAG or run needs ``dag_id`` and
-        ``dag_run_id`` in every entity (a bare task id is then refused per entity).
+        least one of them. With ``"~"`` for the DAG or the run, every entity must name its
+        ``dag_id`` and ``dag_run_id`` (the server refuses the others, one by one).
 
         Args:
             dag_id: The DAG id, or ``"~"``.

@@ -904,7 +904,8 @@ class TaskInstancesResource(Resource):
             query={"map_index": map_index},
         )
 
-    _bulk_instances = Routes(
+    # Named as a variant of bulk: _bulk is Resource's helper that sends bulk requests.
+    _bulk__task_instances = Routes(
         v2=Route("PATCH", _INSTANCES, "bulk_task_instances", since=(3, 1)),
     )
 
@@ -968,7 +969,7 @@ class TaskInstancesResource(Resource):
         if update_mask is not None:
             mask = [_NEW_STATE.get(name, name) for name in update_mask]
         return await self._bulk(
-            self._bulk_instances,
+            self._bulk__task_instances,
             key_of,
             path={"dag_id": dag_id, "dag_run_id": dag_run_id},
             create=(),

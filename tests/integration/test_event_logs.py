@@ -10,8 +10,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from airflow_client_async import APIStatusError, AsyncClient, BadRequestError, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    APIStatusError,
+    AsyncClient,
+    BadRequestError,
+    NotFoundError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import EventLog
 
 from ._runs import airflow_major, pause

@@ -5,8 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from airflow_client_async import AsyncClient, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
 from airflow_client_async.models import ImportError as DagImportError
 
 from ._runs import airflow_major

@@ -18,8 +18,8 @@ from airflow_client_async import (
     BadRequestError,
     ConflictError,
     NotFoundError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import TaskInstance, TaskInstanceHistory, TaskState
 
 from ._runs import (

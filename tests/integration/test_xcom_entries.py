@@ -10,8 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from airflow_client_async import AsyncClient, BadRequestError, ConflictError, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    AsyncClient,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import XCom, XComCollectionItem
 
 from ._runs import airflow_major, airflow_minor, delete_runs, start_runs

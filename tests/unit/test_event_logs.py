@@ -9,8 +9,7 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
 
 from .conftest import Versioned
 

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
 from airflow_client_async.models import ImportError as DagImportError
 
 from .conftest import Versioned

@@ -18,8 +18,8 @@ from airflow_client_async import (
     ConflictError,
     NotFoundError,
     ResponseValidationError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import (
     TaskInstance,
     TaskInstanceHistory,

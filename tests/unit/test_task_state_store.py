@@ -11,8 +11,12 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, NotFoundError, UnprocessableEntityError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    AsyncClient,
+    NotFoundError,
+    UnprocessableEntityError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.resources.task_state_store import TaskStateEntry
 
 STORE = "/dags/d/dagRuns/r/taskInstances/t/state-store"

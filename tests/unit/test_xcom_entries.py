@@ -16,8 +16,8 @@ from airflow_client_async import (
     ConflictError,
     NotFoundError,
     UnprocessableEntityError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import XCom, XComCollectionItem
 
 from . import payloads

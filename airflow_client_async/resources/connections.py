@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _json
 from .._http import build_path, query_params
 from .._pagination import AsyncPaginator
 from .._types import UNSET, Missing
@@ -25,7 +25,7 @@ _TEST_CONNECTION_ID = "connection-test"
 def _extra_text(extra: Missing[Extra]) -> Missing[str | None]:
     if extra is UNSET or extra is None or isinstance(extra, str):
         return extra
-    return json.dumps(dict(extra))
+    return _json.dumps(dict(extra), compact=False)
 
 
 class ConnectionsResource(Resource):

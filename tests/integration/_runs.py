@@ -80,7 +80,7 @@ async def trigger(client: AsyncClient, dag_id: str, run_id: str) -> None:
     )
 
 
-async def wait(client: AsyncClient, dag_id: str, run_id: str, *, timeout: float = 120) -> str:
+async def wait(client: AsyncClient, dag_id: str, run_id: str, *, timeout: float = 300) -> str:
     """Wait for a run to finish and return its state."""
     with anyio.fail_after(timeout):
         while True:

@@ -178,6 +178,7 @@ def bulk_result(
     requested: Sequence[tuple[BulkAction, str]],
     *,
     key_in_message: Callable[[str, str], bool] | None = None,
+    reported_as: Callable[[str, str], bool] | None = None,
 ) -> BulkResult:
     """One outcome per requested entity, from the server's bulk answer.
 
@@ -190,6 +191,10 @@ def bulk_result(
         requested: ``(action, key)`` of every entity sent, in order.
         key_in_message: Whether an error message names a key; default: the key appears
             in it quoted (``'p1'``) or as a whole word.
+        reported_as: Whether a ``success`` key reports a requested key, for entities
+            the server reports under other keys than the one requested (one task
+            instance entity without a map index stands for each of its map indexes);
+            default: the two are equal.
     """
     found = key_in_message or _names_key
     outcomes: list[BulkEntityResult] = []
@@ -199,7 +204,10 @@ def bulk_result(
         if action_errors:
             errors[action] = tuple(action_errors)
     for action, key in requested:
-        if key in _success_of(answer, action):
+        success = _success_of(answer, action)
+        if key in success or (
+            reported_as is not None and any(reported_as(done, key) for done in success)
+        ):
             outcomes.append(BulkEntityResult(action=action, key=key, ok=True))
             continue
         failures = errors.get(action, ())

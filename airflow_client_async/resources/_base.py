@@ -245,6 +245,7 @@ class Resource:
         on_non_existence: OnNonExistence,
         update_mask: Sequence[str] | None,
         key_in_message: Callable[[str, str], bool] | None = None,
+        reported_as: Callable[[str, str], bool] | None = None,
     ) -> BulkResult:
         """Send one bulk request and return every entity's outcome.
 
@@ -261,6 +262,8 @@ class Resource:
             key_in_message: Whether an error message names an entity's key, for
                 operations whose messages do not quote the key as it is (see
                 :func:`~airflow_client_async._bulk.bulk_result`).
+            reported_as: Whether a key in ``success`` reports an entity's key
+                (``None``: when they are equal); see :func:`bulk_result`.
 
         Raises:
             ValueError: No entity was given.
@@ -281,7 +284,9 @@ class Resource:
         answer = sent.json()
         if not isinstance(answer, dict):
             raise invalid_response(sent.response, "BulkResponse", "expected a JSON object")
-        return bulk_result(answer, requested, key_in_message=key_in_message)
+        return bulk_result(
+            answer, requested, key_in_message=key_in_message, reported_as=reported_as
+        )
 
     def _paginate(
         self,

@@ -1,14 +1,14 @@
-"""``client.import_errors``: the ImportError tag of the API."""
+"""``client.import_errors``: the Import Error tag of both APIs."""
 
 from __future__ import annotations
 
-from .._http import build_path, query_params
 from .._pagination import AsyncPaginator
+from .._routes import Routes
 
 # The model is named after the spec's schema; aliased so the builtin stays usable here.
 from ..models import ImportError as DagImportError
 from ..models import ImportErrorCollection
-from ._base import Resource
+from ._base import OrderBy, Resource
 
 __all__ = ["ImportErrorsResource"]
 
@@ -16,34 +16,60 @@ __all__ = ["ImportErrorsResource"]
 class ImportErrorsResource(Resource):
     """Errors met while parsing DAG files: list, get."""
 
+    namespace = "import_errors"
+
+    _list = Routes.both("GET", "/importErrors", "get_import_errors")
+
     def list(
-        self, *, limit: int | None = None, offset: int = 0, order_by: str | None = None
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: OrderBy = None,
+        filename: str | None = None,
+        filename_pattern: str | None = None,
+        filename_prefix_pattern: str | None = None,
+        bundle_name: str | None = None,
     ) -> AsyncPaginator[DagImportError]:
         """List DAG import errors: await for one page, ``async for`` for every error.
-
-        ``GET /importErrors``
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
-            order_by: A field to sort by, ``-`` in front to reverse (e.g. ``"-timestamp"``).
+            order_by: Fields to sort by, ``-`` in front to reverse (e.g. ``"-timestamp"``;
+                Airflow 2: one field).
+            filename: Only the error of this file. Airflow 3 only, as are the filters
+                below.
+            filename_pattern: Only files whose path contains this (SQL ``ILIKE``).
+            filename_prefix_pattern: Only files whose path starts with this.
+            bundle_name: Only errors of this DAG bundle.
 
         Returns:
             A paginator of :class:`airflow_client_async.models.ImportError`.
+
+        Raises:
+            UnsupportedByServerError: An Airflow 3 filter on Airflow 2.
         """
+        query = {
+            "order_by": order_by,
+            "filename": filename,
+            "filename_pattern": filename_pattern,
+            "filename_prefix_pattern": filename_prefix_pattern,
+            "bundle_name": bundle_name,
+        }
         return self._paginate(
-            "/importErrors",
+            self._list,
             ImportErrorCollection,
             lambda c: c.import_errors,
-            params=query_params(order_by=order_by),
+            query=query,
             offset=offset,
             limit=limit,
         )
 
+    _get = Routes.both("GET", "/importErrors/{import_error_id}", "get_import_error")
+
     async def get(self, import_error_id: int) -> DagImportError:
         """Get one import error, with its stack trace.
-
-        ``GET /importErrors/{import_error_id}``
 
         Args:
             import_error_id: The error's id (``import_error_id`` of a listed error).
@@ -51,5 +77,5 @@ class ImportErrorsResource(Resource):
         Raises:
             NotFoundError: No such import error (the file was fixed or removed).
         """
-        path = build_path("/importErrors/{import_error_id}", import_error_id=import_error_id)
-        return await self._http.request_model("GET", path, DagImportError)
+        sent = await self._send(self._get, path={"import_error_id": import_error_id})
+        return sent.model(DagImportError)

@@ -9,7 +9,9 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, NotFoundError
+from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
+
+from .conftest import Versioned
 
 
 def entry(event_log_id: int, **overrides: Any) -> dict[str, Any]:
@@ -69,14 +71,71 @@ async def test_list_sends_every_filter(client: AsyncClient, router: respx.MockRo
     assert b"before=2026-11-28T00%3A00%3A00%2B02%3A00" in request.url.raw_path
 
 
-async def test_list_refuses_naive_dates_and_empty_event_lists(client: AsyncClient) -> None:
+async def test_event_lists_are_comma_joined_on_airflow_2_only(versions: Versioned) -> None:
+    route = versions.router.get("/eventLogs").respond(json={"event_logs": [], "total_entries": 0})
+    await versions.client.event_logs.list(
+        included_events=["cli_scheduler", "trigger"], excluded_events=("a", "b")
+    )
+    params = route.calls.last.request.url.params
+    if versions.api_version == "v1":
+        assert params.get_list("included_events") == ["cli_scheduler,trigger"]
+        assert params.get_list("excluded_events") == ["a,b"]
+    else:
+        assert params.get_list("included_events") == ["cli_scheduler", "trigger"]
+        assert params.get_list("excluded_events") == ["a", "b"]
+
+
+async def test_list_sends_airflow_3_patterns_and_sorts(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.get("/eventLogs").respond(json={"event_logs": [], "total_entries": 0})
+    await client_v2.event_logs.list(
+        order_by=["-dttm", "event"],
+        dag_id_pattern="client",
+        event_prefix_pattern="api.",
+        owner_pattern="adm",
+        run_id_prefix_pattern="manual__",
+    )
+    params = route.calls.last.request.url.params
+    assert params.get_list("order_by") == ["-dttm", "event"]
+    assert params["dag_id_pattern"] == "client"
+    assert params["event_prefix_pattern"] == "api."
+    assert params["owner_pattern"] == "adm"
+    assert params["run_id_prefix_pattern"] == "manual__"
+
+
+async def test_list_refuses_airflow_3_patterns_on_airflow_2(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    router.get("/version").respond(json={"version": "2.11.2", "git_version": "x"})
+    route = router.get("/eventLogs").respond(json={"event_logs": [], "total_entries": 0})
+    with pytest.raises(UnsupportedByServerError, match="event_pattern"):
+        await client.event_logs.list(event_pattern="api")
+    with pytest.raises(UnsupportedByServerError, match="order_by"):
+        await client.event_logs.list(order_by=["-dttm", "event"])
+    assert not route.called
+
+
+async def test_list_refuses_naive_dates_and_empty_event_lists(versions: Versioned) -> None:
+    route = versions.router.get("/eventLogs").respond(json={"event_logs": []})
     with pytest.raises(ValueError, match="naive"):
-        await client.event_logs.list(before=datetime(2026, 1, 1))
+        await versions.client.event_logs.list(before=datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="included_events"):
-        client.event_logs.list(included_events=[])
+        versions.client.event_logs.list(included_events=[])
+    assert not route.called
 
 
-async def test_list_iterates_past_the_cap(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_an_event_name_with_a_comma_is_refused_on_airflow_2(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    route = router.get("/eventLogs").respond(json={"event_logs": []})
+    # Airflow 2 would read it as two names.
+    with pytest.raises(ValueError, match="comma"):
+        await client.event_logs.list(excluded_events="a,b")
+    assert not route.called
+
+
+async def test_list_iterates_past_the_cap(versions: Versioned) -> None:
     entries = [entry(n) for n in range(1, 26)]
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -85,8 +144,8 @@ async def test_list_iterates_past_the_cap(client: AsyncClient, router: respx.Moc
             200, json={"event_logs": entries[offset : offset + 10], "total_entries": 25}
         )
 
-    router.get("/eventLogs").mock(side_effect=answer)
-    ids = [e.event_log_id async for e in client.event_logs.list(limit=100)]
+    versions.router.get("/eventLogs").mock(side_effect=answer)
+    ids = [e.event_log_id async for e in versions.client.event_logs.list(limit=100)]
     assert ids == list(range(1, 26))
 
 
@@ -113,10 +172,11 @@ async def test_get_decodes_a_task_event(client: AsyncClient, router: respx.MockR
     assert got.extra_fields == {"dag_display_name": "client_test_fast"}
 
 
-async def test_get_missing(client: AsyncClient, router: respx.MockRouter) -> None:
-    router.get("/eventLogs/999").respond(
-        404,
-        json={"detail": None, "status": 404, "title": "Event Log not found", "type": "x"},
-    )
-    with pytest.raises(NotFoundError, match="Event Log not found"):
-        await client.event_logs.get(999)
+async def test_get_missing(versions: Versioned) -> None:
+    if versions.api_version == "v1":
+        body = {"detail": None, "status": 404, "title": "Event Log not found", "type": "x"}
+    else:
+        body = {"detail": "The Event Log with id: `999` not found"}
+    versions.router.get("/eventLogs/999").respond(404, json=body)
+    with pytest.raises(NotFoundError, match="not found"):
+        await versions.client.event_logs.get(999)

@@ -1,9 +1,10 @@
-"""client.task_instances against a respx router."""
+"""client.task_instances against a respx router, on Airflow 2's and Airflow 3's API."""
 
 from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -14,22 +15,26 @@ import respx
 from airflow_client_async import (
     AsyncClient,
     BadRequestError,
+    ConflictError,
     NotFoundError,
     ResponseValidationError,
+    UnsupportedByServerError,
 )
 from airflow_client_async.models import (
     TaskInstance,
     TaskInstanceHistory,
-    TaskInstanceReference,
     TaskState,
     UpdateTaskState,
 )
-from airflow_client_async.resources.task_instances import TaskLog
+from airflow_client_async.resources.task_instances import TaskLog, TaskLogEvent
 
 from . import payloads
+from .conftest import Versioned
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
 RUN = "/dags/d/dagRuns/r/taskInstances"
+#: Every operation of these tests, and not the version probe that a refusal makes.
+DAGS = r".*/dags/.*"
 
 
 def captured(operation_id: str) -> Any:
@@ -60,11 +65,53 @@ def waiting(task_id: str = "t") -> dict[str, Any]:
     )
 
 
+def collection(*instances: dict[str, Any]) -> dict[str, Any]:
+    return {"task_instances": list(instances), "total_entries": len(instances)}
+
+
 def log_body(*chunks: tuple[str, str], token: str | None = "tok") -> dict[str, Any]:
     body: dict[str, Any] = {"content": repr(list(chunks))}
     if token is not None:
         body["continuation_token"] = token
     return body
+
+
+def v2_log(*events: dict[str, Any] | str, token: str | None = "tok") -> dict[str, Any]:
+    return {"content": list(events), "continuation_token": token}
+
+
+SOURCES = [
+    {"event": "::group::Log message source details"},
+    {"event": "/logs/dag_id=d/run_id=r/task_id=t/attempt=1.log"},
+    {"event": "::endgroup::"},
+]
+
+
+def tick(n: int) -> dict[str, Any]:
+    return {
+        "timestamp": f"2026-01-01T00:00:0{n}.000000Z",
+        "event": f"tick {n}",
+        "level": "info",
+        "logger": "task.stdout",
+    }
+
+
+@pytest.fixture
+def probe(router: respx.MockRouter) -> respx.MockRouter:
+    """Airflow 2.11.2's version, which a refusal names."""
+    router.get("/version").respond(json={"version": "2.11.2", "git_version": "x"})
+    return router
+
+
+@pytest.fixture
+def old_v2(router_v2: respx.MockRouter) -> respx.MockRouter:
+    """An Airflow 3.0.0 server: routes added in later minors are refused."""
+    router_v2.get("/version").respond(json={"version": "3.0.0", "git_version": "x"})
+    return router_v2
+
+
+def body_of(route: respx.Route, call: int = -1) -> Any:
+    return json.loads(route.calls[call].request.content)
 
 
 # -- lists ------------------------------------------------------------------------------
@@ -111,6 +158,79 @@ async def test_list_defaults_to_every_run_and_sends_the_filters(
     assert "order_by" not in params
 
 
+async def test_list_names_the_logical_date_per_api(versions: Versioned) -> None:
+    route = versions.router.get(RUN).respond(json=collection())
+    since = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    await versions.client.task_instances.list(
+        "d", "r", logical_date_gte=since, logical_date_lte="2024-02-01T00:00:00Z"
+    )
+    params = route.calls.last.request.url.params
+    name = "execution_date" if versions.api_version == "v1" else "logical_date"
+    assert params[f"{name}_gte"] == "2024-01-01T00:00:00+00:00"
+    assert params[f"{name}_lte"] == "2024-02-01T00:00:00Z"
+    other = "logical_date" if versions.api_version == "v1" else "execution_date"
+    assert f"{other}_gte" not in params
+
+
+async def test_list_sends_airflow_3_filters_as_repeated_keys(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.get(RUN).respond(json=collection())
+    await client_v2.task_instances.list(
+        "d",
+        "r",
+        order_by=["-start_date", "map_index"],
+        task_id="t",
+        task_group_id="g",
+        run_id_prefix_pattern="manual__",
+        state=["success", "failed"],
+        map_index=[0, 2],
+        try_number=[1],
+        version_number=[3, 4],
+        operator=["BashOperator"],
+        run_after_gt="2024-01-01T00:00:00Z",
+        duration_lt=9.5,
+        pool_name_pattern="pool",
+    )
+    params = route.calls.last.request.url.params
+    assert params.get_list("order_by") == ["-start_date", "map_index"]
+    assert params.get_list("state") == ["success", "failed"]
+    assert params.get_list("map_index") == ["0", "2"]
+    assert params.get_list("version_number") == ["3", "4"]
+    assert params["try_number"] == "1" and params["operator"] == "BashOperator"
+    assert params["task_id"] == "t" and params["task_group_id"] == "g"
+    assert params["run_id_prefix_pattern"] == "manual__"
+    assert params["run_after_gt"] == "2024-01-01T00:00:00Z"
+    assert params["duration_lt"] == "9.5" and params["pool_name_pattern"] == "pool"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"task_id": "t"},
+        {"order_by": "-start_date"},
+        {"run_after_gte": "2024-01-01T00:00:00Z"},
+        {"start_date_gt": "2024-01-01T00:00:00Z"},
+        {"map_index": [1]},
+        {"pool_name_pattern": "x"},
+    ],
+)
+async def test_list_refuses_airflow_3_filters_on_airflow_2(
+    client: AsyncClient, router: respx.MockRouter, probe: respx.MockRouter, given: dict[str, Any]
+) -> None:
+    route = router.route(url__regex=DAGS).respond(json=collection())
+    with pytest.raises(UnsupportedByServerError) as caught:
+        await client.task_instances.list("d", "r", **given)
+    assert caught.value.parameter == next(iter(given))
+    assert caught.value.method == "task_instances.list"
+    assert not route.called
+
+
+async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
+    with pytest.raises(TypeError, match="execution_date_gte"):
+        client.task_instances.list(execution_date_gte="2024-01-01T00:00:00Z")  # type: ignore[call-arg]
+
+
 async def test_list_decodes_a_waiting_instance(
     client: AsyncClient, router: respx.MockRouter
 ) -> None:
@@ -125,25 +245,24 @@ async def test_list_decodes_a_waiting_instance(
     assert page.total_entries == 1
 
 
-async def test_list_refuses_naive_dates(client: AsyncClient) -> None:
+async def test_list_refuses_naive_dates(versions: Versioned) -> None:
+    route = versions.router.route(url__regex=DAGS).respond(json=collection())
     with pytest.raises(ValueError, match="naive"):
-        await client.task_instances.list(start_date_gte=datetime(2024, 1, 1))
+        await versions.client.task_instances.list(start_date_gte=datetime(2024, 1, 1))
+    assert not route.called
 
 
-async def test_run_ids_with_plus_and_colons_are_encoded(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
+async def test_run_ids_with_plus_and_colons_are_encoded(versions: Versioned) -> None:
     run_id = "scheduled__2024-01-01T00:00:00+00:00"
-    route = router.get(url__regex=r".*").respond(json={"task_instances": [], "total_entries": 0})
-    await client.task_instances.list("a/b", run_id)
+    route = versions.router.get(url__regex=r".*taskInstances.*").respond(json=collection())
+    await versions.client.task_instances.list("a/b", run_id)
+    prefix = f"/api/{versions.api_version}".encode()
     assert route.calls.last.request.url.raw_path.startswith(
-        b"/api/v1/dags/a%2Fb/dagRuns/scheduled__2024-01-01T00%3A00%3A00%2B00%3A00/taskInstances?"
+        prefix + b"/dags/a%2Fb/dagRuns/scheduled__2024-01-01T00%3A00%3A00%2B00%3A00/taskInstances?"
     )
 
 
-async def test_list_batch_pages_through_the_body(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
+async def test_list_batch_pages_through_the_body(versions: Versioned) -> None:
     items = [instance(f"t{n}") for n in range(5)]
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -153,22 +272,23 @@ async def test_list_batch_pages_through_the_body(
             200, json={"task_instances": items[start : start + size], "total_entries": 5}
         )
 
-    route = router.post("/dags/~/dagRuns/~/taskInstances/list").mock(side_effect=answer)
+    route = versions.router.post("/dags/~/dagRuns/~/taskInstances/list").mock(side_effect=answer)
     when = datetime(2024, 5, 1, tzinfo=timezone.utc)
     got = [
         t.task_id
-        async for t in client.task_instances.list_batch(
+        async for t in versions.client.task_instances.list_batch(
             dag_ids=("d",),
             dag_run_ids=["r"],
             task_ids=["t0", "t1"],
             state=["success", None],
-            execution_date_gte=when,
+            logical_date_gte=when,
             duration_lte=3,
             pool=["default_pool"],
             limit=2,
         )
     ]
     assert got == [f"t{n}" for n in range(5)]
+    date_key = "execution_date_gte" if versions.api_version == "v1" else "logical_date_gte"
     assert [json.loads(c.request.content) for c in route.calls] == [
         {
             "dag_ids": ["d"],
@@ -176,13 +296,40 @@ async def test_list_batch_pages_through_the_body(
             "task_ids": ["t0", "t1"],
             "state": ["success", None],
             "pool": ["default_pool"],
-            "execution_date_gte": "2024-05-01T00:00:00+00:00",
+            date_key: "2024-05-01T00:00:00+00:00",
             "duration_lte": 3,
             "page_offset": offset,
             "page_limit": 2,
         }
         for offset in (0, 2, 4)
     ]
+
+
+async def test_list_batch_sends_airflow_3_fields(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.post("/dags/~/dagRuns/~/taskInstances/list").respond(json=collection())
+    await client_v2.task_instances.list_batch(
+        run_after_lt="2024-01-01T00:00:00Z", duration_gt=0.5, order_by="-start_date"
+    )
+    assert body_of(route) == {
+        "run_after_lt": "2024-01-01T00:00:00Z",
+        "duration_gt": 0.5,
+        "order_by": "-start_date",
+        "page_offset": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    "given", [{"order_by": "-start_date"}, {"run_after_gte": "2024-01-01T00:00:00Z"}]
+)
+async def test_list_batch_refuses_airflow_3_fields_on_airflow_2(
+    client: AsyncClient, router: respx.MockRouter, probe: respx.MockRouter, given: dict[str, Any]
+) -> None:
+    route = router.route(url__regex=DAGS).respond(json=collection())
+    with pytest.raises(UnsupportedByServerError, match=next(iter(given))):
+        await client.task_instances.list_batch(**given)
+    assert not route.called
 
 
 async def test_list_batch_sends_only_the_paging_when_no_filter_is_given(
@@ -201,10 +348,10 @@ async def test_list_batch_sends_only_the_paging_when_no_filter_is_given(
     assert json.loads(route.calls.last.request.content) == {"page_offset": 4}
 
 
-async def test_list_mapped(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_list_mapped(versions: Versioned) -> None:
     body = captured("get_mapped_task_instances")
-    route = router.get(f"{RUN}/double/listMapped").respond(json=body)
-    page = await client.task_instances.list_mapped(
+    route = versions.router.get(f"{RUN}/double/listMapped").respond(json=body)
+    page = await versions.client.task_instances.list_mapped(
         "d", "r", "double", order_by="-map_index", state=["success"], limit=5, offset=1
     )
     assert [t.map_index for t in page.items] == [t["map_index"] for t in body["task_instances"]]
@@ -217,6 +364,22 @@ async def test_list_mapped(client: AsyncClient, router: respx.MockRouter) -> Non
     assert params["order_by"] == "-map_index"
     assert params["state"] == "success"
     assert (params["limit"], params["offset"]) == ("5", "1")
+
+
+async def test_list_mapped_sorts_by_several_fields_on_airflow_3_only(versions: Versioned) -> None:
+    route = versions.router.get(f"{RUN}/double/listMapped").respond(json=collection())
+    order = ["-state", "map_index"]
+    if versions.api_version == "v1":
+        with pytest.raises(UnsupportedByServerError, match="order_by"):
+            await versions.client.task_instances.list_mapped("d", "r", "double", order_by=order)
+        assert not route.called
+        return
+    await versions.client.task_instances.list_mapped(
+        "d", "r", "double", order_by=order, logical_date_gt="2024-01-01T00:00:00Z"
+    )
+    params = route.calls.last.request.url.params
+    assert params.get_list("order_by") == order
+    assert params["logical_date_gt"] == "2024-01-01T00:00:00Z"
 
 
 # -- one instance -----------------------------------------------------------------------
@@ -247,6 +410,16 @@ async def test_get_of_a_mapped_task_is_not_found(
         await client.task_instances.get("d", "r", "double")
 
 
+async def test_v2_not_found_is_the_same_error(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    router_v2.get(f"{RUN}/nope").respond(
+        404, json={"detail": "The Task Instance with dag_id: `d` ... was not found"}
+    )
+    with pytest.raises(NotFoundError, match="was not found"):
+        await client_v2.task_instances.get("d", "r", "nope")
+
+
 @pytest.mark.parametrize(
     ("task_id", "raw"),
     [
@@ -257,65 +430,145 @@ async def test_get_of_a_mapped_task_is_not_found(
     ],
 )
 async def test_task_ids_stay_in_their_segment(
-    client: AsyncClient, router: respx.MockRouter, task_id: str, raw: bytes
+    versions: Versioned, task_id: str, raw: bytes
 ) -> None:
-    route = router.get(url__regex=r".*").respond(json=instance(task_id))
-    await client.task_instances.get("d", "r", task_id)
-    assert route.calls.last.request.url.raw_path == b"/api/v1" + RUN.encode() + b"/" + raw
+    route = versions.router.get(url__regex=r".*taskInstances.*").respond(json=instance(task_id))
+    await versions.client.task_instances.get("d", "r", task_id)
+    prefix = f"/api/{versions.api_version}".encode()
+    assert route.calls.last.request.url.raw_path == prefix + RUN.encode() + b"/" + raw
 
 
 async def test_empty_ids_fail_before_io(client: AsyncClient, router: respx.MockRouter) -> None:
-    route = router.route().respond(200)
+    route = router.route(url__regex=DAGS).respond(200)
     with pytest.raises(ValueError, match="task_id"):
         await client.task_instances.get("d", "r", "")
     with pytest.raises(ValueError, match="dag_run_id"):
         await client.task_instances.get_log("d", "", "t", 1)
     with pytest.raises(TypeError, match="map_index"):
-        await client.task_instances.get_mapped("d", "r", "t", True)
+        await client.task_instances.get("d", "r", "t", map_index=True)
     assert not route.called
 
 
-async def test_get_mapped(client: AsyncClient, router: respx.MockRouter) -> None:
-    route = router.get(f"{RUN}/double/2").respond(json=instance("double", map_index=2))
-    ti = await client.task_instances.get_mapped("d", "r", "double", 2)
+async def test_get_mapped(versions: Versioned) -> None:
+    route = versions.router.get(f"{RUN}/double/2").respond(json=instance("double", map_index=2))
+    ti = await versions.client.task_instances.get("d", "r", "double", map_index=2)
     assert ti.map_index == 2
     assert route.called
 
 
-# -- state and notes --------------------------------------------------------------------
+# -- update: state and notes -------------------------------------------------------------
 
 
-async def test_set_state_is_a_dry_run_unless_told(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    route = router.patch(f"{RUN}/t").respond(json=payloads.task_instance_reference("t", "r"))
-    ref = await client.task_instances.set_state("d", "r", "t", new_state="failed")
-    assert isinstance(ref, TaskInstanceReference)
-    assert ref.execution_date == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
-    assert json.loads(route.calls.last.request.content) == {
-        "dry_run": True,
-        "new_state": "failed",
-    }
-    assert not route.calls.last.request.url.params
-
-
-async def test_set_state_fills_the_ids_of_the_empty_answer_to_a_real_change(
+async def test_update_on_airflow_2_patches_then_reads_the_instance(
     client: AsyncClient, router: respx.MockRouter
 ) -> None:
     # Airflow 2.11.2 dumps the changed instances (a list) with a one-object schema: {}.
-    route = router.patch(f"{RUN}/t").respond(json={})
-    ref = await client.task_instances.set_state(
-        "d", "r", "t", new_state=UpdateTaskState.SUCCESS, dry_run=False
+    patch = router.patch(f"{RUN}/t").respond(json={})
+    read = router.get(f"{RUN}/t").respond(json=instance("t", state="failed"))
+    changed = await client.task_instances.update("d", "r", "t", state="failed")
+    assert [(ti.task_id, ti.state) for ti in changed] == [("t", TaskState.FAILED)]
+    # Applied by default, and always said so: Airflow 2's own default is a dry run.
+    assert body_of(patch) == {"dry_run": False, "new_state": "failed"}
+    assert not patch.calls.last.request.url.params
+    assert read.call_count == 1
+
+
+async def test_update_dry_run_on_airflow_2(client: AsyncClient, router: respx.MockRouter) -> None:
+    patch = router.patch(f"{RUN}/double/1").respond(
+        json=payloads.task_instance_reference("double", "r")
     )
-    assert json.loads(route.calls.last.request.content) == {
-        "dry_run": False,
+    router.get(f"{RUN}/double/1").respond(json=instance("double", map_index=1))
+    changed = await client.task_instances.update(
+        "d", "r", "double", map_index=1, state=UpdateTaskState.SKIPPED, dry_run=True, note="x"
+    )
+    assert body_of(patch) == {"dry_run": True, "new_state": "skipped"}
+    assert [ti.map_index for ti in changed] == [1]
+    # A dry run sends no note: Airflow 2 cannot preview one.
+    assert [c.request.method for c in router.calls] == ["PATCH", "GET"]
+
+
+async def test_update_note_on_airflow_2(client: AsyncClient, router: respx.MockRouter) -> None:
+    plain = router.patch(f"{RUN}/t/setNote").respond(json=instance("t", note="checked ✓"))
+    changed = await client.task_instances.update("d", "r", "t", note="checked ✓")
+    assert [ti.note for ti in changed] == ["checked ✓"]
+    assert body_of(plain) == {"note": "checked ✓"}
+    mapped = router.patch(f"{RUN}/double/0/setNote").respond(
+        json=instance("double", map_index=0, note="")
+    )
+    changed = await client.task_instances.update("d", "r", "double", map_index=0, note="")
+    assert [ti.note for ti in changed] == [""]
+    assert body_of(mapped) == {"note": ""}
+    assert len(router.calls) == 2
+
+
+async def test_update_state_and_note_on_airflow_2_takes_two_requests(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    patch = router.patch(f"{RUN}/t").respond(json={})
+    note = router.patch(f"{RUN}/t/setNote").respond(json=instance("t", state="success", note="ok"))
+    changed = await client.task_instances.update("d", "r", "t", state="success", note="ok")
+    assert [(ti.state, ti.note) for ti in changed] == [(TaskState.SUCCESS, "ok")]
+    assert [c.request.url.path for c in router.calls] == [
+        f"/api/v1{RUN}/t",
+        f"/api/v1{RUN}/t/setNote",
+    ]
+    assert body_of(patch) == {"dry_run": False, "new_state": "success"}
+    assert body_of(note) == {"note": "ok"}
+
+
+async def test_update_with_relatives_on_airflow_2_reads_every_changed_instance(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    post = router.post("/dags/d/updateTaskInstancesState").respond(
+        json={
+            "task_instances": [
+                payloads.task_instance_reference("t", "r"),
+                payloads.task_instance_reference("down", "r"),
+            ]
+        }
+    )
+    batch = router.post("/dags/~/dagRuns/~/taskInstances/list").respond(
+        json=collection(
+            instance("down", state="success"),
+            instance("other", state="failed"),
+            instance("t", state="success"),
+        )
+    )
+    changed = await client.task_instances.update(
+        "d", "r", "t", state="success", include_downstream=True
+    )
+    assert [ti.task_id for ti in changed] == ["t", "down"]
+    assert body_of(post) == {
+        "task_id": "t",
+        "dag_run_id": "r",
         "new_state": "success",
+        "dry_run": False,
+        "include_upstream": False,
+        "include_downstream": True,
+        "include_future": False,
+        "include_past": False,
     }
-    assert (ref.dag_id, ref.dag_run_id, ref.task_id) == ("d", "r", "t")
-    assert ref.execution_date is None
+    assert body_of(batch) == {
+        "dag_ids": ["d"],
+        "dag_run_ids": ["r"],
+        "task_ids": ["down", "t"],
+        "page_offset": 0,
+    }
 
 
-async def test_set_state_refused(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_update_of_one_map_index_with_relatives_is_refused_on_airflow_2(
+    client: AsyncClient, router: respx.MockRouter, probe: respx.MockRouter
+) -> None:
+    route = router.route(url__regex=DAGS).respond(json={})
+    with pytest.raises(UnsupportedByServerError, match="map_index") as caught:
+        await client.task_instances.update(
+            "d", "r", "t", map_index=1, state="success", include_past=True
+        )
+    assert caught.value.method == "task_instances.update"
+    assert not route.called
+
+
+async def test_update_state_refused(client: AsyncClient, router: respx.MockRouter) -> None:
     router.patch(f"{RUN}/t").respond(
         400,
         json=payloads.problem(
@@ -323,38 +576,341 @@ async def test_set_state_refused(client: AsyncClient, router: respx.MockRouter) 
         ),
     )
     with pytest.raises(BadRequestError, match="new_state"):
-        await client.task_instances.set_state("d", "r", "t", new_state="running")
+        await client.task_instances.update("d", "r", "t", state="running")
 
 
-async def test_set_mapped_state(client: AsyncClient, router: respx.MockRouter) -> None:
-    route = router.patch(f"{RUN}/double/1").respond(json={})
-    ref = await client.task_instances.set_mapped_state(
-        "d", "r", "double", 1, new_state="skipped", dry_run=False
+@pytest.mark.parametrize(
+    ("map_index", "dry_run", "path"),
+    [
+        (None, False, f"{RUN}/t"),
+        (None, True, f"{RUN}/t/dry_run"),
+        (3, False, f"{RUN}/t/3"),
+        (3, True, f"{RUN}/t/3/dry_run"),
+    ],
+)
+async def test_update_on_airflow_3_is_one_patch(
+    client_v2: AsyncClient,
+    router_v2: respx.MockRouter,
+    map_index: int | None,
+    dry_run: bool,
+    path: str,
+) -> None:
+    route = router_v2.patch(path).respond(json=collection(instance("t", state="failed")))
+    changed = await client_v2.task_instances.update(
+        "d", "r", "t", map_index=map_index, state="failed", note="n", dry_run=dry_run
     )
-    assert json.loads(route.calls.last.request.content) == {
-        "dry_run": False,
-        "new_state": "skipped",
+    assert [ti.state for ti in changed] == [TaskState.FAILED]
+    request = route.calls.last.request
+    # A repeated update_mask: a comma-joined one would change nothing.
+    assert request.url.params.get_list("update_mask") == ["new_state", "note"]
+    assert "map_index" not in request.url.params
+    assert body_of(route) == {
+        "new_state": "failed",
+        "note": "n",
+        "include_upstream": False,
+        "include_downstream": False,
+        "include_future": False,
+        "include_past": False,
     }
-    assert ref.task_id == "double"
+    assert [c.request.method for c in router_v2.calls if c.request.method != "GET"] == ["PATCH"]
 
 
-async def test_set_notes(client: AsyncClient, router: respx.MockRouter) -> None:
-    plain = router.patch(f"{RUN}/t/setNote").respond(json=instance("t", note="checked ✓"))
-    ti = await client.task_instances.set_note("d", "r", "t", "checked ✓")
-    assert ti.note == "checked ✓"
-    assert json.loads(plain.calls.last.request.content) == {"note": "checked ✓"}
-    mapped = router.patch(f"{RUN}/double/0/setNote").respond(
-        json=instance("double", map_index=0, note="")
+async def test_update_note_only_on_airflow_3(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.patch(f"{RUN}/t").respond(json=collection(instance("t", note="hi")))
+    await client_v2.task_instances.update("d", "r", "t", note="hi", include_upstream=True)
+    assert route.calls.last.request.url.params.get_list("update_mask") == ["note"]
+    assert body_of(route)["include_upstream"] is True
+    assert "new_state" not in body_of(route)
+
+
+async def test_update_to_the_same_state_is_a_conflict_on_airflow_3(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    router_v2.patch(f"{RUN}/t").respond(
+        409, json={"detail": "Task id t is already in success state"}
     )
-    ti = await client.task_instances.set_mapped_note("d", "r", "double", 0, "")
-    assert ti.note == ""
-    assert json.loads(mapped.calls.last.request.content) == {"note": ""}
+    with pytest.raises(ConflictError, match="already in success"):
+        await client_v2.task_instances.update("d", "r", "t", state="success")
+
+
+async def test_update_needs_a_state_or_a_note(versions: Versioned) -> None:
+    route = versions.router.route(url__regex=DAGS).respond(json={})
+    with pytest.raises(ValueError, match="state, note"):
+        await versions.client.task_instances.update("d", "r", "t", dry_run=True)
+    assert not route.called
+
+
+# -- update_group --------------------------------------------------------------------------
+
+
+async def test_update_group(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
+    real = router_v2.patch("/dags/d/dagRuns/r/taskGroupInstances/g%2Fx").respond(
+        json=collection(instance("g.a"), instance("g.b"))
+    )
+    changed = await client_v2.task_instances.update_group("d", "r", "g/x", state="failed")
+    assert [ti.task_id for ti in changed] == ["g.a", "g.b"]
+    assert real.calls.last.request.url.params.get_list("update_mask") == ["new_state"]
+    assert body_of(real) == {
+        "new_state": "failed",
+        "include_upstream": False,
+        "include_downstream": False,
+        "include_future": False,
+        "include_past": False,
+    }
+    dry = router_v2.patch("/dags/d/dagRuns/r/taskGroupInstances/g/dry_run").respond(
+        json=collection(instance("g.a"))
+    )
+    await client_v2.task_instances.update_group(
+        "d", "r", "g", state="success", dry_run=True, include_downstream=True
+    )
+    # The preview takes no update_mask.
+    assert not dry.calls.last.request.url.params
+    assert body_of(dry)["new_state"] == "success"
+    assert body_of(dry)["include_downstream"] is True
+
+
+async def test_update_group_needs_airflow_3_3(
+    client: AsyncClient,
+    router: respx.MockRouter,
+    probe: respx.MockRouter,
+    client_v2: AsyncClient,
+    old_v2: respx.MockRouter,
+) -> None:
+    v1 = router.route(url__regex=DAGS).respond(json={})
+    with pytest.raises(UnsupportedByServerError, match="Airflow 3"):
+        await client.task_instances.update_group("d", "r", "g", state="failed")
+    assert not v1.called
+    old_v2.get("/version").respond(json={"version": "3.2.0"})
+    v2 = old_v2.patch(url__regex=r".*taskGroupInstances.*").respond(json=collection())
+    with pytest.raises(UnsupportedByServerError, match=r"3\.3") as caught:
+        await client_v2.task_instances.update_group("d", "r", "g", state="failed")
+    assert caught.value.since == (3, 3)
+    assert not v2.called
+
+
+# -- clear ---------------------------------------------------------------------------------
+
+
+async def test_clear_is_a_dry_run_unless_told(versions: Versioned) -> None:
+    if versions.api_version == "v1":
+        answer = {"task_instances": [payloads.task_instance_reference("t", "r")]}
+    else:
+        answer = collection(instance("t"))
+    clear = versions.router.post("/dags/d/clearTaskInstances").respond(json=answer)
+    versions.router.post("/dags/~/dagRuns/~/taskInstances/list").respond(
+        json=collection(instance("t"), instance("u"))
+    )
+    cleared = await versions.client.task_instances.clear("d", task_ids=["t"], only_failed=False)
+    assert [ti.task_id for ti in cleared] == ["t"]
+    assert isinstance(cleared[0], TaskInstance)
+    assert body_of(clear) == {"dry_run": True, "task_ids": ["t"], "only_failed": False}
+    await versions.client.task_instances.clear("d", dry_run=False, dag_run_id="r")
+    assert body_of(clear) == {"dry_run": False, "dag_run_id": "r"}
+
+
+async def test_clear_on_airflow_2_reads_the_referenced_instances(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    router.post("/dags/d/clearTaskInstances").respond(
+        json={
+            "task_instances": [
+                payloads.task_instance_reference("b", "r1"),
+                payloads.task_instance_reference("a", "r2"),
+            ]
+        }
+    )
+    batch = router.post("/dags/~/dagRuns/~/taskInstances/list").respond(
+        json=collection(
+            instance("a", dag_run_id="r2"),
+            instance("b", dag_run_id="r2"),
+            instance("b", dag_run_id="r1"),
+        )
+    )
+    cleared = await client.task_instances.clear("d", include_subdags=True)
+    assert [(ti.task_id, ti.dag_run_id) for ti in cleared] == [("b", "r1"), ("a", "r2")]
+    assert body_of(batch) == {
+        "dag_ids": ["d"],
+        "dag_run_ids": ["r1", "r2"],
+        "task_ids": ["a", "b"],
+        "page_offset": 0,
+    }
+
+
+async def test_clear_of_nothing_reads_nothing(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    router.post("/dags/d/clearTaskInstances").respond(json={"task_instances": []})
+    assert await client.task_instances.clear("d") == []
+    assert len(router.calls) == 1
+
+
+async def test_clear_map_indexes_and_airflow_3_fields(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    clear = router_v2.post("/dags/d/clearTaskInstances").respond(json=collection())
+    await client_v2.task_instances.clear(
+        "d",
+        task_ids=["t", ("double", 2)],
+        note="rerun",
+        prevent_running_task=True,
+        run_on_latest_version=None,
+        start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    )
+    assert body_of(clear) == {
+        "dry_run": True,
+        "task_ids": ["t", ["double", 2]],
+        "note": "rerun",
+        "prevent_running_task": True,
+        "run_on_latest_version": None,
+        "start_date": "2024-01-01T00:00:00+00:00",
+    }
+
+
+async def test_clear_refuses_what_each_api_lacks(
+    client: AsyncClient,
+    router: respx.MockRouter,
+    probe: respx.MockRouter,
+    client_v2: AsyncClient,
+    router_v2: respx.MockRouter,
+) -> None:
+    v1 = router.route(url__regex=DAGS).respond(json={"task_instances": []})
+    with pytest.raises(UnsupportedByServerError, match="map indexes"):
+        await client.task_instances.clear("d", task_ids=[("double", 1)])
+    with pytest.raises(UnsupportedByServerError, match="note"):
+        await client.task_instances.clear("d", note="x")
+    with pytest.raises(ValueError, match="naive"):
+        await client.task_instances.clear("d", end_date=datetime(2024, 1, 1))
+    assert not v1.called
+    v2 = router_v2.post("/dags/d/clearTaskInstances").respond(json=collection())
+    with pytest.raises(UnsupportedByServerError, match="include_subdags"):
+        await client_v2.task_instances.clear("d", include_subdags=True)
+    assert not v2.called
+
+
+# -- delete and bulk (Airflow 3) -------------------------------------------------------------
+
+
+async def test_delete(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
+    route = router_v2.delete(f"{RUN}/t").respond(200, json=None)
+    await client_v2.task_instances.delete("d", "r", "t")
+    assert route.call_count == 1
+    assert not route.calls.last.request.url.params
+    await client_v2.task_instances.delete("d", "r", "t", map_index=4)
+    assert route.calls.last.request.url.params["map_index"] == "4"
+
+
+async def test_airflow_3_1_methods_are_refused_on_airflow_2_and_3_0(
+    client: AsyncClient,
+    router: respx.MockRouter,
+    probe: respx.MockRouter,
+    client_v2: AsyncClient,
+    old_v2: respx.MockRouter,
+) -> None:
+    v1 = router.route(url__regex=DAGS).respond(json={})
+    v2 = old_v2.route(url__regex=r".*/dags/.*").respond(json={})
+    calls: list[Callable[[AsyncClient], Awaitable[object]]] = [
+        lambda api: api.task_instances.delete("d", "r", "t"),
+        lambda api: api.task_instances.bulk("d", "r", delete=["t"]),
+        lambda api: api.task_instances.get_external_log_url("d", "r", "t", 1),
+    ]
+    for call in calls:
+        with pytest.raises(UnsupportedByServerError, match="only Airflow 3"):
+            await call(client)
+        with pytest.raises(UnsupportedByServerError, match=r"needs Airflow 3\.1") as caught:
+            await call(client_v2)
+        assert caught.value.since == (3, 1)
+    assert not v1.called and not v2.called
+
+
+async def test_bulk_reports_each_entity(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.patch(RUN).respond(
+        json={
+            "update": {"success": ["d.r.t[-1]", "d.r.double[0]", "d.r.double[1]"], "errors": []},
+            "delete": {
+                "success": [],
+                "errors": [
+                    {
+                        "error": "The task instances with these identifiers: "
+                        "[{'dag_id': 'd', 'dag_run_id': 'r', 'task_id': 'gone', 'map_index': 3}]"
+                        " were not found",
+                        "status_code": 404,
+                    }
+                ],
+            },
+        }
+    )
+    result = await client_v2.task_instances.bulk(
+        "d",
+        "r",
+        update=[
+            {"task_id": "t", "map_index": -1, "state": "success"},
+            {"task_id": "double", "state": UpdateTaskState.FAILED, "include_downstream": True},
+        ],
+        delete=[{"task_id": "gone", "map_index": 3}],
+        update_mask=["state"],
+    )
+    assert [(e.action, e.key, e.ok) for e in result.entities] == [
+        ("update", "d.r.t[-1]", True),
+        ("update", "d.r.double", True),
+        ("delete", "d.r.gone[3]", False),
+    ]
+    assert result.failed[0].status_code == 404
+    assert not result.ok
+    assert body_of(route) == {
+        "actions": [
+            {
+                "action": "update",
+                "entities": [
+                    {"task_id": "t", "map_index": -1, "new_state": "success"},
+                    {"task_id": "double", "new_state": "failed", "include_downstream": True},
+                ],
+                "action_on_non_existence": "fail",
+                "update_mask": ["new_state"],
+            },
+            {
+                "action": "delete",
+                "entities": [{"task_id": "gone", "map_index": 3}],
+                "action_on_non_existence": "fail",
+            },
+        ]
+    }
+
+
+async def test_bulk_entities_across_runs(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.patch("/dags/~/dagRuns/~/taskInstances").respond(
+        json={"delete": {"success": ["x.y.t[-1]"], "errors": []}}
+    )
+    result = await client_v2.task_instances.bulk(
+        "~",
+        "~",
+        delete=[{"task_id": "t", "dag_id": "x", "dag_run_id": "y"}, "bare"],
+        on_non_existence="skip",
+    )
+    assert [(e.key, e.ok) for e in result.entities] == [("x.y.t", True), ("~.~.bare", False)]
+    assert body_of(route)["actions"][0] == {
+        "action": "delete",
+        "entities": [{"task_id": "t", "dag_id": "x", "dag_run_id": "y"}, {"task_id": "bare"}],
+        "action_on_non_existence": "skip",
+    }
+
+
+async def test_bulk_needs_an_entity(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
+    route = router_v2.patch(RUN).respond(json={})
+    with pytest.raises(ValueError, match="at least one entity"):
+        await client_v2.task_instances.bulk("d", "r")
+    assert not route.called
 
 
 # -- dependencies and tries -------------------------------------------------------------
 
 
-async def test_dependencies(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_dependencies(versions: Versioned) -> None:
     blocking = {
         "dependencies": [
             {
@@ -365,33 +921,36 @@ async def test_dependencies(client: AsyncClient, router: respx.MockRouter) -> No
             {"name": "Trigger Rule", "reason": None},
         ]
     }
-    router.get(f"{RUN}/t/dependencies").respond(json=blocking)
-    deps = await client.task_instances.get_dependencies("d", "r", "t")
-    assert [d.name for d in deps] == ["Dagrun Running", "Trigger Rule"]
-    assert deps[1].reason is None
-    router.get(f"{RUN}/double/3/dependencies").respond(
+    route = versions.router.get(f"{RUN}/t/dependencies").respond(json=blocking)
+    page = await versions.client.task_instances.list_dependencies("d", "r", "t")
+    assert [d.name for d in page.items] == ["Dagrun Running", "Trigger Rule"]
+    assert page.items[1].reason is None
+    assert page.total_entries == 2
+    # The server sends the whole list: paging happens here, without limit or offset.
+    second = await versions.client.task_instances.list_dependencies("d", "r", "t", offset=1)
+    assert [d.name for d in second.items] == ["Trigger Rule"]
+    assert not route.calls.last.request.url.params
+    versions.router.get(f"{RUN}/double/3/dependencies").respond(
         json=captured("get_task_instance_dependencies")
     )
-    assert await client.task_instances.get_mapped_dependencies("d", "r", "double", 3) == []
+    mapped = versions.client.task_instances.list_dependencies("d", "r", "double", map_index=3)
+    assert await mapped.to_list() == []
 
 
-async def test_tries_are_read_from_the_key_the_server_sends(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
+async def test_tries_are_read_from_the_key_the_server_sends(versions: Versioned) -> None:
     body = captured("get_task_instance_tries")
     assert "task_instances" in body and "task_instances_history" not in body
-    router.get(f"{RUN}/t/tries").respond(json=body)
-    tries = await client.task_instances.list_tries("d", "r", "t")
+    route = versions.router.get(f"{RUN}/t/tries").respond(json=body)
+    tries = await versions.client.task_instances.list_tries("d", "r", "t").to_list()
     assert [t.try_number for t in tries] == [1]
     assert isinstance(tries[0], TaskInstanceHistory)
     assert tries[0].state is TaskState.SUCCESS
+    assert not route.calls.last.request.url.params
 
 
-async def test_tries_under_the_declared_key_and_mapped(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
+async def test_tries_under_the_declared_key_and_mapped(versions: Versioned) -> None:
     history = captured("get_task_instance_try_details")
-    route = router.get(f"{RUN}/double/2/tries").respond(
+    route = versions.router.get(f"{RUN}/double/2/tries").respond(
         json={
             "task_instances_history": [
                 {**history, "try_number": 1, "state": "failed"},
@@ -400,12 +959,18 @@ async def test_tries_under_the_declared_key_and_mapped(
             "total_entries": 2,
         }
     )
-    tries = await client.task_instances.list_mapped_tries("d", "r", "double", 2)
-    assert [(t.try_number, t.state) for t in tries] == [
+    page = await versions.client.task_instances.list_tries("d", "r", "double", map_index=2)
+    assert [(t.try_number, t.state) for t in page.items] == [
         (1, TaskState.FAILED),
         (2, TaskState.RUNNING),
     ]
-    assert tries[1].end_date is None
+    assert page.items[1].end_date is None
+    assert page.total_entries == 2
+    assert not route.calls.last.request.url.params
+    last = await versions.client.task_instances.list_tries(
+        "d", "r", "double", map_index=2, offset=1, limit=1
+    )
+    assert [t.try_number for t in last.items] == [2]
     assert not route.calls.last.request.url.params
 
 
@@ -419,15 +984,15 @@ async def test_tries_of_the_wrong_shape(client: AsyncClient, router: respx.MockR
     assert b"many" in caught.value.body
 
 
-async def test_try_details(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_try_details(versions: Versioned) -> None:
     body = captured("get_task_instance_try_details")
-    plain = router.get(f"{RUN}/t/tries/1").respond(json=body)
-    detail = await client.task_instances.get_try("d", "r", "t", 1)
+    plain = versions.router.get(f"{RUN}/t/tries/1").respond(json=body)
+    detail = await versions.client.task_instances.get_try("d", "r", "t", 1)
     assert detail.try_number == body["try_number"]
     assert detail.hostname == body["hostname"]
-    assert plain.called
-    mapped = router.get(f"{RUN}/double/2/tries/3").respond(json={**body, "map_index": 2})
-    detail = await client.task_instances.get_mapped_try("d", "r", "double", 2, 3)
+    assert plain.called and not plain.calls.last.request.url.params
+    mapped = versions.router.get(f"{RUN}/double/2/tries/3").respond(json={**body, "map_index": 2})
+    detail = await versions.client.task_instances.get_try("d", "r", "double", 3, map_index=2)
     assert detail.map_index == 2
     assert mapped.called
 
@@ -459,16 +1024,34 @@ async def test_extra_links_in_the_declared_shape(
     assert await client.task_instances.get_extra_links("d", "r", "t") == {"Job": "https://x/1"}
 
 
-@pytest.mark.parametrize("body", [["a"], {"name": {"href": "x"}}])
-async def test_extra_links_of_the_wrong_shape(
-    client: AsyncClient, router: respx.MockRouter, body: Any
+async def test_extra_links_on_airflow_3(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
 ) -> None:
-    router.get(f"{RUN}/t/links").respond(json=body)
+    route = router_v2.get(f"{RUN}/t/links").respond(
+        json={"extra_links": {"Job": "https://x/1", "Empty": None}, "total_entries": 2}
+    )
+    links = await client_v2.task_instances.get_extra_links("d", "r", "t", try_number=2)
+    assert links == {"Job": "https://x/1", "Empty": None}
+    assert route.calls.last.request.url.params["try_number"] == "2"
+
+
+async def test_extra_links_of_a_try_are_refused_on_airflow_2(
+    client: AsyncClient, router: respx.MockRouter, probe: respx.MockRouter
+) -> None:
+    route = router.route(url__regex=DAGS).respond(json={})
+    with pytest.raises(UnsupportedByServerError, match="try_number"):
+        await client.task_instances.get_extra_links("d", "r", "t", try_number=1)
+    assert not route.called
+
+
+@pytest.mark.parametrize("body", [["a"], {"name": {"href": "x"}}])
+async def test_extra_links_of_the_wrong_shape(versions: Versioned, body: Any) -> None:
+    versions.router.get(f"{RUN}/t/links").respond(json=body)
     with pytest.raises(ResponseValidationError, match="extra links"):
-        await client.task_instances.get_extra_links("d", "r", "t")
+        await versions.client.task_instances.get_extra_links("d", "r", "t")
 
 
-# -- logs -------------------------------------------------------------------------------
+# -- logs on Airflow 2 --------------------------------------------------------------------
 
 
 async def test_get_log_unpacks_the_repr_of_host_chunks(
@@ -481,23 +1064,26 @@ async def test_get_log_unpacks_the_repr_of_host_chunks(
     assert log.text.startswith(" INFO - ::group::Log message source details\n")
     assert "client-test says hello" in log.text
     assert not log.text.startswith("[(")
+    assert log.events == ()
     assert log.continuation_token == body["continuation_token"]
-    assert log.continuation_token not in repr(log)
+    assert body["continuation_token"] not in repr(log)
     request = route.calls.last.request
     assert request.headers["Accept"] == "application/json"
     assert not request.url.params
 
 
-async def test_get_log_sends_token_map_index_and_full_content(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    route = router.get(f"{RUN}/double/logs/2").respond(
-        json=log_body(("vm", "\n[2024] INFO - more"), token="next.sig")
+async def test_get_log_sends_token_map_index_and_full_content(versions: Versioned) -> None:
+    answer = (
+        log_body(("vm", "\n[2024] INFO - more"), token="next.sig")
+        if versions.api_version == "v1"
+        else v2_log({"event": "\n[2024] INFO - more"}, token="next.sig")
     )
-    log = await client.task_instances.get_log(
+    route = versions.router.get(f"{RUN}/double/logs/2").respond(json=answer)
+    log = await versions.client.task_instances.get_log(
         "d", "r", "double", 2, map_index=1, full_content=True, token="eyJsb2dfcG9zIjo1fQ.sig"
     )
-    assert log == TaskLog(text="\n[2024] INFO - more", continuation_token="next.sig")
+    assert log.text.rstrip("\n") == "\n[2024] INFO - more"
+    assert log.continuation_token == "next.sig"
     params = route.calls.last.request.url.params
     assert params["map_index"] == "1"
     assert params["full_content"] == "true"
@@ -528,10 +1114,10 @@ async def test_log_content_shapes(
     assert log.continuation_token is None
 
 
-async def test_log_that_is_not_an_object(client: AsyncClient, router: respx.MockRouter) -> None:
-    router.get(f"{RUN}/t/logs/1").respond(json=["a"])
+async def test_log_that_is_not_an_object(versions: Versioned) -> None:
+    versions.router.get(f"{RUN}/t/logs/1").respond(json=["a"])
     with pytest.raises(ResponseValidationError, match="log"):
-        await client.task_instances.get_log("d", "r", "t", 1)
+        await versions.client.task_instances.get_log("d", "r", "t", 1)
 
 
 async def test_get_log_text_asks_for_plain_text(
@@ -550,13 +1136,97 @@ async def test_get_log_text_asks_for_plain_text(
         await client.task_instances.get_log_text("d", "r", "t", 3)
 
 
+# -- logs on Airflow 3 --------------------------------------------------------------------
+
+
+async def test_get_log_keeps_airflow_3_events_and_renders_them(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.get(f"{RUN}/t/logs/1").respond(
+        json=v2_log(
+            *SOURCES,
+            tick(1),
+            {
+                "timestamp": "2026-01-01T00:00:02Z",
+                "event": "Task failed",
+                "level": "error",
+                "logger": "airflow.task",
+                "error_detail": [{"exc_type": "ValueError", "exc_value": "bad"}],
+                "chan": "stderr",
+            },
+            "a line the server could not parse",
+            token=None,
+        )
+    )
+    log = await client_v2.task_instances.get_log("d", "r", "t", 1)
+    assert route.calls.last.request.headers["Accept"] == "application/json"
+    assert log.continuation_token is None
+    assert [e.event for e in log.events][:3] == [s["event"] for s in SOURCES]
+    failed = log.events[4]
+    assert failed == TaskLogEvent(
+        event="Task failed",
+        timestamp=datetime(2026, 1, 1, 0, 0, 2, tzinfo=timezone.utc),
+        level="error",
+        logger="airflow.task",
+        fields={"error_detail": [{"exc_type": "ValueError", "exc_value": "bad"}], "chan": "stderr"},
+    )
+    assert log.text.splitlines() == [
+        "::group::Log message source details",
+        "/logs/dag_id=d/run_id=r/task_id=t/attempt=1.log",
+        "::endgroup::",
+        "[2026-01-01T00:00:01+00:00] {task.stdout} INFO - tick 1",
+        "[2026-01-01T00:00:02+00:00] {airflow.task} ERROR - Task failed "
+        'error_detail=[{"exc_type": "ValueError", "exc_value": "bad"}] chan=stderr',
+        "a line the server could not parse",
+    ]
+    assert log.text.endswith("\n")
+
+
+async def test_get_log_keeps_an_odd_timestamp_as_a_field(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    router_v2.get(f"{RUN}/t/logs/1").respond(
+        json=v2_log({"event": "e", "timestamp": "yesterday", "level": 3})
+    )
+    log = await client_v2.task_instances.get_log("d", "r", "t", 1)
+    assert log.events[0].timestamp is None and log.events[0].level is None
+    assert log.events[0].fields == {"timestamp": "yesterday", "level": 3}
+    router_v2.get(f"{RUN}/t/logs/1").respond(json={"content": "not a list"})
+    with pytest.raises(ResponseValidationError, match="not a list"):
+        await client_v2.task_instances.get_log("d", "r", "t", 1)
+
+
+async def test_get_log_text_renders_airflow_3_events(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    # Airflow 3 answers text/plain with 406: the text is made from its JSON events.
+    route = router_v2.get(f"{RUN}/t/logs/2").respond(json=v2_log(*SOURCES, tick(1), tick(2)))
+    text = await client_v2.task_instances.get_log_text("d", "r", "t", 2, full_content=True)
+    assert text.endswith("INFO - tick 1\n[2026-01-01T00:00:02+00:00] {task.stdout} INFO - tick 2\n")
+    request = route.calls.last.request
+    assert request.headers["Accept"] == "application/json"
+    assert request.url.params["full_content"] == "true"
+
+
+async def test_external_log_url(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
+    route = router_v2.get(f"{RUN}/t/externalLogUrl/2").respond(json={"url": "https://es/1"})
+    url = await client_v2.task_instances.get_external_log_url("d", "r", "t", 2, map_index=1)
+    assert url == "https://es/1"
+    assert route.calls.last.request.url.params["map_index"] == "1"
+    route.respond(json={"link": "x"})
+    with pytest.raises(ResponseValidationError, match="no url"):
+        await client_v2.task_instances.get_external_log_url("d", "r", "t", 2)
+
+
 # -- following a log --------------------------------------------------------------------
 
 
 class Story:
     """Answers instance reads and log reads from scripted lists, recording the order."""
 
-    def __init__(self, states: list[tuple[str | None, int]], logs: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, states: Sequence[tuple[str | None, int]], logs: list[dict[str, Any]]
+    ) -> None:
         self.states = list(states)
         self.logs = list(logs)
         self.events: list[str] = []
@@ -609,6 +1279,47 @@ async def test_follow_log_yields_new_text_until_the_task_ends(
     ]
 
 
+async def test_follow_log_on_airflow_3_skips_what_a_fresh_read_repeats(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    # Airflow 3 gives no token while the try is not running: the next read starts over,
+    # with the source details and every event again.
+    story = Story(
+        states=[
+            ("queued", 1),
+            ("running", 1),
+            ("running", 1),
+            ("up_for_reschedule", 1),
+            ("running", 1),
+            ("success", 1),
+        ],
+        logs=[
+            v2_log(*SOURCES, token=None),
+            v2_log(*SOURCES, tick(1), token="t1"),
+            v2_log(tick(2), token="t2"),
+            v2_log(token=None),
+            v2_log(*SOURCES, tick(1), tick(2), tick(3), token="t3"),
+            v2_log(tick(4), token=None),
+        ],
+    )
+    router_v2.get(f"{RUN}/t").mock(side_effect=story.instance)
+    router_v2.get(f"{RUN}/t/logs/1").mock(side_effect=story.log)
+    chunks = [
+        chunk
+        async for chunk in client_v2.task_instances.follow_log("d", "r", "t", 1, poll_interval=0)
+    ]
+    whole = "".join(chunks)
+    assert whole.count("::group::Log message source details") == 1
+    assert [line.rsplit(" ", 1)[-1] for line in whole.splitlines() if "tick" in line] == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+    assert story.tokens == [None, None, "t1", "t2", None, "t3"]
+    assert all(chunk.endswith("\n") for chunk in chunks)
+
+
 @pytest.mark.parametrize(
     ("try_number", "states"),
     [
@@ -639,21 +1350,23 @@ async def test_follow_log_stops_when_the_try_ends(
     assert story.states == []
 
 
-async def test_follow_log_of_a_mapped_instance(
-    client: AsyncClient, router: respx.MockRouter
-) -> None:
-    story = Story(states=[("running", 1), ("success", 1)], logs=[log_body(), log_body(("", "x"))])
-    got = router.get(f"{RUN}/double/4").mock(side_effect=story.instance)
-    logs = router.get(f"{RUN}/double/logs/1").mock(side_effect=story.log)
+async def test_follow_log_of_a_mapped_instance(versions: Versioned) -> None:
+    if versions.api_version == "v1":
+        logs = [log_body(), log_body(("", "x"))]
+    else:
+        logs = [v2_log(token="a"), v2_log({"event": "x"}, token=None)]
+    story = Story(states=[("running", 1), ("success", 1)], logs=logs)
+    got = versions.router.get(f"{RUN}/double/4").mock(side_effect=story.instance)
+    read = versions.router.get(f"{RUN}/double/logs/1").mock(side_effect=story.log)
     chunks = [
         c
-        async for c in client.task_instances.follow_log(
+        async for c in versions.client.task_instances.follow_log(
             "d", "r", "double", 1, map_index=4, poll_interval=0
         )
     ]
-    assert chunks == ["x"]
+    assert [c.rstrip("\n") for c in chunks] == ["x"]
     assert got.call_count == 2
-    assert {c.request.url.params["map_index"] for c in logs.calls} == {"4"}
+    assert {c.request.url.params["map_index"] for c in read.calls} == {"4"}
 
 
 async def test_follow_log_refuses_a_negative_interval(client: AsyncClient) -> None:

@@ -15,7 +15,7 @@ list each method with its v1 and v2 routes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final, Literal
 
 import attrs
@@ -91,6 +91,12 @@ def _frozen_map(value: Mapping[str, str | None]) -> Mapping[str, str | None]:
     return dict(value)
 
 
+def _frozen_names(value: Iterable[str]) -> frozenset[str]:
+    # A typed converter: with the bare ``frozenset`` type checkers cannot infer the item
+    # type and refuse any argument.
+    return frozenset(value)
+
+
 @attrs.frozen
 class Route:
     """One operation's route on one API version.
@@ -126,10 +132,10 @@ class Route:
     params: Mapping[str, str | None] = attrs.field(
         kw_only=True, factory=dict, converter=_frozen_map
     )
-    comma: frozenset[str] = attrs.field(kw_only=True, factory=frozenset, converter=frozenset)
+    comma: frozenset[str] = attrs.field(kw_only=True, factory=frozenset, converter=_frozen_names)
     body: Mapping[str, str | None] = attrs.field(kw_only=True, factory=dict, converter=_frozen_map)
     mask: Mapping[str, str | None] = attrs.field(kw_only=True, factory=dict, converter=_frozen_map)
-    unneeded: frozenset[str] = attrs.field(kw_only=True, factory=frozenset, converter=frozenset)
+    unneeded: frozenset[str] = attrs.field(kw_only=True, factory=frozenset, converter=_frozen_names)
     paged: bool = attrs.field(default=True, kw_only=True)
     since: tuple[int, int] | None = attrs.field(default=None, kw_only=True)
 

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypedDict
+
+from .._bulk import BulkResult, OnExistence, OnNonExistence
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Pool, PoolCollection
 from ._base import OrderBy, Resource
 
-__all__ = ["PoolsResource"]
+if TYPE_CHECKING:
+    from typing_extensions import Required
+
+__all__ = ["PoolEntity", "PoolsResource"]
 
 _POOL = "/pools/{pool_name}"
 
 
+class PoolEntity(TypedDict, total=False):
+    """A pool in a bulk request, keyed as Airflow 3's ``PoolBody``.
+
+    Keys:
+        name: The pool's name (required).
+        slots: How many slots it has (``-1``: unlimited); the server validates every
+            entity as a whole pool, so give it in updates too.
+        description: A description.
+        include_deferred: Whether deferred tasks take slots.
+        team_name: The team owning the pool (servers with ``[core] multi_team`` only).
+    """
+
+    name: Required[str]
+    slots: int
+    description: str | None
+    include_deferred: bool
+    team_name: str | None
+
+
+def _pool_name(entity: Mapping[str, object]) -> str:
+    name = entity.get("name")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a pool of a bulk request needs a non-empty name: {entity!r}")
+    return name
+
+
 class PoolsResource(Resource):
-    """Pools: list, get, create, update, delete."""
+    """Pools: list, get, create, update, delete, bulk."""
 
     namespace = "pools"
 
@@ -146,3 +179,51 @@ class PoolsResource(Resource):
             BadRequestError: The default pool cannot be deleted.
         """
         await self._send(self._delete, path={"pool_name": name})
+
+    _bulk__pools = Routes(v2=Route("PATCH", "/pools", "bulk_pools"))
+
+    async def bulk(
+        self,
+        *,
+        create: Sequence[PoolEntity] = (),
+        update: Sequence[PoolEntity] = (),
+        delete: Sequence[str] = (),
+        on_existence: OnExistence = "fail",
+        on_non_existence: OnNonExistence = "fail",
+        update_mask: Sequence[str] | None = None,
+    ) -> BulkResult:
+        """Create, update and delete pools in one request. Airflow 3 only.
+
+        The server answers 200 even when entities failed, and an error refuses its whole
+        action: with ``on_existence="fail"``, one pool that exists keeps every pool of the
+        create from being created. The result tells each pool's outcome; call
+        :meth:`BulkResult.raise_for_errors` to raise if any failed. A pool skipped with
+        ``"skip"`` is reported as not applied.
+
+        Args:
+            create: Pools to create.
+            update: Pools to update, each given whole (the server validates it as a pool).
+            delete: Names of pools to delete.
+            on_existence: What a create does to a pool that exists: ``"fail"`` the
+                action, ``"skip"`` the pool, or ``"overwrite"`` it.
+            on_non_existence: What an update or delete does to a pool that does not
+                exist: ``"fail"`` the action or ``"skip"`` the pool.
+            update_mask: The fields an update writes (``None``: those given).
+
+        Returns:
+            Every pool's outcome, in the order given.
+
+        Raises:
+            ValueError: No pool was given, or one has no name.
+            UnsupportedByServerError: The server runs Airflow 2.
+        """
+        return await self._bulk(
+            self._bulk__pools,
+            _pool_name,
+            create=create,
+            update=update,
+            delete=delete,
+            on_existence=on_existence,
+            on_non_existence=on_non_existence,
+            update_mask=update_mask,
+        )

@@ -35,3 +35,18 @@ async def airflow3(release: str) -> AsyncIterator[tuple[AsyncClient, respx.MockR
         router.get("/version").respond(json={"version": release, "git_version": None})
         async with AsyncClient(BASE, auth=BearerAuth("test-token"), api_version="v2") as client:
             yield client, router
+
+
+@contextlib.asynccontextmanager
+async def airflow3_root(
+    release: str = "3.3.2",
+) -> AsyncIterator[tuple[AsyncClient, respx.MockRouter]]:
+    """As :func:`airflow3`, with the router at the server's root (for ``/auth/fab/v1``)."""
+    with respx.mock(base_url=BASE, using="httpx", assert_all_called=False) as router:
+        router.get("/api/v2/version").respond(json={"version": release, "git_version": None})
+        async with AsyncClient(BASE, auth=BearerAuth("test-token"), api_version="v2") as client:
+            yield client, router
+
+
+#: What Airflow 3 with the simple auth manager answers a GET under /auth/fab/v1 with.
+WEB_UI_PAGE = "<!doctype html><html><head><title>Airflow</title></head><body></body></html>"

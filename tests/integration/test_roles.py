@@ -1,4 +1,4 @@
-"""client.roles against the real server."""
+"""client.roles against the real server: Airflow 2's own API, Airflow 3's FAB API."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from airflow_client_async import (
     NotFoundError,
     PermissionDeniedError,
 )
+from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import Role
+
+
+async def on_airflow_3(client: AsyncClient) -> bool:
+    return (await client.server_version()).api_version == "v2"
 
 
 def pairs(role: Role) -> set[tuple[str | None, str | None]]:
@@ -25,7 +30,7 @@ async def test_role_lifecycle(client: AsyncClient, unique: str) -> None:
     name, renamed = f"client-test-role-{unique}", f"client-test-role-{unique}-renamed"
     created = await client.roles.create(name, actions=[("can_read", "DAGs"), ("can_read", "Pools")])
     try:
-        # The server answers {} to the POST; the client reads the role back.
+        # Airflow 2 answers {} to the POST and the client reads the role back.
         assert created.name == name
         assert pairs(created) == {("can_read", "DAGs"), ("can_read", "Pools")}
         assert pairs(await client.roles.get(name)) == pairs(created)
@@ -33,18 +38,26 @@ async def test_role_lifecycle(client: AsyncClient, unique: str) -> None:
         with pytest.raises(ConflictError, match="already exists"):
             await client.roles.create(name, actions=[])
 
-        # Updating actions adds to the role's permissions; it never removes one.
-        updated = await client.roles.update(name, actions=[("can_edit", "Pools")])
-        assert updated.name == name
-        assert pairs(updated) == {
-            ("can_read", "DAGs"),
-            ("can_read", "Pools"),
-            ("can_edit", "Pools"),
-        }
+        # actions are the role's permissions from now on, on both servers.
+        grown = await client.roles.update(
+            name, actions=[("can_read", "DAGs"), ("can_read", "Pools"), ("can_edit", "Pools")]
+        )
+        assert grown.name == name
+        assert pairs(grown) == {("can_read", "DAGs"), ("can_read", "Pools"), ("can_edit", "Pools")}
 
-        moved = await client.roles.update(name, name=renamed)
+        if await on_airflow_3(client):
+            shrunk = await client.roles.update(name, actions=[("can_read", "DAGs")])
+            assert pairs(shrunk) == {("can_read", "DAGs")}
+            assert pairs(await client.roles.get(name)) == {("can_read", "DAGs")}
+        else:
+            # Airflow 2 cannot take a permission away: refused, and nothing changed.
+            with pytest.raises(UnsupportedByServerError, match="cannot take permissions away"):
+                await client.roles.update(name, actions=[("can_read", "DAGs")])
+            assert len(pairs(await client.roles.get(name))) == 3
+
+        moved = await client.roles.update(name, new_name=renamed)
         assert moved.name == renamed
-        assert len(pairs(moved)) == 3
+        assert pairs(moved) == pairs(await client.roles.get(renamed))
         with pytest.raises(NotFoundError):
             await client.roles.get(name)
         name = renamed
@@ -85,10 +98,14 @@ async def test_list_pages_past_one_page(client: AsyncClient) -> None:
     assert names == sorted(names, key=lambda n: n or "")
 
 
-async def test_list_refuses_descending_order(client: AsyncClient) -> None:
-    # The spec allows "-name"; Airflow 2.11 checks order_by before stripping the "-".
-    with pytest.raises(BadRequestError, match="-name"):
-        await client.roles.list(order_by="-name")
+async def test_descending_order(client: AsyncClient) -> None:
+    if await on_airflow_3(client):
+        names = [r.name async for r in client.roles.list(order_by="-name")]
+        assert names == sorted(names, key=lambda n: n or "", reverse=True)
+    else:
+        # The spec allows "-name"; Airflow 2.11 checks order_by before stripping the "-".
+        with pytest.raises(BadRequestError, match="-name"):
+            await client.roles.list(order_by="-name")
     assert (await client.roles.list(order_by="role_id")).items[0].name == "Admin"
 
 

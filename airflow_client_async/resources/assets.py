@@ -237,7 +237,7 @@ class AssetsResource(Resource):
                 found = named
             what = f"URI {asset!r}"
         else:
-            found, sent = await self._scan({}, lambda d: d.id == asset)
+            found, sent = await self._scan({}, lambda d: d.id == asset, first=True)
             what = f"id {asset}"
         if not found:
             noun = "asset" if api == "v2" else "dataset"
@@ -245,9 +245,12 @@ class AssetsResource(Resource):
         return found[0]
 
     async def _scan(
-        self, query: Mapping[str, object], match: Callable[[Dataset], bool]
+        self, query: Mapping[str, object], match: Callable[[Dataset], bool], *, first: bool = False
     ) -> tuple[builtins.list[Dataset], Sent]:
-        """Page through the list with ``query``; return the assets ``match`` accepts."""
+        """Page through the list with ``query``; return the assets ``match`` accepts.
+
+        With ``first``, stop at the page that holds one (ids are unique).
+        """
         found: builtins.list[Dataset] = []
         offset = 0
         while True:
@@ -256,7 +259,8 @@ class AssetsResource(Resource):
             items = page.items
             found += [d for d in items if match(d)]
             offset += len(items)
-            if not items or (page.total_entries is not None and offset >= page.total_entries):
+            done = not items or (page.total_entries is not None and offset >= page.total_entries)
+            if done or (first and found):
                 return found, sent
 
     async def _key(self, asset: int | str, api: ApiVersion) -> int | str:

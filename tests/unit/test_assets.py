@@ -588,3 +588,13 @@ async def test_materialize_settings_need_airflow_3_3() -> None:
         assert not route.called
         await client.assets.materialize(5)
         assert route.called
+
+
+async def test_an_id_lookup_on_airflow_2_stops_at_the_page_holding_it(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    route = router.get("/datasets").respond(
+        json={"datasets": [dataset(id=3), dataset(id=4, uri="b")], "total_entries": 500}
+    )
+    assert (await client.assets.get(3)).uri == URI
+    assert route.call_count == 1

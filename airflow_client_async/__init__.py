@@ -1,6 +1,6 @@
-"""Async, typed client for Apache Airflow's stable REST API (``/api/v1``, Airflow 2.x).
+"""Async, typed client for Apache Airflow's REST API: Airflow 2 (``/api/v1``) and 3 (``/api/v2``).
 
-Start with :class:`AsyncClient`::
+Start with :class:`AsyncClient`; it finds out which API the server speaks::
 
     async with AsyncClient("http://localhost:8080", auth=("admin", "admin")) as client:
         async for dag in client.dags.list():
@@ -9,8 +9,15 @@ Start with :class:`AsyncClient`::
 Models live in :mod:`airflow_client_async.models`.
 """
 
-from ._auth import BasicAuth, BearerAuth
-from ._client import DEFAULT_LIMITS, DEFAULT_TIMEOUT, AsyncClient, TransportKind
+from ._auth import BasicAuth, BearerAuth, TokenExchangeAuth
+from ._bulk import BulkEntityResult, BulkError, BulkResult
+from ._client import (
+    DEFAULT_LIMITS,
+    DEFAULT_TIMEOUT,
+    ApiVersionChoice,
+    AsyncClient,
+    TransportKind,
+)
 from ._errors import (
     AirflowError,
     APIConnectionError,
@@ -29,11 +36,14 @@ from ._errors import (
     RateLimitError,
     ResponseValidationError,
     UnprocessableEntityError,
+    UnsupportedByServerError,
     WaitTimeoutError,
 )
 from ._pagination import AsyncPaginator, Page
+from ._raw import RawResponse
 from ._retry import RetryPolicy
-from ._types import UNSET, Missing, UnsetType
+from ._routes import ApiVersion, ServerVersion
+from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
 from ._workflows import RunResult, TriggerRequest
 
@@ -42,6 +52,8 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
+    "ApiVersion",
+    "ApiVersionChoice",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
@@ -52,9 +64,13 @@ __all__ = [
     "BadRequestError",
     "BasicAuth",
     "BearerAuth",
+    "BulkEntityResult",
+    "BulkError",
+    "BulkResult",
     "ClientClosedError",
     "ConflictError",
     "InternalServerError",
+    "JsonValue",
     "MethodNotAllowedError",
     "Missing",
     "NotAcceptableError",
@@ -62,13 +78,17 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ResponseValidationError",
     "RetryPolicy",
     "RunResult",
+    "ServerVersion",
+    "TokenExchangeAuth",
     "TransportKind",
     "TriggerRequest",
     "UnprocessableEntityError",
     "UnsetType",
+    "UnsupportedByServerError",
     "WaitTimeoutError",
     "__version__",
 ]

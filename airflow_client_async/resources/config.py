@@ -75,23 +75,7 @@ class ConfigResource(Resource):
             NotFoundError: No such section.
             PermissionDeniedError: The server does not expose its configuration.
         """
-        sent = await self._send(self._get, query={"section": section})
-        return _config(sent)
-
-    _get_text = Routes.both("GET", "/config", "get_config")
-
-    async def get_text(self, *, section: str | None = None) -> str:
-        """Get the configuration as ``airflow.cfg``-style text (``[section]``, ``key = value``).
-
-        Args:
-            section: Only this section.
-
-        Raises:
-            NotFoundError: No such section.
-            PermissionDeniedError: The server does not expose its configuration.
-        """
-        sent = await self._send(self._get_text, query={"section": section}, accept="text/plain")
-        return sent.text()
+        return _config(await self._read(section, "application/json"))
 
     _get_value = Routes(
         v1=Route("GET", "/config/section/{section}/option/{option}", "get_value"),
@@ -124,3 +108,20 @@ class ConfigResource(Resource):
         raise invalid_response(
             sent.response, "Config", f"the answer holds no option [{section}] {option}"
         )
+
+    async def _read(self, section: str | None, accept: str) -> Sent:
+        return await self._send(self._get, query={"section": section}, accept=accept)
+
+    async def get_text(self, *, section: str | None = None) -> str:
+        """Get the configuration as ``airflow.cfg``-style text (``[section]``, ``key = value``).
+
+        The operation of :meth:`get`, asked for ``text/plain``.
+
+        Args:
+            section: Only this section.
+
+        Raises:
+            NotFoundError: No such section.
+            PermissionDeniedError: The server does not expose its configuration.
+        """
+        return (await self._read(section, "text/plain")).text()

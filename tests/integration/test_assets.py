@@ -12,8 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from airflow_client_async import AsyncClient, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
 from airflow_client_async.models import Dataset, DatasetEvent, QueuedEvent
 
 URI = "s3://client-test/dataset"
@@ -236,23 +235,22 @@ async def test_the_asset_state_store(client: AsyncClient, unique: str) -> None:
         with pytest.raises(UnsupportedByServerError):
             await client.asset_state_store.get(URI, "k")
         return
-    store = client.asset_state_store
     key = f"client-test/{unique}"
-    await store.set(URI, key, value={"offset": 3, "names": ["a", "b"]})
+    await client.asset_state_store.set(URI, key, value={"offset": 3, "names": ["a", "b"]})
     try:
-        got = await store.get(URI, key)
+        got = await client.asset_state_store.get(URI, key)
         assert (got.key, got.value) == (key, {"offset": 3, "names": ["a", "b"]})
         assert got.updated_at is not None and got.updated_at.tzinfo is not None
-        assert key in [e.key async for e in store.list(URI)]
-        await store.set(URI, key, value=4)
-        assert (await store.get(URI, key)).value == 4
+        assert key in [e.key async for e in client.asset_state_store.list(URI)]
+        await client.asset_state_store.set(URI, key, value=4)
+        assert (await client.asset_state_store.get(URI, key)).value == 4
     finally:
-        await store.delete(URI, key)
+        await client.asset_state_store.delete(URI, key)
     with pytest.raises(NotFoundError):
-        await store.get(URI, key)
-    await store.delete(URI, key)  # a missing key is no error
+        await client.asset_state_store.get(URI, key)
+    await client.asset_state_store.delete(URI, key)  # a missing key is no error
 
-    await store.set(URI, f"{key}-1", value="one")
-    await store.set(URI, f"{key}-2", value="two")
-    await store.clear(URI)
-    assert await store.list(URI).to_list() == []
+    await client.asset_state_store.set(URI, f"{key}-1", value="one")
+    await client.asset_state_store.set(URI, f"{key}-2", value="two")
+    await client.asset_state_store.clear(URI)
+    assert await client.asset_state_store.list(URI).to_list() == []

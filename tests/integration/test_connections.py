@@ -15,8 +15,8 @@ from airflow_client_async import (
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import Connection, ConnectionTest
 
 SECRET = "hunter2-not-for-logs"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_client_async import AsyncClient
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, UnsupportedByServerError
 
 
 async def test_list_pages_through_the_plugins(client: AsyncClient) -> None:

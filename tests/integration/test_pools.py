@@ -12,8 +12,8 @@ from airflow_client_async import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 
 
 async def on_airflow_3(client: AsyncClient) -> bool:

@@ -10,8 +10,8 @@ from airflow_client_async import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import Role
 
 

@@ -6,8 +6,13 @@ import contextlib
 
 import pytest
 
-from airflow_client_async import AsyncClient, ConflictError, NotFoundError, PermissionDeniedError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    AsyncClient,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import Variable
 
 

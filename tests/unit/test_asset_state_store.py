@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, NotFoundError, UnprocessableEntityError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    AsyncClient,
+    NotFoundError,
+    UnprocessableEntityError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.resources.asset_state_store import AssetStateEntry, AssetStateWriter
 
 from .wire import airflow3, operation_calls, sent_json, sent_query

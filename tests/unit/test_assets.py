@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, BadRequestError, ConflictError, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    AsyncClient,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import DAGRun, Dataset, DatasetEvent, QueuedEvent
 from airflow_client_async.resources.assets import AssetAlias
 

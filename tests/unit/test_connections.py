@@ -12,12 +12,12 @@ from airflow_client_async import (
     UNSET,
     AsyncClient,
     BadRequestError,
+    BulkError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._bulk import BulkError
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import Connection, ConnectionTest
 from airflow_client_async.resources.connections import ConnectionTestQueued, ConnectionTestStatus
 

@@ -6,8 +6,7 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, UnsupportedByServerError
 from airflow_client_async.models import Action, ActionResource, Resource
 
 from .wire import WEB_UI_PAGE, airflow3_root, sent_query

@@ -8,8 +8,7 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import AsyncClient, UnsupportedByServerError
 from airflow_client_async.resources.plugins import PluginImportError
 
 from .wire import airflow3, operation_calls, sent_query

@@ -11,12 +11,12 @@ from airflow_client_async import (
     UNSET,
     AsyncClient,
     BadRequestError,
+    BulkError,
     ConflictError,
     NotFoundError,
     UnprocessableEntityError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._bulk import BulkError
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import Pool
 
 from . import payloads

@@ -9,8 +9,13 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import UNSET, AsyncClient, ConflictError, NotFoundError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    UNSET,
+    AsyncClient,
+    ConflictError,
+    NotFoundError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import Action, ActionResource, Resource, Role
 
 from .wire import WEB_UI_PAGE, airflow3_root, operation_calls, sent_json, sent_query

@@ -17,8 +17,8 @@ from airflow_client_async import (
     InternalServerError,
     NotFoundError,
     UnprocessableEntityError,
+    UnsupportedByServerError,
 )
-from airflow_client_async._errors import UnsupportedByServerError
 from airflow_client_async.models import User
 
 from .wire import WEB_UI_PAGE, airflow3_root, operation_calls, sent_json, sent_query

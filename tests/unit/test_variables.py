@@ -8,9 +8,14 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, BadRequestError, ConflictError, NotFoundError
-from airflow_client_async._bulk import BulkError
-from airflow_client_async._errors import UnsupportedByServerError
+from airflow_client_async import (
+    AsyncClient,
+    BadRequestError,
+    BulkError,
+    ConflictError,
+    NotFoundError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import Variable
 
 from . import payloads

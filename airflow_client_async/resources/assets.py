@@ -15,23 +15,27 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 import attrs
 import httpx
 
-from .._errors import (
-    APIStatusError,
-    NotFoundError,
-    UnsupportedByServerError,
-    status_error_from_response,
-)
+from .._errors import APIStatusError, NotFoundError, status_error_from_response
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._types import UNSET, JsonValue, Missing
 from ..models import DAGRun, Dataset, DatasetEvent, QueuedEvent, QueuedEventCollection
 from ..models._base import Model
 from ._base import DateTimeFilter, OrderBy, Resource, Sent
+from ._minors import check_since
 
 __all__ = ["AssetAlias", "AssetsResource"]
 
-# The title of the 404 Airflow 2's queue endpoints answer when nothing matches.
+# Airflow 2 and Airflow 3.0/3.1 answer a queue list that holds nothing with a 404 (3.2 and
+# later with an empty list): Airflow 2's has this title, Airflow 3's a detail that starts so.
 _EMPTY_QUEUE_TITLE = "Queue event not found"
+_EMPTY_QUEUE_DETAIL = "Queue event with "
+
+
+def _empty_queue(error: NotFoundError) -> bool:
+    """Whether a 404 is a queue list's "nothing is queued", not a missing route."""
+    return error.title == _EMPTY_QUEUE_TITLE or (error.detail or "").startswith(_EMPTY_QUEUE_DETAIL)
+
 
 _QUEUED_V1 = "/datasets/queuedEvent/{uri}"
 _QUEUED_V2 = "/assets/{asset_id}/queuedEvents"
@@ -418,8 +422,9 @@ class AssetsResource(Resource):
         """List the events of an asset queued for the DAGs it schedules.
 
         The server sends the whole list at once; ``limit`` and ``offset`` page through it
-        here. Airflow 2 answers 404 when nothing is queued (it does not check that the
-        dataset exists); that answer is an empty list, as Airflow 3 sends it.
+        here. Airflow 2 and Airflow 3.0/3.1 answer 404 when nothing is queued (Airflow 2
+        does not check that the dataset exists); that answer is an empty list, as Airflow
+        3.2 and later send it.
 
         Args:
             asset: The asset's id or URI.
@@ -473,8 +478,9 @@ class AssetsResource(Resource):
         """List the asset events queued for a DAG's next asset-triggered run.
 
         The server sends the whole list at once; ``limit`` and ``offset`` page through it
-        here. Airflow 2 answers 404 when nothing is queued (it does not check that the
-        DAG exists); that answer is an empty list, as Airflow 3 sends it.
+        here. Airflow 2 and Airflow 3.0/3.1 answer 404 when nothing is queued (Airflow 2
+        does not check that the DAG exists); that answer is an empty list, as Airflow 3.2
+        and later send it.
 
         Args:
             dag_id: The consuming DAG.
@@ -500,7 +506,7 @@ class AssetsResource(Resource):
         offset: int | None,
         limit: int | None,
     ) -> AsyncPaginator[QueuedEvent]:
-        """A paginator over a queue the server sends whole (and Airflow 2 404s when empty)."""
+        """A paginator over a queue the server sends whole (and may answer 404 when empty)."""
         resolved: builtins.list[dict[str, object]] = []
 
         async def fetch(page_offset: int, page_limit: int | None) -> Page[QueuedEvent]:
@@ -511,7 +517,7 @@ class AssetsResource(Resource):
             except NotFoundError as exc:
                 # Only the queue's own "nothing matches" 404 means empty; any other 404
                 # (a server without these routes, say) propagates.
-                if exc.title != _EMPTY_QUEUE_TITLE:
+                if not _empty_queue(exc):
                     raise
                 return Page(items=[], total_entries=0, offset=page_offset, limit=page_limit)
             collection = sent.model(QueuedEventCollection)
@@ -694,15 +700,7 @@ class AssetsResource(Resource):
         if given:
             # Before 3.3 the route takes no body and would ignore these without a word.
             server = await self._http.server_version()
-            if server.minor is not None and server.minor < (3, 3):
-                raise UnsupportedByServerError(
-                    f"{self._materialize.method_name}: {server} does not take {given[0]} "
-                    "(a materialization's run settings need Airflow 3.3 or later)",
-                    method=self._materialize.method_name,
-                    server=server,
-                    parameter=given[0],
-                    since=(3, 3),
-                )
+            check_since(server, self._materialize.method_name, given[0], (3, 3))
         path = await self._path(self._materialize, asset)
         sent = await self._send(self._materialize, path=path, body=fields if given else None)
         return sent.model(DAGRun)

@@ -11,6 +11,7 @@ from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Variable, VariableCollection
 from ._base import OrderBy, Resource
+from ._minors import check_since
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -204,15 +205,20 @@ class VariablesResource(Resource):
                 ``"skip"`` the variable, or ``"overwrite"`` it.
             on_non_existence: What an update or delete does to a key that does not exist:
                 ``"fail"`` the action or ``"skip"`` the variable.
-            update_mask: The fields an update writes (``None``: those given).
+            update_mask: The fields an update writes (``None``: those given). Airflow
+                3.2 and later.
 
         Returns:
             Every variable's outcome, in the order given.
 
         Raises:
             ValueError: No variable was given, or one has no key.
-            UnsupportedByServerError: The server runs Airflow 2.
+            UnsupportedByServerError: The server runs Airflow 2, or ``update_mask`` was
+                given to a 3.x before 3.2.
         """
+        if update_mask is not None:
+            server = await self._http.server_version()
+            check_since(server, self._bulk__variables.method_name, "update_mask", (3, 2))
         return await self._bulk(
             self._bulk__variables,
             _variable_key,

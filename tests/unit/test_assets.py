@@ -603,3 +603,25 @@ async def test_an_id_lookup_on_airflow_2_stops_at_the_page_holding_it(
     )
     assert (await client.assets.get(3)).uri == URI
     assert route.call_count == 1
+
+
+async def test_an_empty_queue_on_airflow_3_0_and_3_1_is_an_empty_list() -> None:
+    # 3.0 and 3.1 answer an empty queue list with 404, as Airflow 2 does (measured on 3.0.6).
+    async with airflow3("3.0.6") as (client, router):
+        router.get("/dags/consumer/assets/queuedEvents").respond(
+            404, json={"detail": "Queue event with dag_id: `consumer` was not found"}
+        )
+        router.get("/assets/5/queuedEvents").respond(
+            404, json={"detail": "Queue event with asset_id: `5` was not found"}
+        )
+        assert await client.assets.list_dag_queued_events("consumer").to_list() == []
+        assert await client.assets.list_queued_events(5).to_list() == []
+        # A delete that finds nothing is still an error, and so is a missing route.
+        router.delete("/assets/5/queuedEvents").respond(
+            404, json={"detail": "Queue event with asset_id: `5` was not found"}
+        )
+        with pytest.raises(NotFoundError):
+            await client.assets.delete_queued_events(5)
+        router.get("/assets/6/queuedEvents").respond(404, json={"error": "API route not found"})
+        with pytest.raises(NotFoundError):
+            await client.assets.list_queued_events(6).to_list()

@@ -21,7 +21,7 @@ from airflow_client_async.models import Pool
 
 from . import payloads
 from .conftest import Versioned
-from .wire import operation_calls, sent_json, sent_query
+from .wire import airflow3, operation_calls, sent_json, sent_query
 
 
 async def test_create(client: AsyncClient, router: respx.MockRouter) -> None:
@@ -133,9 +133,32 @@ async def test_update_mask_is_comma_joined_on_v1_and_repeated_on_v2(versions: Ve
     call = route.calls.last
     if versions.api_version == "v1":
         assert call.request.url.params.get_list("update_mask") == ["slots,description"]
+        assert sent_json(call) == {"slots": 4, "description": "d"}
     else:
         assert call.request.url.params.get_list("update_mask") == ["slots", "description"]
-    assert sent_json(call) == {"slots": 4, "description": "d"}
+        # Airflow 3.2+ validates the body as a whole pool: the name, and a placeholder for
+        # include_deferred that the mask keeps from being written (measured on 3.3.2).
+        assert sent_json(call) == {
+            "slots": 4,
+            "description": "d",
+            "pool": "p",
+            "include_deferred": False,
+        }
+
+
+async def test_an_airflow_3_update_of_one_field_carries_a_whole_pool(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    route = router_v2.patch("/pools/etl").respond(json=payloads.pool("etl", slots=9))
+    await client_v2.pools.update("etl", description=None)
+    call = route.calls.last
+    assert call.request.url.params.get_list("update_mask") == ["description"]
+    assert sent_json(call) == {
+        "description": None,
+        "pool": "etl",
+        "slots": 0,
+        "include_deferred": False,
+    }
 
 
 async def test_renaming_is_airflow_2_only(versions: Versioned) -> None:
@@ -287,3 +310,14 @@ async def test_bulk_needs_entities_with_names(
     with pytest.raises(ValueError, match="non-empty name"):
         await client_v2.pools.bulk(create=[{"name": "", "slots": 1}])
     assert not operation_calls(router_v2)
+
+
+async def test_a_bulk_update_mask_needs_airflow_3_2() -> None:
+    # 3.0 and 3.1 answer it with 422 "Extra inputs are not permitted" (measured on 3.0.6).
+    async with airflow3("3.1.0") as (client, router):
+        route = router.patch("/pools").respond(json={"update": {"success": ["p"], "errors": []}})
+        with pytest.raises(UnsupportedByServerError, match=r"update_mask.*Airflow 3\.2") as caught:
+            await client.pools.bulk(update=[{"name": "p", "slots": 1}], update_mask=["slots"])
+        assert caught.value.since == (3, 2) and caught.value.parameter == "update_mask"
+        assert not route.called
+        assert (await client.pools.bulk(update=[{"name": "p", "slots": 1}])).ok

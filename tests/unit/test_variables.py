@@ -20,7 +20,7 @@ from airflow_client_async.models import Variable
 
 from . import payloads
 from .conftest import Versioned
-from .wire import operation_calls, sent_json, sent_query
+from .wire import airflow3, operation_calls, sent_json, sent_query
 
 
 def variable(key: str, value: str = "v", description: str | None = None) -> dict[str, object]:
@@ -251,3 +251,14 @@ async def test_bulk_needs_keys(client_v2: AsyncClient, router_v2: respx.MockRout
     with pytest.raises(ValueError, match="non-empty key"):
         await client_v2.variables.bulk(create=[{"key": "", "value": "v"}])
     assert not operation_calls(router_v2)
+
+
+async def test_a_bulk_update_mask_needs_airflow_3_2() -> None:
+    async with airflow3("3.0.6") as (client, router):
+        route = router.patch("/variables").respond(
+            json={"delete": {"success": ["k"], "errors": []}}
+        )
+        with pytest.raises(UnsupportedByServerError, match="update_mask"):
+            await client.variables.bulk(update=[{"key": "k", "value": "v"}], update_mask=["value"])
+        assert not route.called
+        assert (await client.variables.bulk(delete=["k"])).ok

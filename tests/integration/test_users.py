@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 
 from airflow_client_async import (
@@ -13,6 +11,7 @@ from airflow_client_async import (
     ConflictError,
     InternalServerError,
     NotFoundError,
+    UnsupportedByServerError,
 )
 from airflow_client_async.models import User
 
@@ -23,11 +22,20 @@ async def on_airflow_3(client: AsyncClient) -> bool:
     return (await client.server_version()).api_version == "v2"
 
 
+async def need_fab(client: AsyncClient) -> None:
+    """Skip on an Airflow 3 whose auth manager is not FAB's (see the test at the end)."""
+    try:
+        await client.users.list(limit=1)
+    except UnsupportedByServerError as exc:
+        pytest.skip(f"no FAB API on this server: {exc}")
+
+
 def role_names(user: User) -> set[str | None]:
     return {r.name for r in user.roles or [] if r is not None}
 
 
 async def test_user_lifecycle(client: AsyncClient, server: ServerInfo, unique: str) -> None:
+    await need_fab(client)
     username, password = f"client-test-user-{unique}", f"pw-{unique}-first"
     created = await client.users.create(
         username,
@@ -79,6 +87,7 @@ async def test_user_lifecycle(client: AsyncClient, server: ServerInfo, unique: s
 
 
 async def test_list_pages_and_orders(client: AsyncClient, server: ServerInfo) -> None:
+    await need_fab(client)
     first = await client.users.list(limit=1, order_by="email")
     assert len(first.items) == 1 and first.total_entries is not None
     names = [u.username async for u in client.users.list(limit=1)]
@@ -87,6 +96,7 @@ async def test_list_pages_and_orders(client: AsyncClient, server: ServerInfo) ->
 
 
 async def test_ordering_by_username_and_descending(client: AsyncClient) -> None:
+    await need_fab(client)
     if await on_airflow_3(client):
         names = [u.username async for u in client.users.list(order_by="-username")]
         assert names == sorted(names, key=lambda n: n or "", reverse=True)
@@ -100,6 +110,7 @@ async def test_ordering_by_username_and_descending(client: AsyncClient) -> None:
 async def test_server_sends_fail_login_count_not_failed_login_count(
     client: AsyncClient, server: ServerInfo
 ) -> None:
+    await need_fab(client)
     admin_name = server.admin.username
     if await on_airflow_3(client):
         body = await client.request(
@@ -120,36 +131,30 @@ async def test_server_sends_fail_login_count_not_failed_login_count(
     assert "fail_login_count" not in admin.extra_fields
 
 
-async def test_create_without_roles(client: AsyncClient, unique: str) -> None:
-    # With no roles the server falls back to its AUTH_USER_REGISTRATION_ROLE.
+async def test_create_without_roles_fails_on_these_servers(
+    client: AsyncClient, unique: str
+) -> None:
+    await need_fab(client)
+    # With no roles the server falls back to its AUTH_USER_REGISTRATION_ROLE, which neither
+    # test server finds: both answer 500 instead of creating the user.
     username = f"client-test-user-{unique}"
-    if not await on_airflow_3(client):
-        # The 2.11.2 test server does not find that role, and answers 500 instead.
-        with pytest.raises(InternalServerError, match="Failed to add user"):
-            await client.users.create(
-                username,
-                password="x",
-                email=f"{username}@example.com",
-                first_name="A",
-                last_name="B",
-            )
-        with pytest.raises(NotFoundError):
-            await client.users.get(username)
-        return
-    # Airflow 3's FAB auth manager registers users as Public by default.
-    created = await client.users.create(
-        username, password="x", email=f"{username}@example.com", first_name="A", last_name="B"
+    message = (
+        "Default registration role is not configured"
+        if await on_airflow_3(client)
+        else "Failed to add user"
     )
-    try:
-        assert role_names(created) == {"Public"}
-    finally:
-        with contextlib.suppress(NotFoundError):
-            await client.users.delete(username)
+    with pytest.raises(InternalServerError, match=message):
+        await client.users.create(
+            username, password="x", email=f"{username}@example.com", first_name="A", last_name="B"
+        )
+    with pytest.raises(NotFoundError):
+        await client.users.get(username)
 
 
 async def test_create_with_an_unknown_role_is_a_bad_request(
     client: AsyncClient, unique: str
 ) -> None:
+    await need_fab(client)
     username = f"client-test-user-{unique}"
     with pytest.raises(BadRequestError, match="Unknown roles"):
         await client.users.create(
@@ -160,3 +165,24 @@ async def test_create_with_an_unknown_role_is_a_bad_request(
             last_name="B",
             roles=["no-such-role"],
         )
+
+
+async def test_without_the_fab_api_every_method_is_unsupported(client: AsyncClient) -> None:
+    try:
+        await client.users.list(limit=1)
+    except UnsupportedByServerError:
+        pass
+    else:
+        pytest.skip("this server has users and roles (Airflow 2, or Airflow 3 with FAB)")
+    assert await on_airflow_3(client)
+    for call in (
+        client.users.list().to_list(),
+        client.users.get("admin"),
+        client.users.create(
+            "client-test-never", password="x", email="e@x", first_name="A", last_name="B"
+        ),
+        client.users.update("admin", email="e@x"),
+        client.users.delete("client-test-never"),
+    ):
+        with pytest.raises(UnsupportedByServerError, match="has no FAB API"):
+            await call

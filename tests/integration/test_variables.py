@@ -140,10 +140,18 @@ async def test_bulk(client: AsyncClient, unique: str) -> None:
         )
         assert created.raise_for_errors().ok
         # A key that exists fails the whole create, though the server answers 200.
+        masked = ((await client.server_version()).minor or (0, 0)) >= (3, 2)
+        if not masked:
+            with pytest.raises(UnsupportedByServerError, match="update_mask"):
+                await client.variables.bulk(delete=keys, update_mask=["value"])
         clash = await client.variables.bulk(
             create=[{"key": keys[2], "value": "x"}, {"key": keys[0], "value": "x"}],
-            update=[{"key": keys[1], "value": "new", "description": "d"}],
-            update_mask=["value"],
+            update=[
+                {"key": keys[1], "value": "new", "description": "d"}
+                if masked
+                else {"key": keys[1], "value": "new"}
+            ],
+            update_mask=["value"] if masked else None,
         )
         assert [(e.action, e.ok) for e in clash.entities] == [
             ("create", False),

@@ -13,6 +13,7 @@ from ._auth import BasicAuth, BearerAuth, TokenExchangeAuth
 from ._bulk import BulkEntityResult, BulkError, BulkResult
 from ._client import (
     DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
     ApiVersionChoice,
     AsyncClient,
@@ -34,6 +35,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UnprocessableEntityError,
     UnsupportedByServerError,
@@ -49,6 +51,7 @@ from ._workflows import RunResult, TriggerRequest
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
     "UNSET",
     "APIConnectionError",
@@ -79,6 +82,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
     "RunResult",

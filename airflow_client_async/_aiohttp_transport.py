@@ -22,12 +22,20 @@ connect    ``ClientTimeout.connect`` and ``sock_connect``: DNS, TCP connect and 
            expiry -> ``ConnectTimeout``.
 read       ``ClientTimeout.sock_read``: the longest gap between two reads, for the response
            head and each body chunk; expiry -> ``ReadTimeout``.
-write      Not enforced: aiohttp has no write timeout, and its read timer starts only once
-           the body is sent. A stalled upload lasts until the server reads or drops it, or
-           until the caller's own deadline (``asyncio.timeout``, ``anyio.fail_after``).
+write      Not enforced here: aiohttp has no write timeout, and its read timer starts only
+           once the body is sent. A stalled upload ends at the attempt's deadline, which the
+           request pipeline puts around every attempt (see :mod:`._bounded`).
 =========  ==================================================================================
 
 aiohttp's ``total`` timeout is never set.
+
+Against a hostile server, each connection's protocol is :class:`_GuardedProtocol`: every
+byte goes through a :class:`._framing.ResponseFraming`, so a connection whose last answer
+was framed ambiguously is closed rather than pooled, one that receives bytes while idle in
+the pool is closed at once, and a reused one is checked right before a request's first
+byte goes out; a request that met a closed connection before writing anything is sent
+again on another. aiohttp's exceptions are never chained to the ones raised here, since
+they hold the request's headers (see :func:`mapped_exception`).
 
 Known differences from httpx's own transport: HTTP/1.1 only (no HTTP/2), no proxies (httpx
 mounts its proxy transports for proxied URLs itself), an empty query (``/path?``) is sent as
@@ -39,8 +47,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
+import re
+import select
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import Any
 
 import aiohttp
 import anyio
@@ -50,9 +63,11 @@ from aiohttp.client_proto import ResponseHandler
 from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict
 
-from ._transport import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
+from ._config import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
+from ._framing import ResponseFraming
+from ._headers import check_header
 
-__all__ = ["AiohttpTransport", "map_aiohttp_exceptions"]
+__all__ = ["AiohttpTransport", "map_aiohttp_exceptions", "mapped_exception"]
 
 # httpx sets these itself (or deliberately leaves them out); aiohttp must not add its own.
 _SKIP_AUTO_HEADERS = frozenset({"Accept", "Accept-Encoding", "Content-Type", "User-Agent"})
@@ -79,9 +94,61 @@ _EXCEPTION_MAP: tuple[tuple[type[Exception], type[Exception]], ...] = (
 )
 
 
+class _AiohttpFailure(Exception):
+    """What aiohttp raised, told without the request it carried.
+
+    aiohttp's exceptions keep the request: a ``ClientResponseError`` holds its
+    ``request_info``, headers and all (a basic-auth credential shows in its ``repr`` and
+    ``args``), and several messages quote the full URL with its query. Such an exception
+    is never chained; this one stands in for it, with its type, a message with every URL
+    taken out and its traceback, and any TLS error it came from (which the retry rules
+    look for, and which names no secret).
+    """
+
+
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]*")
+
+
+def _safe_message(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"{exc.status}, message={exc.message!r}"
+    return _URL.sub("<url>", str(exc))
+
+
+def _tls_error(exc: BaseException) -> ssl.SSLError | None:
+    seen: BaseException | None = exc
+    for _ in range(8):  # a short chain; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _stand_in(exc: BaseException) -> _AiohttpFailure:
+    kind = type(exc)
+    failure = _AiohttpFailure(f"{kind.__module__}.{kind.__qualname__}: {_safe_message(exc)}")
+    failure.__traceback__ = exc.__traceback__
+    tls = _tls_error(exc)
+    if tls is not None:
+        # A copy without the chain the original sits in.
+        copy = type(tls)(*tls.args)
+        for name in ("verify_code", "verify_message", "reason", "library"):
+            if hasattr(tls, name):
+                with contextlib.suppress(AttributeError):
+                    setattr(copy, name, getattr(tls, name))
+        failure.__cause__ = copy
+    return failure
+
+
 @contextlib.contextmanager
 def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Iterator[None]:
-    """Translate aiohttp's exceptions into httpx's, keeping the original as ``__cause__``.
+    """Translate aiohttp's exceptions into httpx's (see :func:`mapped_exception`).
+
+    As with any context manager, the exception raised in the block stays reachable as
+    the mapped one's ``__context__``; the transport itself maps with
+    :func:`mapped_exception` outside its ``except`` blocks, so that it does not.
 
     Args:
         request: Attached to the httpx exception, as httpx's own transport does.
@@ -92,21 +159,30 @@ def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Iterator[Non
     try:
         yield
     except Exception as exc:
-        mapped = _mapped_exception(exc, request)
+        mapped = mapped_exception(exc, request)
         if mapped is None:
             raise
-        raise mapped from exc
+        raise mapped from mapped.__cause__
 
 
-def _mapped_exception(exc: Exception, request: httpx.Request | None) -> Exception | None:
-    """The httpx exception for an aiohttp one, or ``None`` if it maps to none."""
+def mapped_exception(exc: Exception, request: httpx.Request | None) -> Exception | None:
+    """The httpx exception for an aiohttp one, or ``None`` if it maps to none.
+
+    Its message and ``__cause__`` (an :class:`_AiohttpFailure`) say what aiohttp raised
+    without a URL or header of the request; raise it outside any ``except`` block that
+    caught ``exc``, or ``exc`` stays reachable as its ``__context__``.
+    """
     target = next((t for s, t in _EXCEPTION_MAP if isinstance(exc, s)), None)
     if target is None:
         return None
-    message = str(exc) or type(exc).__name__
+    message = _safe_message(exc) or type(exc).__name__
+    mapped: Exception
     if issubclass(target, httpx.RequestError):
-        return target(message, request=request)
-    return target(message)
+        mapped = target(message, request=request)
+    else:
+        mapped = target(message)
+    mapped.__cause__ = _stand_in(exc)
+    return mapped
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -119,9 +195,16 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with map_aiohttp_exceptions():
+        failure: Exception | None = None
+        try:
             async for chunk in self._response.content.iter_any():
                 yield chunk
+        except Exception as exc:
+            failure = mapped_exception(exc, None)
+            if failure is None:
+                raise
+        if failure is not None:
+            raise failure  # out of the except block: aiohttp's exception is not its context
         self._complete = True
 
     async def aclose(self) -> None:
@@ -139,6 +222,149 @@ class _ResponseStream(httpx.AsyncByteStream):
                 self._response.close()
         finally:
             self._on_close()
+
+
+# How many stale pooled connections one request may come across before a new one opens.
+_STALE_TRIES = 16
+
+
+class _StaleConnection(ConnectionResetError):
+    """A reused connection was found closed (or talking) before a byte of the request left."""
+
+
+class _Attempt:
+    """The connection aiohttp picked for one try of a request, noted as it sends it."""
+
+    __slots__ = ("protocol",)
+
+    def __init__(self) -> None:
+        self.protocol: _GuardedProtocol | None = None
+
+    def never_left(self) -> bool:
+        """Whether the try failed on a reused connection before writing a byte to it."""
+        protocol = self.protocol
+        return protocol is not None and protocol.reused and not protocol.wrote
+
+
+# Set by the transport around each try; aiohttp calls the connector and the protocol in
+# the same task, so they can say which connection that try got.
+_ATTEMPT: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
+    "airflow_client_async_aiohttp_attempt", default=None
+)
+
+
+def _socket_readable(transport: asyncio.BaseTransport) -> bool:
+    """Whether the kernel holds something to read (or the end of the stream) for ``transport``."""
+    sock = transport.get_extra_info("socket")
+    fileno = sock.fileno() if sock is not None else -1
+    if fileno < 0:
+        return True
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fileno, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    readable, _, _ = select.select([fileno], [], [], 0)  # pragma: no cover - not on Linux
+    return bool(readable)
+
+
+class _WatchedTransport:
+    """The transport as aiohttp's protocol sees it: each write passes the protocol first."""
+
+    __slots__ = ("_protocol", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, protocol: _GuardedProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self._protocol.before_write(data)
+        self._transport.write(data)
+
+    def writelines(self, chunks: Iterable[bytes | bytearray | memoryview]) -> None:
+        parts = list(chunks)
+        if parts:
+            self._protocol.before_write(parts[0])
+        self._transport.writelines(parts)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._transport.abort()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class _GuardedProtocol(ResponseHandler):
+    """aiohttp's protocol, following each exchange's framing (see :mod:`._framing`).
+
+    A connection whose last response was framed ambiguously is marked to close instead of
+    going back to the pool; one that receives a byte while idle in the pool is closed at
+    once; and a reused one is checked right before the first byte of a request is written,
+    so that a request meeting a connection the server has closed fails before anything
+    left, and can be sent on another.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self.framing = ResponseFraming()
+        self.wrote = False
+        self._raw: asyncio.Transport | None = None
+
+    @property
+    def reused(self) -> bool:
+        """Whether a request was already sent on this connection."""
+        return self.framing.reused
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._raw = transport
+        super().connection_made(_WatchedTransport(transport, self))  # type: ignore[arg-type]
+
+    def set_response_params(self, **kwargs: Any) -> None:
+        # aiohttp calls this for each request, right after the connector handed the
+        # connection out and before anything is written.
+        self.wrote = False
+        attempt = _ATTEMPT.get()
+        if attempt is not None:
+            attempt.protocol = self
+        super().set_response_params(**kwargs)
+
+    def before_write(self, data: bytes | bytearray | memoryview) -> None:
+        """Check a connection used before just as a request starts on it; note the bytes."""
+        framing = self.framing
+        head = bytes(data[:512])
+        if framing.reused and framing.starts_request(head):
+            raw = self._raw
+            if raw is None or framing.poisoned or _socket_readable(raw):
+                if raw is not None:
+                    raw.abort()
+                raise _StaleConnection(framing.poisoned or "closed while idle")
+        framing.sent(head)
+        self.wrote = True
+
+    def data_received(self, data: bytes) -> None:
+        if not data:
+            # aiohttp's own call to resume a paused parser: nothing arrived.
+            super().data_received(data)
+            return
+        framing = self.framing
+        idle = not framing.request_open
+        framing.received(data)
+        if framing.poisoned is not None:
+            self.force_close()
+            if idle and self._raw is not None:
+                # An answer nobody asked for, to a connection waiting in the pool.
+                self._raw.abort()
+                return
+        super().data_received(data)
 
 
 class _Connector(aiohttp.TCPConnector):
@@ -169,6 +395,8 @@ class _Connector(aiohttp.TCPConnector):
             local_addr=(local_address, 0) if local_address else None,
         )
         self._idle_cap = max_keepalive
+        # Every connection gets the guarded protocol; aiohttp offers no public way to say so.
+        self._factory = functools.partial(_GuardedProtocol, loop=self._loop)  # type: ignore[assignment]
 
     def _release(
         self,
@@ -322,29 +550,46 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 released = True
                 state.slots.release()
 
-        try:
-            response = await state.session.request(
-                request.method,
-                target,
-                headers=headers,
-                data=data,
-                skip_auto_headers=_SKIP_AUTO_HEADERS,
-                allow_redirects=False,
-                compress=None,
-                timeout=state.client_timeout(timeout.get("connect"), timeout.get("read")),
-                server_hostname=sni_hostname,
-            )
-        except Exception as exc:
-            # Mapped here rather than with map_aiohttp_exceptions(): on every request, a
-            # generator-based context manager costs more than the handful of lines it saves.
-            release_slot()
-            mapped = _mapped_exception(exc, request)
-            if mapped is None:
+        options = {
+            "headers": headers,
+            "data": data,
+            "skip_auto_headers": _SKIP_AUTO_HEADERS,
+            "allow_redirects": False,
+            "compress": None,
+            "timeout": state.client_timeout(timeout.get("connect"), timeout.get("read")),
+            "server_hostname": sni_hostname,
+        }
+        failure: Exception | None = None
+        for tries_left in range(_STALE_TRIES, 0, -1):
+            attempt = _Attempt()
+            token = _ATTEMPT.set(attempt)
+            try:
+                response = await state.session.request(request.method, target, **options)
+            except Exception as exc:
+                if (
+                    tries_left > 1
+                    and attempt.never_left()
+                    and not isinstance(data, httpx.AsyncByteStream)
+                ):
+                    # A pooled connection found closed before a byte of this request was
+                    # written to it: sending it on another cannot do anything twice.
+                    continue
+                release_slot()
+                # Mapped here rather than with map_aiohttp_exceptions(): on every request, a
+                # generator-based context manager costs more than the handful of lines it
+                # saves, and the raise below is outside this block, so aiohttp's exception
+                # (which holds the request's headers) is not kept as the context.
+                failure = mapped_exception(exc, request)
+                if failure is None:
+                    raise
+            except BaseException:
+                release_slot()
                 raise
-            raise mapped from exc
-        except BaseException:
-            release_slot()
-            raise
+            finally:
+                _ATTEMPT.reset(token)
+            break
+        if failure is not None:
+            raise failure
 
         try:
             version = response.version
@@ -391,6 +636,12 @@ async def _acquire_slot(
 def _request_headers(request: httpx.Request) -> CIMultiDict[str]:
     headers: CIMultiDict[str] = CIMultiDict()
     for name, value in request.headers.raw:
+        try:
+            # aiohttp writes any name as given (a colon in it forges another header); refuse
+            # what h11 refuses on httpx's own transport, with the same exception.
+            check_header(name, value)
+        except ValueError as exc:
+            raise httpx.LocalProtocolError(str(exc), request=request) from None
         try:
             headers.add(name.decode("ascii"), value.decode("utf-8"))
         except UnicodeDecodeError as exc:

@@ -18,7 +18,10 @@ import attrs
 import httpx
 
 from ._auth import AuthTypes, BasicAuth, coerce_auth
+from ._bounded import DEFAULT_MAX_RESPONSE_SIZE
+from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes
 from ._errors import ClientClosedError
+from ._headers import check_headers
 from ._http import (
     HTTPPipeline,
     PoolState,
@@ -32,7 +35,7 @@ from ._http import (
 from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._routes import API_PREFIXES, ApiVersion, ServerVersion
-from ._transport import CertTypes, VerifyTypes, make_transport
+from ._transport import make_transport
 from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
 
@@ -66,19 +69,20 @@ if TYPE_CHECKING:
     from .resources.variables import VariablesResource
     from .resources.xcom_entries import XComEntriesResource
 
-__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "ApiVersionChoice", "AsyncClient", "TransportKind"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "ApiVersionChoice",
+    "AsyncClient",
+    "TransportKind",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 #: Used when neither ``timeout`` nor ``http_client`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-
-#: Connection pool limits of the client's own pool.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-
-#: Which transport the client's own pool sends through.
-TransportKind = Literal["auto", "aiohttp", "httpx"]
 
 #: Which API to speak: ``"auto"`` asks the server, ``"v1"`` is Airflow 2, ``"v2"`` Airflow 3.
 ApiVersionChoice = Literal["auto", "v1", "v2"]
@@ -132,11 +136,10 @@ def _resolve_timeout(
     return httpx.Timeout(timeout)
 
 
-def _check_headers(headers: dict[str, str]) -> None:
-    for name, value in headers.items():
-        for part, what in ((name, "header name"), (value, f"value of header {name!r}")):
-            if "\r" in part or "\n" in part or "\x00" in part:
-                raise ValueError(f"{what} must not contain CR, LF or NUL characters")
+def _check_size(size: int | None) -> int | None:
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError("max_response_size must be a positive number of bytes or None")
+    return size
 
 
 class AsyncClient:
@@ -163,7 +166,10 @@ class AsyncClient:
         api_version: ``"auto"`` (the default) asks the server once: ``GET /api/v2/version``,
             then ``GET /api/v1/version``. ``"v1"`` or ``"v2"`` fixes it.
         timeout: Seconds, an ``httpx.Timeout``, or ``None`` for no timeout. Default: 60 s,
-            10 s to connect (or the injected ``http_client``'s own).
+            10 s to connect (or the injected ``http_client``'s own). It bounds each phase
+            (waiting for a pooled connection, connecting, each write, each read) and each
+            attempt as a whole: seconds bound an attempt to that many seconds in all, an
+            ``httpx.Timeout`` to the longest of its phases. Each retry is a new attempt.
         max_retries: Retries for failures worth retrying (see ``retry_policy``); ``0``
             turns retrying off.
         retry_policy: The full retry policy; its ``max_retries`` is replaced by
@@ -179,6 +185,9 @@ class AsyncClient:
         cert: A client certificate: ``certfile``, ``(certfile, keyfile)`` or
             ``(certfile, keyfile, password)``.
         limits: Connection pool limits of the client's own pool.
+        max_response_size: The largest response body read, in bytes after decoding
+            (default 64 MiB); a larger one raises :class:`ResponseTooLargeError` as soon
+            as it goes over. ``None`` reads bodies of any size.
 
     Raises:
         ValueError: ``base_url`` is not an http(s) URL, or names an API other than
@@ -200,6 +209,7 @@ class AsyncClient:
         verify: VerifyTypes = True,
         cert: CertTypes | None = None,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         url, named, url_credentials = _normalise_base_url(base_url)
         fixed = _fixed_api_version(api_version, named)
@@ -224,7 +234,7 @@ class AsyncClient:
         request_headers = {"User-Agent": _user_agent()}
         if headers:
             request_headers.update(headers)
-        _check_headers(request_headers)
+        check_headers(request_headers)
 
         server = ServerState(fixed_api_version=fixed)
         if http_client is None:
@@ -244,6 +254,7 @@ class AsyncClient:
             headers=request_headers,
             timeout=resolved_timeout,
             retry_policy=policy,
+            max_response_size=_check_size(max_response_size),
         )
 
     @classmethod
@@ -281,6 +292,7 @@ class AsyncClient:
         max_retries: Missing[int] = UNSET,
         retry_policy: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
+        max_response_size: Missing[int | None] = UNSET,
     ) -> AsyncClient:
         """Return a client that shares this one's connection pool with other settings.
 
@@ -293,6 +305,7 @@ class AsyncClient:
             max_retries: A new retry count.
             retry_policy: A new retry policy.
             headers: Headers to add to (or replace in) this client's.
+            max_response_size: A new cap on response bodies (``None``: no cap).
         """
         http = self._http
         policy = retry_policy or http.retry_policy
@@ -301,13 +314,18 @@ class AsyncClient:
         new_headers = dict(http.headers)
         if headers:
             new_headers.update(headers)
-            _check_headers(new_headers)
+            check_headers(new_headers)
         return AsyncClient._from_pipeline(
             attrs.evolve(
                 http,
                 retry_policy=policy,
                 timeout=_resolve_timeout(timeout, http.timeout),
                 headers=new_headers,
+                max_response_size=(
+                    http.max_response_size
+                    if max_response_size is UNSET
+                    else _check_size(max_response_size)
+                ),
             )
         )
 

@@ -35,6 +35,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
     "UnsupportedByServerError",
@@ -125,6 +126,23 @@ class ResponseValidationError(APIError):
         self.response = response
         self.body = body
         self.expected = expected
+
+
+class ResponseTooLargeError(ResponseValidationError):
+    """A response body is larger than the client's ``max_response_size``.
+
+    The read stops as soon as the decoded body goes over the cap (or at once, when its
+    ``Content-Length`` says so), and the connection is closed; nothing of it is kept.
+
+    Attributes:
+        limit: The cap it went over, in bytes.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(
+            message, response=response, body=b"", expected=f"a body of at most {limit} bytes"
+        )
+        self.limit = limit
 
 
 class APIStatusError(APIError):

@@ -24,13 +24,14 @@ import anyio
 import attrs
 import httpx
 
-from . import _converter
+from . import _bounded, _converter, _json
 from ._auth import BasicAuth, TokenExchangeAuth
 from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UnsupportedByServerError,
     request_path,
@@ -198,26 +199,34 @@ def _unbind_stream(response: httpx.Response) -> None:
     response.stream = httpx.ByteStream(response.content)
 
 
-async def _send(client: httpx.AsyncClient, request: httpx.Request, auth: Any) -> httpx.Response:
-    """Send ``request`` and read the whole response body.
+async def _send(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    auth: Any,
+    deadline: float | None = None,
+    max_size: int | None = None,
+) -> httpx.Response:
+    """Send ``request`` and read the whole response body, within the attempt's deadline.
 
     A body whose ``Content-Encoding`` does not decode arrived whole from the server, so it
     is a :class:`ResponseValidationError` (with the status and headers), not a transport
-    failure to retry. The response is closed on any failure or cancellation.
+    failure to retry; so is a body larger than ``max_size``. The response is closed on any
+    failure or cancellation (see :func:`._bounded.send_and_read`).
     """
-    response = await client.send(request, auth=auth, follow_redirects=False, stream=True)
     try:
-        await response.aread()
-    except httpx.DecodingError as exc:
-        await response.aclose()
-        encoding = response.headers.get("content-encoding", "")
+        return await _bounded.send_and_read(
+            client, request, auth=auth, deadline=deadline, max_size=max_size
+        )
+    except _bounded.BodyTooLarge as exc:
+        raise _too_large(exc.response, exc.limit) from None
+    except _bounded.UndecodableBody as exc:
+        encoding = exc.response.headers.get("content-encoding", "")
         raise invalid_response(
-            response, "a decodable body", f"the {encoding!r} encoded body does not decode", b""
+            exc.response,
+            "a decodable body",
+            f"the {encoding!r} encoded body does not decode: {exc.reason}",
+            b"",
         ) from exc
-    except BaseException:
-        await response.aclose()
-        raise
-    return response
 
 
 def _media_type(response: httpx.Response) -> str:
@@ -265,6 +274,7 @@ class HTTPPipeline:
         headers: Headers sent with every request.
         timeout: Timeout for every request, or ``None`` to use the httpx client's own.
         retry_policy: When and how to retry.
+        max_response_size: The cap on a response body, decoded, in bytes (``None``: none).
         sleep: Waits between retries (anyio's sleep; tests pass a recorder).
     """
 
@@ -274,6 +284,7 @@ class HTTPPipeline:
     headers: Mapping[str, str]
     timeout: httpx.Timeout | None
     retry_policy: RetryPolicy
+    max_response_size: int | None = _bounded.DEFAULT_MAX_RESPONSE_SIZE
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
 
     def __repr__(self) -> str:
@@ -447,14 +458,19 @@ class HTTPPipeline:
         if headers:
             request_headers.update(headers)
         request_headers["Accept"] = accept
+        request_headers.setdefault("Accept-Encoding", _bounded.ACCEPT_ENCODING)
         content: bytes | None = None
         if json_body is not UNSET:
-            content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
+            try:
+                content = _json.encode_body(json_body)
+            except ValueError as exc:
+                raise ValueError(f"{method} {path}: {exc}") from None
             request_headers["Content-Type"] = "application/json"
         url = _parse_url(self.base_url + path)
         query = httpx.QueryParams(tuple(params)) if params else None
         client = self.pool.http_client
         timeout: Any = self.timeout if self.timeout is not None else httpx.USE_CLIENT_DEFAULT
+        deadline = _bounded.attempt_deadline(self.timeout or client.timeout)
         chosen = self._auth_for(api_version) if authenticate else None
         # authenticate=False must also keep a caller-owned httpx client's own auth away.
         auth: Any = chosen if chosen is not None or not authenticate else httpx.USE_CLIENT_DEFAULT
@@ -466,7 +482,7 @@ class HTTPPipeline:
             )
             started = time.perf_counter()
             try:
-                response = await _send(client, request, auth)
+                response = await _send(client, request, auth, deadline, self.max_response_size)
             except httpx.RequestError as exc:
                 delay = retry_delay(
                     self.retry_policy,
@@ -674,6 +690,17 @@ def invalid_response(
         response=response,
         body=response.content if body is None else body,
         expected=expected,
+    )
+
+
+def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+    request = response.request
+    return ResponseTooLargeError(
+        f"{request.method} {request_path(request)}: the response body is larger than "
+        f"max_response_size ({limit:,} bytes); give the client a larger "
+        "max_response_size (or None) to read it",
+        response=response,
+        limit=limit,
     )
 
 

@@ -5,7 +5,9 @@ backed by an ``aiohttp.ClientSession``; httpx stays the API above it (URL buildi
 cookies, redirects, content decoding, ``httpx.Response``). Measured against a local keep-alive
 server, 1,000 POSTs at concurrency 32 ran at about 350 requests/s through httpx's default
 transport and about 2,100 requests/s through an aiohttp-backed one. On any other event loop
-(trio) the client uses httpx's own ``httpx.AsyncHTTPTransport``.
+(trio) the client uses httpx's own transport, :class:`ReclaimingHTTPTransport`
+(:mod:`._httpx_transport`): ``httpx.AsyncHTTPTransport`` with the same guards against
+hostile servers as the aiohttp one.
 
 The aiohttp-backed transport lives in :mod:`._aiohttp_transport`, imported only when it
 is first needed, so importing the package does not pay for importing aiohttp.
@@ -13,13 +15,13 @@ is first needed, so importing the package does not pay for importing aiohttp.
 
 from __future__ import annotations
 
-import os
-import ssl
 import sys
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx
+
+from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes, create_ssl_context
+from ._httpx_transport import ReclaimingHTTPTransport
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AiohttpTransport, map_aiohttp_exceptions
@@ -36,65 +38,6 @@ __all__ = [
     "make_transport",
     "map_aiohttp_exceptions",
 ]
-
-#: Which transport to send through: ``"auto"`` picks per event loop at first use.
-TransportKind = Literal["auto", "aiohttp", "httpx"]
-
-#: ``True`` (certifi, or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when ``trust_env``), ``False``,
-#: a CA bundle file or directory, or a ready ``ssl.SSLContext``.
-VerifyTypes = ssl.SSLContext | str | bool
-
-#: A client certificate: ``certfile``, ``(certfile, keyfile)`` or
-#: ``(certfile, keyfile, password)``.
-CertTypes = str | tuple[str, str] | tuple[str, str, str]
-
-#: The same defaults as httpx's own transport.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-
-
-def create_ssl_context(
-    verify: VerifyTypes = True,
-    cert: CertTypes | None = None,
-    trust_env: bool = True,
-) -> ssl.SSLContext:
-    """Build the SSL context httpx would build for these arguments.
-
-    httpx 0.28 warns about ``verify=<path>`` and ``cert=...``; the client still accepts both,
-    so the context is built here rather than through ``httpx.create_ssl_context``.
-
-    Args:
-        verify: See :data:`VerifyTypes`.
-        cert: See :data:`CertTypes`; loaded into the context.
-        trust_env: Whether ``SSL_CERT_FILE``/``SSL_CERT_DIR`` choose the CA bundle.
-
-    Returns:
-        A client-side ``ssl.SSLContext`` (``verify`` itself when it is one).
-    """
-    if isinstance(verify, ssl.SSLContext):
-        ctx = verify
-    elif verify is True:
-        if trust_env and os.environ.get("SSL_CERT_FILE"):
-            ctx = ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
-        elif trust_env and os.environ.get("SSL_CERT_DIR"):
-            ctx = ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
-        else:
-            import certifi
-
-            ctx = ssl.create_default_context(cafile=certifi.where())
-    elif verify is False:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    elif os.path.isdir(verify):
-        ctx = ssl.create_default_context(capath=verify)
-    else:
-        ctx = ssl.create_default_context(cafile=verify)
-
-    if isinstance(cert, str):
-        ctx.load_cert_chain(cert)
-    elif cert is not None:
-        ctx.load_cert_chain(*cert)
-    return ctx
 
 
 def _running_asyncio() -> bool:
@@ -162,59 +105,6 @@ class AutoTransport(httpx.AsyncBaseTransport):
             await self._transport.aclose()
 
 
-def _never_used(connection: Any) -> bool:
-    """Whether an httpcore connection will never serve a request nor be closed by its pool.
-
-    Two cases: still being opened for a request that is gone (no inner connection, not
-    failed), or opened but cancelled before its first request started (HTTP/1.1 state NEW,
-    which httpcore counts neither available, idle nor closed).
-    """
-    inner = getattr(connection, "_connection", True)
-    if inner is None:
-        return getattr(connection, "_connect_failed", True) is False
-    return getattr(getattr(inner, "_state", None), "name", None) == "NEW"
-
-
-class ReclaimingHTTPTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport, taking back pool slots that a cancelled request leaves behind.
-
-    httpcore 1.0.9 (encode/httpcore#1093, unfixed there) creates a connection for a queued
-    request; when that request is cancelled before the connection is established, the
-    connection stays in the pool, neither usable nor ever closed, holding a slot for good;
-    so does a connection opened for a request cancelled just before it was sent.
-    Enough of them and every later request ends in ``PoolTimeout``. After any request that
-    ends in an exception or cancellation, this transport removes such orphans (a
-    connection never established, not failed, and assigned to no request), hands the freed
-    slots to the requests still queued, and closes the orphans.
-    """
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send through httpx's transport; reclaim orphaned slots if the request fails."""
-        try:
-            return await super().handle_async_request(request)
-        except BaseException:
-            await self._reclaim_orphans()
-            raise
-
-    async def _reclaim_orphans(self) -> None:
-        pool = self._pool
-        connections: list[Any] | None = getattr(pool, "_connections", None)
-        requests: list[Any] | None = getattr(pool, "_requests", None)
-        if connections is None or requests is None:
-            return  # another httpcore layout: nothing this transport knows how to fix
-        assigned = {id(r.connection) for r in requests if getattr(r, "connection", None)}
-        orphans = [c for c in connections if id(c) not in assigned and _never_used(c)]
-        if not orphans:
-            return
-        # No await between reading the pool and changing it: nothing else runs meanwhile.
-        for connection in orphans:
-            connections.remove(connection)
-        closing = pool._assign_requests_to_connections()
-        with anyio.CancelScope(shield=True):
-            for connection in [*orphans, *closing]:
-                await connection.aclose()
-
-
 def make_transport(
     kind: TransportKind = "auto",
     *,
@@ -255,8 +145,7 @@ def make_transport(
         )
     if kind == "httpx":
         return ReclaimingHTTPTransport(
-            verify=create_ssl_context(verify, cert, trust_env),
-            trust_env=trust_env,
+            ssl_context=create_ssl_context(verify, cert, trust_env),
             limits=limits,
             local_address=local_address,
         )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
 import attrs
 
+from .. import _json
 from .._bulk import BulkResult, OnExistence, OnNonExistence
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
@@ -45,7 +45,7 @@ _UNWRITTEN_CONN_TYPE = ""
 def _extra_text(extra: Missing[Extra]) -> Missing[str | None]:
     if extra is UNSET or extra is None or isinstance(extra, str):
         return extra
-    return json.dumps(dict(extra))
+    return _json.dumps(dict(extra), compact=False)
 
 
 def _no_fields() -> dict[str, JsonValue]:

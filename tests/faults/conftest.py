@@ -9,9 +9,10 @@ clock, so the delay it chose (from ``Retry-After``, say) is asserted without bei
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
+import anyio
 import attrs
 import httpx
 import pytest
@@ -105,3 +106,27 @@ async def connect(
     yield make
     for client in clients:
         await client.aclose()
+
+
+#: Where a test without the ``connect`` fixture runs: each transport on asyncio, and
+#: httpx's transport on trio.
+WIRES = ["aiohttp", "httpx", "trio"]
+
+T = TypeVar("T")
+
+
+def transport_of(wire: str) -> TransportKind:
+    """The client's ``transport=`` for a wire of :data:`WIRES`."""
+    return "aiohttp" if wire == "aiohttp" else "httpx"
+
+
+def run_on(wire: str, main: Callable[[], Awaitable[T]]) -> T:
+    """Run ``main`` to its end on the event loop of ``wire`` (trio for ``"trio"``)."""
+    return anyio.run(main, backend="trio" if wire == "trio" else "asyncio")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every fault test without a limit of its own a hard one: a hang fails it."""
+    for item in items:
+        if item.get_closest_marker("timeout") is None and "tests/faults/" in item.nodeid:
+            item.add_marker(pytest.mark.timeout(60))

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 
 import pytest
 
 from airflow_client_async import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     APIConnectionError,
+    AsyncClient,
     InternalServerError,
+    ResponseTooLargeError,
     ResponseValidationError,
 )
 from airflow_client_async._client import TransportKind
@@ -292,3 +296,134 @@ async def test_a_lying_content_length_poisons_no_later_request(
             await client.dags.get("etl")
     assert (await client.dags.get("etl")).dag_id == "next"
     assert server.requests[-1].connection_id != server.requests[0].connection_id
+
+
+# -- the response cap and the client's own decoding --------------------------------------------
+
+
+def _page(count: int) -> bytes:
+    dags = [{"dag_id": f"dag_{i}", "description": "d" * 50} for i in range(count)]
+    return json.dumps({"dags": dags, "total_entries": count}).encode()
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+PAGE = _page(20_000)  # ~1.6 MiB, many decompression steps
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        pytest.param("gzip", gzip.compress(PAGE), id="gzip"),
+        pytest.param("x-gzip", gzip.compress(PAGE), id="x-gzip"),
+        pytest.param("deflate", zlib.compress(PAGE), id="deflate-zlib"),
+        pytest.param("deflate", _raw_deflate(PAGE), id="deflate-raw"),
+        pytest.param("gzip, deflate", zlib.compress(gzip.compress(PAGE)), id="gzip-then-deflate"),
+        pytest.param("identity", PAGE, id="identity"),
+    ],
+)
+async def test_encoded_bodies_decode_whole(
+    serve: ServeFactory, connect: ClientFactory, encoding: str, body: bytes
+) -> None:
+    server = serve(respond_with(200, [JSON, ("Content-Encoding", encoding)], body))
+    client = connect(server.url)
+
+    page = await client.dags.list(limit=20_000)
+
+    assert [dag.dag_id for dag in page.items][-1] == "dag_19999"
+    assert server.requests[0].header_values("Accept-Encoding") == ["gzip, deflate"]
+
+
+async def test_an_encoding_the_client_did_not_ask_for_is_a_validation_error(
+    serve: ServeFactory, connect: ClientFactory
+) -> None:
+    server = serve(respond_with(200, [JSON, ("Content-Encoding", "br")], b"\x8b\x02\x80{}\x03"))
+    client = connect(server.url)
+
+    with pytest.raises(ResponseValidationError, match="'br' is not an encoding") as caught:
+        await client.dags.get("etl")
+
+    assert caught.value.response.status_code == 200
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+async def test_a_body_over_the_cap_is_refused_and_its_connection_dropped(
+    serve: ServeFactory, connect: ClientFactory, framing: str
+) -> None:
+    body = _page(20_000)  # more than a transport reads ahead: most of it stays unread
+    big = (
+        respond_with(200, [JSON], body)
+        if framing == "content-length"
+        else drip([body[i : i + 50_000] for i in range(0, len(body), 50_000)], 0.0)
+    )
+    server = serve(in_turn(big, respond_with(200, [JSON], DAG_BODY)))
+    client = connect(server.url, max_response_size=1000)
+
+    with pytest.raises(ResponseTooLargeError) as caught:
+        await client.dags.list()
+
+    error = caught.value
+    assert isinstance(error, ResponseValidationError)
+    assert error.limit == 1000
+    assert error.body == b""
+    assert error.response.status_code == 200
+    assert str(error) == (
+        "GET /api/v1/dags: the response body is larger than max_response_size (1,000 bytes); "
+        "give the client a larger max_response_size (or None) to read it"
+    )
+    assert len(server.requests) == 1  # never retried: the same answer would come back
+    # The rest of the body was left unread, so that connection is not used again.
+    assert (await client.dags.get("etl")).dag_id == "etl"
+    assert [r.connection_id for r in server.requests] == [0, 1]
+
+
+async def test_the_cap_counts_decoded_bytes(serve: ServeFactory, connect: ClientFactory) -> None:
+    body = _page(100)
+    assert len(gzip.compress(body)) < 1000 < len(body)
+    server = serve(respond_with(200, [JSON, ("Content-Encoding", "gzip")], gzip.compress(body)))
+    client = connect(server.url, max_response_size=1000)
+
+    with pytest.raises(ResponseTooLargeError):
+        await client.dags.list()
+    page = await client.with_options(max_response_size=len(body)).dags.list()
+    assert len(page.items) == 100
+
+
+async def test_an_error_page_over_the_cap_is_refused_with_its_status(
+    serve: ServeFactory, connect: ClientFactory
+) -> None:
+    page = b"<html>" + b"<p>frame</p>" * 1000 + b"</html>"
+    server = serve(respond_with(500, [("Content-Type", "text/html")], page))
+    client = connect(server.url, max_response_size=1000)
+
+    with pytest.raises(ResponseTooLargeError) as caught:
+        await client.dags.get("etl")
+
+    assert caught.value.response.status_code == 500
+    assert len(server.requests) == 1
+
+
+async def test_no_cap_reads_any_size(serve: ServeFactory, connect: ClientFactory) -> None:
+    server = serve(respond_with(200, [JSON], _page(100)))
+    client = connect(server.url, max_response_size=1000)
+
+    page = await client.with_options(max_response_size=None).dags.list()
+
+    assert len(page.items) == 100
+
+
+@pytest.mark.parametrize("size", [0, -1, True, 1.5, "1"])
+def test_max_response_size_must_be_a_positive_integer(size: object) -> None:
+    with pytest.raises(ValueError, match="max_response_size"):
+        AsyncClient("http://localhost", max_response_size=size)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_response_size"):
+        AsyncClient("http://localhost").with_options(max_response_size=size)  # type: ignore[arg-type]
+
+
+def test_the_default_cap_is_64_mib() -> None:
+    assert DEFAULT_MAX_RESPONSE_SIZE == 64 * 1024 * 1024
+    assert AsyncClient("http://localhost")._http.max_response_size == DEFAULT_MAX_RESPONSE_SIZE

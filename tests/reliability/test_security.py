@@ -685,3 +685,200 @@ async def test_redirects_are_not_followed_so_credentials_stay_with_the_server(
                     await api.pools.get("p")
             assert caught.value.status == 302
         assert elsewhere.requests == []
+
+
+# -- header names and strict JSON: the same rules on every transport -------------------------
+
+BAD_HEADER_NAMES = [
+    "X-Evil: forged",
+    "X Evil",
+    "X-Evil ",
+    "",
+    "X-Évil",
+    "X\tEvil",
+    "(X)",
+    "X/Y",
+    'X"Y',
+    "X,Y",
+    "X=Y",
+    "X\rY",
+    "X\nY",
+    "X\x00Y",
+]
+
+
+@pytest.mark.parametrize("name", BAD_HEADER_NAMES)
+def test_a_header_name_that_is_not_a_token_is_refused_before_any_io(name: str) -> None:
+    with pytest.raises(ValueError, match="RFC 9110 token"):
+        AsyncClient("https://airflow.test", headers={name: "v"})
+    with pytest.raises(ValueError, match="RFC 9110 token"):
+        AsyncClient("https://airflow.test").with_options(headers={name: "v"})
+
+
+def test_every_token_character_is_a_valid_header_name() -> None:
+    name = "!#$%&'*+-.^_`|~09azAZ"
+    api = AsyncClient("https://airflow.test", headers={name: "v", "X-Team": "a: b, c"})
+    assert api._http.headers[name] == "v"
+
+
+def test_a_header_name_is_not_quoted_in_its_error() -> None:
+    # A mistyped header can carry its secret in the name.
+    with pytest.raises(ValueError, match="token") as caught:
+        AsyncClient("https://airflow.test", headers={f"Authorization: Bearer {BEARER_TOKEN}": ""})
+    assert leaked(exception_texts(caught.value)) == []
+
+
+class ForgingAuth(httpx.Auth):
+    """An httpx.Auth that adds a header line of its own, as a broken plug-in might."""
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name, self.value = name, value
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers[self.name] = self.value
+        yield request
+
+
+@pytest.mark.parametrize("kind", WIRES)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("X-Evil: forged", "v"), ("X Evil", "v"), ("X-Evil", "a\r\nX-Injected: 1")],
+    ids=["colon", "space", "crlf-value"],
+)
+def test_a_bad_header_added_after_the_client_checked_is_refused_on_every_transport(
+    kind: str, name: str, value: str
+) -> None:
+    # A header added during sending (here by an auth plug-in) is checked by the transport
+    # itself: aiohttp writes whatever it is given, h11 refuses it; both refuse it now.
+    backend = "trio" if kind.endswith("trio") else "asyncio"
+    transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
+
+    async def main() -> None:
+        async with AsyncClient(
+            server.url, transport=transport, auth=ForgingAuth(name, value), max_retries=0
+        ) as api:
+            with pytest.raises(af.APIConnectionError, match="LocalProtocolError"):
+                await api.pools.get("p")
+
+    with WireServer() as server:
+        with start_blocking_portal(backend) as portal:
+            portal.call(main)
+        assert server.requests == []
+        assert server.accepted_connections <= 1
+
+
+NOT_JSON = [float("nan"), float("inf"), float("-inf")]
+
+
+@pytest.mark.parametrize("kind", WIRES)
+@pytest.mark.parametrize("number", NOT_JSON, ids=["nan", "inf", "-inf"])
+def test_nan_and_infinity_are_refused_before_any_io_on_every_transport(
+    kind: str, number: float
+) -> None:
+    backend = "trio" if kind.endswith("trio") else "asyncio"
+    transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
+
+    async def main() -> None:
+        async with AsyncClient(server.url, transport=transport, max_retries=0) as api:
+            with pytest.raises(ValueError, match="POST /dags/etl/dagRuns: NaN and infinite"):
+                await api.dag_runs.trigger("etl", conf={"x": number})
+            with pytest.raises(ValueError, match="NaN and infinite"):
+                await api.dag_runs.trigger("etl", conf={"deep": [1, {"x": [number]}]})
+            with pytest.raises(ValueError, match="NaN and infinite"):
+                await api.connections.create("c", conn_type="http", extra={"x": number})
+            with pytest.raises(ValueError, match="NaN and infinite"):
+                await api.pools.update("p", description="d", slots=number)  # type: ignore[arg-type]
+            # Everything else about floats is unchanged.
+            await api.dag_runs.trigger("etl", conf={"x": 1.5, "y": -0.0, "z": 1e300})
+
+    with WireServer() as server:
+        with start_blocking_portal(backend) as portal:
+            portal.call(main)
+        [received] = server.requests
+        assert received.body == b'{"conf":{"x":1.5,"y":-0.0,"z":1e+300}}'
+
+
+# -- secrets in the transports' own exceptions -----------------------------------------------
+
+
+def chained(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception reachable from it through ``__cause__`` and ``__context__``."""
+    found: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+        todo += list(getattr(current, "exceptions", ()))
+    return found
+
+
+def every_text(exc: BaseException) -> list[str]:
+    """str, repr, args and notes of each exception in the chain, and the whole traceback."""
+    texts = ["".join(traceback.format_exception(exc))]
+    for current in chained(exc):
+        texts += [str(current), repr(current), repr(current.args)]
+        texts += [str(note) for note in getattr(current, "__notes__", [])]
+        for value in vars(current).values() if hasattr(current, "__dict__") else []:
+            if not isinstance(value, httpx.Request | httpx.Response):
+                texts.append(repr(value))
+    return texts
+
+
+QUERY_SECRET = "query-Zq7secret"
+
+MALFORMED = {
+    "bad-status-line": b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\n{}",
+    "bad-header-line": b"HTTP/1.1 200 OK\r\nBroken header line\r\nContent-Length: 2\r\n\r\n{}",
+    "bad-chunk-size": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    "te-and-cl": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n",
+    "short-body": b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{}",
+    "not-http": b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("kind", WIRES)
+def test_no_secret_or_query_in_any_exception_of_a_malformed_answer(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in [*LOGGERS, "h11"]:
+        caplog.set_level(logging.DEBUG, logger=name)
+    backend = "trio" if kind.endswith("trio") else "asyncio"
+    transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
+    answers = list(MALFORMED.values())
+
+    async def malformed(request: RawRequest, responder: Responder) -> None:
+        await responder.send_raw(answers[(len(server.requests) - 1) % len(answers)])
+        await responder.close()
+
+    texts: list[str] = []
+    raised: list[str] = []
+
+    async def main() -> None:
+        async with AsyncClient(
+            server.url, transport=transport, auth=("admin", BASIC_PASSWORD), max_retries=0
+        ) as api:
+            for _ in answers:
+                with pytest.raises(af.APIError) as caught:
+                    await api.dags.list(dag_id_pattern=QUERY_SECRET)
+                raised.append(type(caught.value).__name__)
+                texts.extend(every_text(caught.value))
+                assert "GET /dags" in str(caught.value) or "GET /api/v1/dags" in str(caught.value)
+
+    with WireServer(malformed) as server:
+        with start_blocking_portal(backend) as portal:
+            portal.call(main)
+        # The secrets really went out, so finding none means something.
+        assert base64.b64encode(f"admin:{BASIC_PASSWORD}".encode()).decode() in (
+            server.requests[0].head.decode("latin-1")
+        )
+        assert QUERY_SECRET in server.requests[0].target
+    records = [logging.Formatter("%(name)s %(message)s").format(r) for r in caplog.records]
+    records += [repr(r.args) for r in caplog.records if r.name != "httpx"]
+    print(f"\n{kind}: {raised}")
+    assert leaked(texts + records) == []
+    # httpx itself logs each URL at INFO (see SECURITY.md); nothing else names the query.
+    assert [t[:200] for t in texts if QUERY_SECRET in t] == []
+    assert [r for r in records if QUERY_SECRET in r and not r.startswith("httpx ")] == []

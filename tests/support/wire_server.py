@@ -33,6 +33,7 @@ import anyio
 
 __all__ = [
     "Handler",
+    "RawHandler",
     "RawRequest",
     "Responder",
     "WireServer",
@@ -153,6 +154,10 @@ class Responder:
 
 Handler = Callable[[RawRequest, Responder], Awaitable[None]]
 
+#: Takes over a whole connection at the byte level: for servers that must not even read
+#: what arrives (an upload left unread), or that speak before being asked.
+RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
+
 
 async def json_handler(request: RawRequest, responder: Responder) -> None:
     """Answer 200 ``application/json`` ``{"ok": true, "path": <raw target>}``."""
@@ -198,6 +203,8 @@ class WireServer:
             server's own asyncio loop, so it sleeps with ``asyncio.sleep``.
         host: Address to listen on.
         ssl_context: Serve HTTPS with this server-side context.
+        raw_handler: Instead of parsing requests, hand each connection's reader, writer
+            and id to this coroutine; the connection closes when it returns.
     """
 
     def __init__(
@@ -206,8 +213,10 @@ class WireServer:
         *,
         host: str = "127.0.0.1",
         ssl_context: ssl.SSLContext | None = None,
+        raw_handler: RawHandler | None = None,
     ) -> None:
         self.handler = handler
+        self.raw_handler = raw_handler
         self.host = host
         self.ssl_context = ssl_context
         self.port = 0
@@ -215,6 +224,7 @@ class WireServer:
         self._requests: list[RawRequest] = []
         self._errors: list[BaseException] = []
         self._accepted = 0
+        self._accept_times: list[float] = []
         self._closed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -247,6 +257,12 @@ class WireServer:
         """Connections accepted since the server started."""
         with self._lock:
             return self._accepted
+
+    @property
+    def accept_times(self) -> list[float]:
+        """When (``time.monotonic()``) each connection was accepted, in order (a copy)."""
+        with self._lock:
+            return list(self._accept_times)
 
     @property
     def open_connections(self) -> int:
@@ -338,8 +354,12 @@ class WireServer:
         with self._lock:
             connection_id = self._accepted
             self._accepted += 1
+            self._accept_times.append(time.monotonic())
         self._writers.add(writer)
         try:
+            if self.raw_handler is not None:
+                await self.raw_handler(reader, writer, connection_id)
+                return
             while True:
                 request = await _read_request(reader, connection_id)
                 if request is None:

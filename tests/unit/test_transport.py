@@ -450,7 +450,10 @@ def test_exception_mapping(original: Exception, expected: type[Exception]) -> No
     with pytest.raises(expected) as caught, map_aiohttp_exceptions(request):
         raise original
     assert type(caught.value) is expected
-    assert caught.value.__cause__ is original
+    # aiohttp's exception holds the request (headers included): a stand-in names it.
+    cause = caught.value.__cause__
+    assert cause is not original and type(cause).__name__ == "_AiohttpFailure"
+    assert f"{type(original).__module__}.{type(original).__qualname__}: " in str(cause)
     assert isinstance(caught.value, httpx.RequestError)
     assert caught.value.request is request
 
@@ -534,7 +537,9 @@ async def test_cancellation_never_leaks_an_aiohttp_connection() -> None:
 
 
 async def test_cancellation_with_httpx_transport_closes_everything() -> None:
-    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=16))
+    # The client's httpx transport: plain httpx.AsyncHTTPTransport loses pool slots to
+    # cancelled requests now and then (encode/httpcore#1093) and then times out here.
+    transport = make_transport("httpx", limits=httpx.Limits(max_connections=16))
     with WireServer(jittery) as server:
         async with httpx.AsyncClient(transport=transport, base_url=server.url) as http:
             await cancel_many(http, 200)
@@ -602,3 +607,41 @@ async def test_closed_transport_refuses_requests(server: WireServer) -> None:
     assert await server.wait_open_connections(0) == 0
     with pytest.raises(RuntimeError, match="closed"):
         await transport.handle_async_request(httpx.Request("GET", server.url))
+
+
+def test_shared_settings_are_defined_once() -> None:
+    import airflow_client_async as af
+    from airflow_client_async import _client, _config, _transport
+
+    assert af.DEFAULT_LIMITS is _client.DEFAULT_LIMITS is _transport.DEFAULT_LIMITS
+    assert af.DEFAULT_LIMITS is _config.DEFAULT_LIMITS
+    assert af.TransportKind is _client.TransportKind is _transport.TransportKind
+    assert af.TransportKind is _config.TransportKind
+    assert _transport.create_ssl_context is _config.create_ssl_context
+    assert af.DEFAULT_LIMITS.max_keepalive_connections == af.DEFAULT_LIMITS.max_connections
+
+
+def _package_imports(module: str) -> set[str]:
+    """The package modules that ``module`` imports, at run time or for type checking."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(f"airflow_client_async.{module}")
+    assert spec is not None and spec.origin is not None
+    with open(spec.origin, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    return {
+        node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    }
+
+
+def test_the_transport_modules_do_not_import_each_other() -> None:
+    # The aiohttp transport takes its settings from the leaf module; only the module that
+    # picks a transport knows both.
+    assert _package_imports("_aiohttp_transport") <= {"_config", "_framing", "_headers"}
+    assert "_transport" not in _package_imports("_aiohttp_transport")
+    assert _package_imports("_config") == set()
+    assert "_config" in _package_imports("_transport")
+    assert "_transport" not in _package_imports("_httpx_transport")

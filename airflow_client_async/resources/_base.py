@@ -188,6 +188,7 @@ class Resource:
         accept: str = "application/json",
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        authenticate: bool = True,
     ) -> Sent:
         """Send one operation on the server's API and return its 2xx answer.
 
@@ -203,6 +204,8 @@ class Resource:
             accept: The ``Accept`` header.
             headers: The operation's header parameters.
             idempotent: Whether replaying is harmless; ``None`` decides by method.
+            authenticate: ``False`` sends no credentials (for the routes a server
+                answers without them, such as its health).
 
         Raises:
             UnsupportedByServerError: The server's API lacks the operation, or a
@@ -229,6 +232,7 @@ class Resource:
             idempotent=idempotent,
             api_version=api_version,
             headers=headers,
+            authenticate=authenticate,
         )
         return Sent(response, route, api_version)
 

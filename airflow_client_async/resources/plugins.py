@@ -1,23 +1,58 @@
-"""``client.plugins``: the Plugin tag of the API."""
+"""``client.plugins``: the Plugin tag of both APIs."""
 
 from __future__ import annotations
 
+import attrs
+
 from .._pagination import AsyncPaginator
+from .._routes import Route, Routes
+from .._types import JsonValue
 from ..models import PluginCollection, PluginCollectionItem
+from ..models._base import Model
 from ._base import Resource
 
-__all__ = ["PluginsResource"]
+__all__ = ["PluginImportError", "PluginsResource"]
+
+
+def _no_fields() -> dict[str, JsonValue]:
+    return {}
+
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class PluginImportError(Model):
+    """A plugin that failed to load (Airflow 3's ``PluginImportErrorResponse``).
+
+    Attributes:
+        source: Where the plugin comes from (its file, or its package's entry point).
+        error: The error it raised.
+    """
+
+    source: str | None = None
+    error: str | None = None
+    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
+
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class _ImportErrorList(Model):
+    import_errors: list[PluginImportError] | None = None
+    total_entries: int | None = None
+    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
 
 
 class PluginsResource(Resource):
-    """Plugins loaded by the webserver: list."""
+    """Plugins loaded by the server: list, and (Airflow 3.1+) the ones that failed to load."""
+
+    namespace = "plugins"
+
+    _list = Routes.both("GET", "/plugins", "get_plugins")
 
     def list(
-        self, *, limit: int | None = None, offset: int = 0
+        self, *, limit: int | None = None, offset: int | None = None
     ) -> AsyncPaginator[PluginCollectionItem]:
         """List the loaded plugins: await for one page, ``async for`` for every plugin.
 
-        ``GET /plugins``
+        Airflow 3 describes a plugin with other fields (``fastapi_apps``,
+        ``react_apps``, …); they are in ``extra_fields``.
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
@@ -27,5 +62,35 @@ class PluginsResource(Resource):
             A paginator of :class:`PluginCollectionItem`.
         """
         return self._paginate(
-            "/plugins", PluginCollection, lambda c: c.plugins, offset=offset, limit=limit
+            self._list, PluginCollection, lambda c: c.plugins, offset=offset, limit=limit
+        )
+
+    _list_import_errors = Routes(
+        v2=Route("GET", "/plugins/importErrors", "import_errors", paged=False, since=(3, 1))
+    )
+
+    def list_import_errors(
+        self, *, limit: int | None = None, offset: int | None = None
+    ) -> AsyncPaginator[PluginImportError]:
+        """List the plugins that failed to load. Airflow 3.1 and later.
+
+        The server sends the whole list at once; ``limit`` and ``offset`` page through it
+        here.
+
+        Args:
+            limit: Page size.
+            offset: Where to start.
+
+        Returns:
+            A paginator of :class:`PluginImportError`.
+
+        Raises:
+            UnsupportedByServerError: The server runs Airflow 2 or 3.0.
+        """
+        return self._paginate(
+            self._list_import_errors,
+            _ImportErrorList,
+            lambda c: c.import_errors,
+            offset=offset,
+            limit=limit,
         )

@@ -1,9 +1,9 @@
-"""``client.providers``: the Provider tag of the API."""
+"""``client.providers``: the Provider tag of both APIs."""
 
 from __future__ import annotations
 
-import builtins
-
+from .._pagination import AsyncPaginator
+from .._routes import Route, Routes
 from ..models import Provider, ProviderCollection
 from ._base import Resource
 
@@ -11,19 +11,32 @@ __all__ = ["ProvidersResource"]
 
 
 class ProvidersResource(Resource):
-    """Provider packages installed on the webserver: list."""
+    """Provider packages installed on the server: list."""
 
-    async def list(self) -> builtins.list[Provider]:
-        """List every installed provider package.
+    namespace = "providers"
 
-        ``GET /providers``
+    _list = Routes(
+        # Airflow 2 takes no limit or offset and answers with every provider at once,
+        # whatever its maximum_page_limit.
+        v1=Route("GET", "/providers", "get_providers", paged=False),
+        v2=Route("GET", "/providers", "get_providers"),
+    )
 
-        The route does not page: it takes no ``limit`` or ``offset`` and answers with every
-        provider at once, whatever the server's ``maximum_page_limit``, so this returns a
-        plain list rather than a paginator.
+    def list(
+        self, *, limit: int | None = None, offset: int | None = None
+    ) -> AsyncPaginator[Provider]:
+        """List the installed provider packages: await for one page, ``async for`` for all.
+
+        Airflow 2 sends every provider in one answer, which is paged through here, so
+        ``limit`` and ``offset`` mean the same on both servers.
+
+        Args:
+            limit: Page size (Airflow 3 caps it at its ``maximum_page_limit``).
+            offset: Where to start.
 
         Returns:
-            The providers, in the server's order (by package name).
+            A paginator of :class:`Provider`, in the server's order (by package name).
         """
-        collection = await self._http.request_model("GET", "/providers", ProviderCollection)
-        return builtins.list(collection.providers or [])
+        return self._paginate(
+            self._list, ProviderCollection, lambda c: c.providers, offset=offset, limit=limit
+        )

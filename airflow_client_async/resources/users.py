@@ -1,21 +1,25 @@
-"""``client.users``: the User tag of the API (deprecated upstream)."""
+"""``client.users``: Airflow 2's User tag, and the FAB auth manager's users on Airflow 3."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from .._http import build_path, query_params
+import attrs
+
 from .._pagination import AsyncPaginator
-from .._types import UNSET, Missing
-from ..models import User, UserCollection, UserCollectionItem
-from ._base import Resource, json_body, patch_body
+from .._routes import Route, Routes
+from .._types import UNSET, JsonValue, Missing
+from ..models import User
+from ..models._base import Model
+from ._fab import FabResource
 
 __all__ = ["UsersResource"]
 
-#: Fields the server's user schema requires in every PATCH body, whatever ``update_mask``
+_USER = "/users/{username}"
+
+#: Fields Airflow 2's user schema requires in every PATCH body, whatever ``update_mask``
 #: says; the values of those not being updated are taken from the user as it is.
-_REQUIRED_IN_PATCH = ("username", "email", "first_name", "last_name")
+_REQUIRED_IN_V1_PATCH = ("username", "email", "first_name", "last_name")
 
 
 def _roles_body(roles: Sequence[str]) -> list[dict[str, str]]:
@@ -24,55 +28,84 @@ def _roles_body(roles: Sequence[str]) -> list[dict[str, str]]:
     return [{"name": role} for role in roles]
 
 
-class UsersResource(Resource):
-    """Users of the webserver: list, get, create, update, delete.
+def _no_fields() -> dict[str, JsonValue]:
+    return {}
 
-    Deprecated upstream: these endpoints belong to the FAB auth manager and are gone from
-    Airflow 3's API. Passwords are only ever sent, never shown: the server does not
-    return them and no ``repr`` or error of this client contains one.
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class _UserList(Model):
+    """A page of users, decoded as the same type ``get`` returns."""
+
+    users: list[User] | None = None
+    total_entries: int | None = None
+    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
+
+
+class UsersResource(FabResource):
+    """Users: list, get, create, update, delete.
+
+    Airflow 2 serves them in its own API; Airflow 3 only through the FAB auth manager's
+    API, which a server has when FabAuthManager is its auth manager (otherwise every
+    method raises :class:`UnsupportedByServerError`). Passwords are only ever sent, never
+    shown: the servers do not return them and no ``repr`` or error of this client
+    contains one.
     """
 
+    namespace = "users"
+
+    _list = Routes(
+        v1=Route("GET", "/users", "get_users"),
+        v2=Route("GET", "/users", "get_users", base="fab"),
+    )
+
     def list(
-        self, *, limit: int | None = None, offset: int = 0, order_by: str | None = None
-    ) -> AsyncPaginator[UserCollectionItem]:
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: str | None = None,
+    ) -> AsyncPaginator[User]:
         """List users: await for one page, ``async for`` for every user.
-
-        ``GET /users``
-
-        Deprecated upstream (FAB auth manager only).
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
             order_by: ``"id"`` (the default), ``"first_name"``, ``"last_name"`` or
-                ``"email"``. Airflow 2.11 refuses ``"username"`` and any descending order
-                (``"-id"``) with 400, though the spec allows them.
+                ``"email"``; Airflow 3 also takes ``"username"``, ``"active"`` and a
+                ``-`` in front (descending), which Airflow 2.11 refuses with 400 though
+                its spec allows them.
 
         Returns:
-            A paginator of :class:`UserCollectionItem`.
+            A paginator of :class:`User`.
         """
         return self._paginate(
-            "/users",
-            UserCollection,
+            self._list,
+            _UserList,
             lambda c: c.users,
-            params=query_params(order_by=order_by),
+            query={"order_by": order_by},
             offset=offset,
             limit=limit,
         )
 
-    async def get(self, username: str) -> UserCollectionItem:
+    _get = Routes(
+        v1=Route("GET", _USER, "get_user"),
+        v2=Route("GET", _USER, "get_user", base="fab"),
+    )
+
+    async def get(self, username: str) -> User:
         """Get one user.
 
-        ``GET /users/{username}``
-
-        Deprecated upstream (FAB auth manager only).
-
         Raises:
+            ValueError: ``username`` is empty.
             NotFoundError: No such user.
         """
-        return await self._http.request_model(
-            "GET", build_path("/users/{username}", username=username), UserCollectionItem
-        )
+        sent = await self._send(self._get, path={"username": username})
+        return sent.model(User)
+
+    _create = Routes(
+        v1=Route("POST", "/users", "post_user"),
+        v2=Route("POST", "/users", "create_user", base="fab"),
+    )
 
     async def create(
         self,
@@ -86,37 +119,54 @@ class UsersResource(Resource):
     ) -> User:
         """Create a user.
 
-        ``POST /users``
-
-        Deprecated upstream (FAB auth manager only).
-
         Args:
             username: The login name.
             password: The password (sent, never shown).
-            email: The e-mail address; the server requires it to be unique.
-            first_name: The first name (may be empty).
-            last_name: The last name (may be empty).
+            email: The e-mail address; the servers require it to be unique.
+            first_name: The first name (Airflow 3 refuses an empty one).
+            last_name: The last name (Airflow 3 refuses an empty one).
             roles: Names of the roles to give the user. Left out, the server gives the
                 auth manager's registration role (``AUTH_USER_REGISTRATION_ROLE``); when
-                that role does not exist, Airflow 2.11 answers 500 ("Failed to add user").
+                that role does not exist, the server answers 500.
 
         Raises:
+            ValueError: ``username`` is empty.
+            TypeError: ``roles`` is a string.
             ConflictError: The username or the e-mail address is taken.
-            BadRequestError: A role does not exist.
+            BadRequestError: A role does not exist, or a field is invalid.
             InternalServerError: No roles were given and the server has no usable
                 registration role.
         """
         if not username:
             raise ValueError("username must be a non-empty string")
-        body = json_body(
-            username=username,
-            password=password,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            roles=_roles_body(roles) if roles is not UNSET else UNSET,
-        )
-        return await self._http.request_model("POST", "/users", User, json_body=body)
+        body = {
+            "username": username,
+            "password": password,
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "roles": _roles_body(roles) if roles is not UNSET else UNSET,
+        }
+        sent = await self._send(self._create, body=body)
+        return sent.model(User)
+
+    _update = Routes(
+        v1=Route(
+            "PATCH",
+            _USER,
+            "patch_user",
+            body={"new_username": "username"},
+            mask={"new_username": "username"},
+        ),
+        v2=Route(
+            "PATCH",
+            _USER,
+            "update_user",
+            base="fab",
+            body={"new_username": "username"},
+            mask={"new_username": "username"},
+        ),
+    )
 
     async def update(
         self,
@@ -128,20 +178,18 @@ class UsersResource(Resource):
         first_name: Missing[str] = UNSET,
         last_name: Missing[str] = UNSET,
         roles: Missing[Sequence[str]] = UNSET,
-    ) -> UserCollectionItem:
+    ) -> User:
         """Update a user; only the fields given change, named in ``update_mask``.
 
-        ``PATCH /users/{username}``
-
-        Deprecated upstream (FAB auth manager only). Airflow 2.11 validates the body as a
-        whole user and answers 400 unless it holds ``username``, ``email``,
-        ``first_name`` and ``last_name``, even when ``update_mask`` names other fields.
-        When some of those are not being updated, the user is read first
-        (``GET /users/{username}``) and their current values fill the body; being outside
-        ``update_mask``, they change nothing. Airflow 2.11 also keeps the old password
-        when one PATCH sets both ``password`` and ``roles``, so then the password is sent
-        in a PATCH of its own first, and the other fields in a second one (if that one
-        fails, the password has already changed).
+        On Airflow 3 this is one PATCH of the fields given. Airflow 2.11 validates the
+        body as a whole user and answers 400 unless it holds ``username``, ``email``,
+        ``first_name`` and ``last_name``, even when ``update_mask`` names other fields:
+        when some of those are not being updated, the user is read first and their
+        current values fill the body (outside ``update_mask``, they change nothing).
+        Airflow 2.11 also keeps the old password when one PATCH sets both ``password``
+        and ``roles``, so there the password is sent in a PATCH of its own first, and
+        the other fields in a second one (if that one fails, the password has already
+        changed).
 
         Args:
             username: The user to update.
@@ -154,54 +202,54 @@ class UsersResource(Resource):
 
         Raises:
             ValueError: No field was given.
+            TypeError: ``roles`` is a string.
             NotFoundError: No such user.
             ConflictError: The new username or e-mail address is taken.
             BadRequestError: A role does not exist.
         """
-        fields: dict[str, Any] = {
-            "username": new_username,
+        changes: dict[str, object] = {
+            "new_username": new_username,
             "password": password,
             "email": email,
             "first_name": first_name,
             "last_name": last_name,
             "roles": _roles_body(roles) if roles is not UNSET else UNSET,
         }
-        body, mask = patch_body(fields)
-        mask_names = mask.split(",")
-        path = build_path("/users/{username}", username=username)
-        missing = [name for name in _REQUIRED_IN_PATCH if name not in body]
-        separate_password = "password" in body and "roles" in body
+        given = {name: value for name, value in changes.items() if value is not UNSET}
+        if not given:
+            raise ValueError(f"give at least one field to update: {', '.join(changes)}")
+        path = {"username": username}
+        _, api = await self._route(self._update)
+        if api == "v2":
+            sent = await self._send(self._update, path=path, update=given)
+            return sent.model(User)
+        named = {"username" if name == "new_username" else name for name in given}
+        missing = [name for name in _REQUIRED_IN_V1_PATCH if name not in named]
+        separate_password = "password" in given and "roles" in given
+        body: dict[str, object] = {}
         if missing or separate_password:
             current = await self.get(username)
-            for name in missing:
-                body[name] = getattr(current, name)
+            body = {name: getattr(current, name) for name in missing}
             if separate_password:
                 # Airflow 2.11 keeps the old password when the same PATCH also sets roles.
-                password_body = {name: getattr(current, name) for name in _REQUIRED_IN_PATCH}
-                password_body["password"] = body.pop("password")
-                mask_names.remove("password")
-                await self._http.request_json(
-                    "PATCH",
-                    path,
-                    params=query_params(update_mask="password"),
-                    json_body=password_body,
+                required = {name: getattr(current, name) for name in _REQUIRED_IN_V1_PATCH}
+                await self._send(
+                    self._update, path=path, body=required, update={"password": given["password"]}
                 )
-        return await self._http.request_model(
-            "PATCH",
-            path,
-            UserCollectionItem,
-            params=query_params(update_mask=",".join(mask_names)),
-            json_body=body,
-        )
+                del given["password"]
+        sent = await self._send(self._update, path=path, body=body, update=given)
+        return sent.model(User)
+
+    _delete = Routes(
+        v1=Route("DELETE", _USER, "delete_user"),
+        v2=Route("DELETE", _USER, "delete_user", base="fab"),
+    )
 
     async def delete(self, username: str) -> None:
         """Delete a user.
 
-        ``DELETE /users/{username}``
-
-        Deprecated upstream (FAB auth manager only).
-
         Raises:
+            ValueError: ``username`` is empty.
             NotFoundError: No such user.
         """
-        await self._http.request_empty("DELETE", build_path("/users/{username}", username=username))
+        await self._send(self._delete, path={"username": username})

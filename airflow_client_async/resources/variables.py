@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypedDict
+
+from .._bulk import BulkResult, OnExistence, OnNonExistence
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Variable, VariableCollection
 from ._base import OrderBy, Resource
+from ._minors import check_since
 
-__all__ = ["VariablesResource"]
+if TYPE_CHECKING:
+    from typing_extensions import Required
+
+__all__ = ["VariableEntity", "VariablesResource"]
 
 _VARIABLE = "/variables/{variable_key}"
 
 
+class VariableEntity(TypedDict, total=False):
+    """A variable in a bulk request, keyed as Airflow 3's ``VariableBody``.
+
+    Keys:
+        key: The variable's key (required).
+        value: Its value (required by the server, in updates too).
+        description: A description.
+        team_name: The team owning the variable (servers with ``[core] multi_team`` only).
+    """
+
+    key: Required[str]
+    value: Required[str]
+    description: str | None
+    team_name: str | None
+
+
+def _variable_key(entity: Mapping[str, object]) -> str:
+    key = entity.get("key")
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"a variable of a bulk request needs a non-empty key: {entity!r}")
+    return key
+
+
 class VariablesResource(Resource):
-    """Variables: list, get, create (or overwrite), update, delete."""
+    """Variables: list, get, create (or overwrite), update, delete, bulk."""
 
     namespace = "variables"
 
@@ -145,3 +176,56 @@ class VariablesResource(Resource):
             NotFoundError: No such variable.
         """
         await self._send(self._delete, path={"variable_key": key})
+
+    _bulk__variables = Routes(v2=Route("PATCH", "/variables", "bulk_variables"))
+
+    async def bulk(
+        self,
+        *,
+        create: Sequence[VariableEntity] = (),
+        update: Sequence[VariableEntity] = (),
+        delete: Sequence[str] = (),
+        on_existence: OnExistence = "fail",
+        on_non_existence: OnNonExistence = "fail",
+        update_mask: Sequence[str] | None = None,
+    ) -> BulkResult:
+        """Create, update and delete variables in one request. Airflow 3 only.
+
+        The server answers 200 even when entities failed, and an error refuses its whole
+        action: with ``on_existence="fail"``, one key that exists keeps every variable of
+        the create from being created. The result tells each variable's outcome; call
+        :meth:`BulkResult.raise_for_errors` to raise if any failed. A variable skipped with
+        ``"skip"`` is reported as not applied.
+
+        Args:
+            create: Variables to create.
+            update: Variables to update, each with its ``value`` (the server requires it).
+            delete: Keys of variables to delete.
+            on_existence: What a create does to a key that exists: ``"fail"`` the action,
+                ``"skip"`` the variable, or ``"overwrite"`` it.
+            on_non_existence: What an update or delete does to a key that does not exist:
+                ``"fail"`` the action or ``"skip"`` the variable.
+            update_mask: The fields an update writes (``None``: those given). Airflow
+                3.2 and later.
+
+        Returns:
+            Every variable's outcome, in the order given.
+
+        Raises:
+            ValueError: No variable was given, or one has no key.
+            UnsupportedByServerError: The server runs Airflow 2, or ``update_mask`` was
+                given to a 3.x before 3.2.
+        """
+        if update_mask is not None:
+            server = await self._http.server_version()
+            check_since(server, self._bulk__variables.method_name, "update_mask", (3, 2))
+        return await self._bulk(
+            self._bulk__variables,
+            _variable_key,
+            create=create,
+            update=update,
+            delete=delete,
+            on_existence=on_existence,
+            on_non_existence=on_non_existence,
+            update_mask=update_mask,
+        )

@@ -9,8 +9,16 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import UNSET, AsyncClient, ConflictError
+from airflow_client_async import (
+    UNSET,
+    AsyncClient,
+    ConflictError,
+    NotFoundError,
+    UnsupportedByServerError,
+)
 from airflow_client_async.models import Action, ActionResource, Resource, Role
+
+from .wire import WEB_UI_PAGE, airflow3_root, operation_calls, sent_json, sent_query
 
 
 def role(name: str, *pairs: tuple[str, str], **extra: Any) -> dict[str, Any]:
@@ -110,8 +118,11 @@ async def test_create_refuses_malformed_actions_before_io(
 async def test_update_actions_sends_the_current_name_outside_the_mask(
     client: AsyncClient, router: respx.MockRouter
 ) -> None:
+    # Airflow 2 can only add permissions: the role is read first to check none is dropped.
+    current = router.get("/roles/ops").respond(json=role("ops"))
     route = router.patch("/roles/ops").respond(json=role("ops", ("can_read", "Pools")))
     await client.roles.update("ops", actions=[("can_read", "Pools")])
+    assert current.called
     request = route.calls.last.request
     assert request.url.params.get_list("update_mask") == ["actions"]
     assert json.loads(request.content) == {
@@ -122,7 +133,7 @@ async def test_update_actions_sends_the_current_name_outside_the_mask(
 
 async def test_update_rename(client: AsyncClient, router: respx.MockRouter) -> None:
     route = router.patch("/roles/ops").respond(json=role("ops2"))
-    renamed = await client.roles.update("ops", name="ops2")
+    renamed = await client.roles.update("ops", new_name="ops2")
     request = route.calls.last.request
     assert request.url.params.get_list("update_mask") == ["name"]
     assert json.loads(request.content) == {"name": "ops2"}
@@ -131,7 +142,7 @@ async def test_update_rename(client: AsyncClient, router: respx.MockRouter) -> N
 
 async def test_update_with_nothing_given_fails_before_io(client: AsyncClient) -> None:
     with pytest.raises(ValueError, match="at least one field"):
-        await client.roles.update("ops", name=UNSET)
+        await client.roles.update("ops", new_name=UNSET)
 
 
 async def test_delete(client: AsyncClient, router: respx.MockRouter) -> None:
@@ -149,3 +160,110 @@ async def test_empty_role_name_fails_before_io(
     with pytest.raises(ValueError, match="name"):
         await client.roles.create("", actions=[])
     assert not route.called
+
+
+async def test_update_on_airflow_2_refuses_to_drop_a_permission(
+    client: AsyncClient, router: respx.MockRouter
+) -> None:
+    router.get("/version").respond(json={"version": "2.11.2", "git_version": ""})
+    router.get("/roles/ops").respond(json=role("ops", ("can_read", "DAGs"), ("can_read", "Pools")))
+    patch = router.patch("/roles/ops").respond(json=role("ops"))
+    with pytest.raises(UnsupportedByServerError, match=r"would lose \(can_read, DAGs\)") as caught:
+        await client.roles.update("ops", actions=[("can_read", "Pools"), ("can_edit", "Pools")])
+    assert caught.value.parameter == "actions"
+    assert not patch.called
+    # Keeping every current permission is fine: the PATCH adds the new one.
+    await client.roles.update(
+        "ops", actions=[("can_read", "Pools"), ("can_read", "DAGs"), ("can_edit", "Pools")]
+    )
+    assert patch.called
+
+
+# -- Airflow 3: the FAB API ----------------------------------------------------------------
+
+FAB = "/auth/fab/v1"
+
+
+async def test_every_method_goes_to_the_fab_api_on_airflow_3() -> None:
+    async with airflow3_root() as (client, router):
+        listed = router.get(f"{FAB}/roles").respond(
+            json={"roles": [role("Admin", ("can_read", "DAGs"))], "total_entries": 1}
+        )
+        names = [r.name async for r in client.roles.list(order_by="-name", limit=10)]
+        assert names == ["Admin"]
+        assert sent_query(listed.calls.last) == [
+            ("limit", "10"),
+            ("offset", "0"),
+            ("order_by", "-name"),
+        ]
+
+        got = router.get(f"{FAB}/roles/Data%20Team%2F1").respond(json=role("Data Team/1"))
+        assert (await client.roles.get("Data Team/1")).name == "Data Team/1"
+        assert got.called
+
+        created = router.post(f"{FAB}/roles").respond(json=role("ops", ("can_read", "DAGs")))
+        role_ = await client.roles.create("ops", actions=[("can_read", "DAGs")])
+        assert role_.name == "ops" and role_.actions
+        assert sent_json(created.calls.last) == {
+            "name": "ops",
+            "actions": [{"action": {"name": "can_read"}, "resource": {"name": "DAGs"}}],
+        }
+
+        patched = router.patch(f"{FAB}/roles/ops").respond(json=role("ops2", ("can_edit", "Pools")))
+        updated = await client.roles.update("ops", new_name="ops2", actions=[("can_edit", "Pools")])
+        assert updated.name == "ops2"
+        call = patched.calls.last
+        # The FAB API reads update_mask as one comma-separated value, and replaces the
+        # role's permissions with those given: no read first.
+        assert call.request.url.params.get_list("update_mask") == ["name,actions"]
+        assert sent_json(call) == {
+            "name": "ops2",
+            "actions": [{"action": {"name": "can_edit"}, "resource": {"name": "Pools"}}],
+        }
+
+        deleted = router.delete(f"{FAB}/roles/ops2").respond(200, json=None)
+        assert await client.roles.delete("ops2") is None
+        assert deleted.called
+        assert not [c for c in router.calls if c.request.url.path.startswith("/api/v2/roles")]
+
+
+async def test_fab_errors_map_to_the_same_exceptions() -> None:
+    async with airflow3_root() as (client, router):
+        router.get(f"{FAB}/roles/nope").respond(
+            404, json={"detail": "Role with name 'nope' does not exist."}
+        )
+        router.post(f"{FAB}/roles").respond(
+            409,
+            json={
+                "detail": "Role with name 'ops' already exists; "
+                "please update with the PATCH endpoint"
+            },
+        )
+        with pytest.raises(NotFoundError, match="does not exist"):
+            await client.roles.get("nope")
+        with pytest.raises(ConflictError, match="already exists"):
+            await client.roles.create("ops", actions=[])
+
+
+async def test_a_server_without_the_fab_api_is_unsupported_not_a_success() -> None:
+    async with airflow3_root() as (client, router):
+        # The simple auth manager's web UI answers any GET there with its page and 200,
+        # and other methods with 405.
+        router.get(url__regex=r".*/auth/fab/v1/.*").respond(
+            200, text=WEB_UI_PAGE, headers={"content-type": "text/html; charset=utf-8"}
+        )
+        router.route(url__regex=r".*/auth/fab/v1/.*").respond(
+            405, json={"detail": "Method Not Allowed"}
+        )
+        for call in (
+            client.roles.list().to_list(),
+            client.roles.get("Admin"),
+            client.roles.create("ops", actions=[]),
+            client.roles.update("ops", new_name="x"),
+            client.roles.delete("ops"),
+        ):
+            with pytest.raises(UnsupportedByServerError, match="has no FAB API") as caught:
+                await call
+            assert caught.value.method.startswith("roles.")
+            assert caught.value.server.release == "3.3.2"
+        assert len(operation_calls(router)) == 5

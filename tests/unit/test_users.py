@@ -10,8 +10,18 @@ import httpx
 import pytest
 import respx
 
-from airflow_client_async import AsyncClient, BadRequestError, InternalServerError
-from airflow_client_async.models import User, UserCollectionItem
+from airflow_client_async import (
+    AsyncClient,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    UnprocessableEntityError,
+    UnsupportedByServerError,
+)
+from airflow_client_async.models import User
+
+from .wire import WEB_UI_PAGE, airflow3_root, operation_calls, sent_json, sent_query
 
 SECRET = "hunter2-very-secret"
 
@@ -43,8 +53,9 @@ async def test_list_pages_with_order_by(client: AsyncClient, router: respx.MockR
         return httpx.Response(200, json={"users": users[offset : offset + 2], "total_entries": 3})
 
     route = router.get("/users").mock(side_effect=answer)
-    names = [u.username async for u in client.users.list(order_by="email")]
-    assert names == ["u0", "u1", "u2"]
+    found = await client.users.list(order_by="email").to_list()
+    assert [u.username for u in found] == ["u0", "u1", "u2"]
+    assert all(isinstance(u, User) for u in found)
     assert route.calls.last.request.url.params["order_by"] == "email"
     assert "limit" not in route.calls[0].request.url.params
 
@@ -56,7 +67,8 @@ async def test_get_decodes_what_the_server_sends(
         json=user("ada@lab", fail_login_count=3, last_login="2026-11-27T03:50:22.076300")
     )
     got = await client.users.get("ada@lab")
-    assert isinstance(got, UserCollectionItem)
+    # The same model as create's (and list's).
+    assert isinstance(got, User)
     assert got.roles is not None and [r.name for r in got.roles if r] == ["Viewer"]
     assert got.created_on == datetime(2026, 11, 27, 3, 45, 44, 904510, tzinfo=timezone.utc)
     assert got.login_count is None
@@ -224,3 +236,122 @@ async def test_empty_username_fails_before_io(
     with pytest.raises(ValueError, match="username"):
         await client.users.create("", password="p", email="e", first_name="f", last_name="l")
     assert not route.called
+
+
+# -- Airflow 3: the FAB API ----------------------------------------------------------------
+
+FAB = "/auth/fab/v1"
+
+
+def fab_user(username: str, **overrides: Any) -> dict[str, Any]:
+    """A user as the FAB API of Airflow 3 sends it (datetimes with an offset)."""
+    return user(
+        username,
+        created_on="2026-12-01T10:00:00Z",
+        changed_on="2026-12-01T10:00:00Z",
+        **overrides,
+    )
+
+
+async def test_every_method_goes_to_the_fab_api_on_airflow_3() -> None:
+    async with airflow3_root() as (client, router):
+        listed = router.get(f"{FAB}/users").respond(
+            json={"users": [fab_user("admin")], "total_entries": 1}
+        )
+        [admin] = await client.users.list(order_by="-username").to_list()
+        assert isinstance(admin, User) and admin.username == "admin"
+        assert sent_query(listed.calls.last) == [("offset", "0"), ("order_by", "-username")]
+
+        router.get(f"{FAB}/users/ada%40lab").respond(json=fab_user("ada@lab"))
+        got = await client.users.get("ada@lab")
+        assert isinstance(got, User) and got.created_on is not None
+
+        created = router.post(f"{FAB}/users").respond(json=fab_user("ada"))
+        made = await client.users.create(
+            "ada", password=SECRET, email="a@x", first_name="Ada", last_name="L", roles=["Op"]
+        )
+        assert isinstance(made, User) and SECRET not in repr(made)
+        assert sent_json(created.calls.last) == {
+            "username": "ada",
+            "password": SECRET,
+            "email": "a@x",
+            "first_name": "Ada",
+            "last_name": "L",
+            "roles": [{"name": "Op"}],
+        }
+
+        patched = router.patch(f"{FAB}/users/ada").respond(json=fab_user("bea"))
+        updated = await client.users.update(
+            "ada", new_username="bea", password=SECRET, roles=["Op", "Viewer"]
+        )
+        assert updated.username == "bea"
+        # One PATCH of exactly the fields given: the FAB API needs no others, and sets a
+        # password and roles together. Its update_mask is one comma-separated value.
+        assert patched.call_count == 1
+        call = patched.calls.last
+        assert call.request.url.params.get_list("update_mask") == ["username,password,roles"]
+        assert sent_json(call) == {
+            "username": "bea",
+            "password": SECRET,
+            "roles": [{"name": "Op"}, {"name": "Viewer"}],
+        }
+
+        deleted = router.delete(f"{FAB}/users/bea").respond(204)
+        assert await client.users.delete("bea") is None
+        assert deleted.called
+        assert not [c for c in router.calls if c.request.url.path.startswith("/api/v2/users")]
+
+
+async def test_fab_errors_map_to_the_same_exceptions() -> None:
+    async with airflow3_root() as (client, router):
+        router.get(f"{FAB}/users/nope").respond(
+            404, json={"detail": "The User with username `nope` was not found"}
+        )
+        router.post(f"{FAB}/users").respond(
+            409, json={"detail": "Username `ada` already exists. Use PATCH to update."}
+        )
+        router.patch(f"{FAB}/users/ada").respond(
+            422,
+            json={
+                "detail": [
+                    {
+                        "type": "string_too_short",
+                        "loc": ["body", "first_name"],
+                        "msg": "String should have at least 1 character",
+                    }
+                ]
+            },
+        )
+        with pytest.raises(NotFoundError, match="was not found"):
+            await client.users.get("nope")
+        with pytest.raises(ConflictError, match="already exists") as conflict:
+            await client.users.create(
+                "ada", password=SECRET, email="e", first_name="f", last_name="l"
+            )
+        assert SECRET not in str(conflict.value)
+        with pytest.raises(BadRequestError, match=r"body\.first_name") as bad:
+            await client.users.update("ada", first_name="", password=SECRET)
+        assert isinstance(bad.value, UnprocessableEntityError)
+        assert SECRET not in str(bad.value) and SECRET not in repr(bad.value)
+
+
+async def test_a_server_without_the_fab_api_is_unsupported_not_a_success() -> None:
+    async with airflow3_root() as (client, router):
+        router.get(url__regex=r".*/auth/fab/v1/.*").respond(
+            200, text=WEB_UI_PAGE, headers={"content-type": "text/html; charset=utf-8"}
+        )
+        router.route(url__regex=r".*/auth/fab/v1/.*").respond(
+            405, json={"detail": "Method Not Allowed"}
+        )
+        for call in (
+            client.users.list().to_list(),
+            client.users.get("admin"),
+            client.users.create("ada", password=SECRET, email="e", first_name="f", last_name="l"),
+            client.users.update("admin", email="e"),
+            client.users.delete("ada"),
+        ):
+            with pytest.raises(UnsupportedByServerError, match="has no FAB API") as caught:
+                await call
+            assert caught.value.method.startswith("users.")
+            assert SECRET not in str(caught.value)
+        assert len(operation_calls(router)) == 5

@@ -1,4 +1,8 @@
-"""A daily DAG with one quick task: backfills over a few days of 2024 finish in seconds."""
+"""A daily DAG over 2024 with one quick task: backfills of a few days finish in seconds.
+
+Runs of a paused DAG stay queued, backfill runs included, so backfill tests unpause it; the
+schedule ends with 2024, so unpausing it creates no scheduled run of its own.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ except ImportError:  # Airflow 2
 
 with DAG(
     dag_id="client_test_backfill",
-    description="Daily from 2024-01-01; paused, so only backfills and manual runs run it",
+    description="Daily through 2024, for backfills; no scheduled run falls due",
     schedule="@daily",
     start_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc),
+    end_date=datetime.datetime(2024, 12, 31, tzinfo=datetime.timezone.utc),
     catchup=False,
     max_active_runs=3,
     tags=["client-test"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import pathlib
 import sys
 from types import ModuleType
@@ -93,3 +94,24 @@ def test_command_line_defaults() -> None:
     ]
     with pytest.raises(SystemExit):
         script.parse_args(["start", "--version", "three"])
+
+
+def test_the_newest_postgresql_with_initdb_is_chosen(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    monkeypatch.setattr(script, "PG_ROOT", tmp_path)
+    assert script.postgres_bin_dir() is None
+    for major, has_initdb in (("9", True), ("15", True), ("13", True), ("16", False)):
+        (tmp_path / major / "bin").mkdir(parents=True)
+        if has_initdb:
+            (tmp_path / major / "bin" / "initdb").touch()
+    assert script.postgres_bin_dir() == tmp_path / "15" / "bin"
+
+
+def test_only_a_postmaster_on_our_own_data_directory_counts(tmp_path: pathlib.Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    assert script.postmaster_pid(data) is None
+    # A PID file naming a live process that is not PostgreSQL on this directory (this test).
+    (data / "postmaster.pid").write_text(f"{os.getpid()}\n{data}\n", encoding="utf-8")
+    assert script.postmaster_pid(data) is None

@@ -51,9 +51,13 @@ On 3.x, in addition:
 * LocalExecutor with two task slots. Task logs are read from local files: no log server is
   started (it would listen on every interface), so while a task runs its log's source list
   says the log server could not be reached.
+* ``start`` sends one request to the execution API before it reports the server ready: that
+  API builds its routes on its first request, holding the api-server's only event loop for
+  tens of seconds on a busy machine, long enough for the first task's own calls to time out.
 * ``stop`` signals each process group and session, and SIGKILLs what is left after a grace
-  period: the dag-processor may ignore SIGTERM for more than 30 s. PostgreSQL is stopped with
-  ``pg_ctl stop -m fast``.
+  period: the dag-processor may ignore SIGTERM for more than 30 s, and the api-server spends
+  10-20 s in the interpreter's final garbage collection after it has closed. PostgreSQL is
+  stopped with ``pg_ctl stop -m fast``.
 
 ``start`` writes ``<state-dir>/<version>/state.json`` (base URL, API version, auth manager,
 credentials, paths, PIDs); ``tests/integration/_server.py`` reads it. ``stop`` ends exactly

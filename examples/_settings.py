@@ -1,7 +1,8 @@
 """Where the examples find Airflow: environment variables, else the repo's local server.
 
 ``AIRFLOW_URL``, ``AIRFLOW_USERNAME`` and ``AIRFLOW_PASSWORD`` win; without them the
-examples use the server started by ``scripts/airflow_server.py start`` (its state file).
+examples use the Airflow 2.11.2 server started by ``scripts/airflow_server.py start`` (its
+state file, or the one ``AIRFLOW_TEST_STATE_FILE`` names).
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import os
 import pathlib
 
 STATE_FILE = (
-    pathlib.Path(__file__).resolve().parent.parent / ".cache" / "airflow-server" / "state.json"
+    pathlib.Path(__file__).resolve().parent.parent
+    / ".cache"
+    / "airflow-server"
+    / "2.11.2"
+    / "state.json"
 )
 
 

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup-dev.sh
 if [ "${KEEP_SERVER:-0}" != 1 ]; then
-    trap '.venv/bin/python scripts/airflow_server.py stop || true' EXIT
+    trap '.venv/bin/python scripts/airflow_server.py stop --version 2.11.2 || true' EXIT
 fi
-.venv/bin/python scripts/airflow_server.py start
-.venv/bin/python examples/quickstart.py "$@"
+.venv/bin/python scripts/airflow_server.py start --version 2.11.2
+AIRFLOW_TEST_STATE_FILE="$PWD/.cache/airflow-server/2.11.2/state.json" \
+    .venv/bin/python examples/quickstart.py "$@"

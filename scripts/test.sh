@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The project's test command: unit tests, then the integration suite against a real Airflow
-# server that this script starts (and stops again, whatever happens).
+# The project's test command: unit tests, then the integration suite against the real Airflow
+# servers that this script starts (and stops again, whatever happens).
 #
 #   bash scripts/test.sh                 # everything, then the integration suite over httpx
 #   bash scripts/test.sh -m "not integration"   # the fast layer only, no server
+#   AIRFLOW_TEST_SERVERS="2.11.2 3.3.2" bash scripts/test.sh   # the suite against each server
 #
+# AIRFLOW_TEST_SERVERS lists the Airflow releases to start and test (spaces or commas;
+# default 2.11.2). Each server is smoke-tested (`airflow_server.py check`) before the suite.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,9 +21,16 @@ for arg in "$@"; do
     esac
 done
 
+export AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_SERVERS:-2.11.2}"
+servers=()
+for version in ${AIRFLOW_TEST_SERVERS//,/ }; do
+    servers+=(--version "$version")
+done
+
 if [ "$needs_server" = 1 ]; then
-    trap '.venv/bin/python scripts/airflow_server.py stop || true' EXIT
-    .venv/bin/python scripts/airflow_server.py start
+    trap '.venv/bin/python scripts/airflow_server.py stop "${servers[@]}" || true' EXIT
+    .venv/bin/python scripts/airflow_server.py start "${servers[@]}"
+    .venv/bin/python scripts/airflow_server.py check "${servers[@]}"
     export AIRFLOW_CLIENT_REQUIRE_SERVER=1
 fi
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ..integration._server import ServerNotStartedError, load_server
+from ..integration._server import ServerNotStartedError, load_server, state_file
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 
@@ -27,8 +27,11 @@ def _server() -> None:
 
 
 def run_example(*args: str) -> str:
+    # The examples find the server through its state file: the same one this test checked.
+    env = {**os.environ, "AIRFLOW_TEST_STATE_FILE": str(state_file())}
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / args[0]), *args[1:]],
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,

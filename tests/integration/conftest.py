@@ -1,8 +1,13 @@
-"""The integration suite: every test here talks to the real Airflow server.
+"""The integration suite: every test here talks to a real Airflow server.
 
-``scripts/airflow_server.py start`` starts it; without it these tests are skipped, unless
-``AIRFLOW_CLIENT_REQUIRE_SERVER=1`` (set by ``scripts/test.sh``) makes a missing server a
-failure.
+``scripts/airflow_server.py start`` starts the servers; ``$AIRFLOW_TEST_SERVERS`` names the
+ones to test (default: 2.11.2), and every test that uses ``server`` (or ``client``,
+``viewer``) runs once per server, with the release in its id: ``test_x[2.11.2]``. Without a
+running server these tests are skipped, unless ``AIRFLOW_CLIENT_REQUIRE_SERVER=1`` (set by
+``scripts/test.sh``) makes a missing server a failure.
+
+``@pytest.mark.airflow(">=3.1")`` (clauses as in ``_server.version_matches``, joined by
+commas) skips a test on the servers outside the range.
 """
 
 from __future__ import annotations
@@ -17,23 +22,53 @@ import pytest
 
 from airflow_client_async import AsyncClient, TransportKind
 
-from ._server import ServerInfo, ServerNotStartedError, load_server
+from ._server import (
+    ServerInfo,
+    ServerNotStartedError,
+    load_server,
+    selected_versions,
+    version_matches,
+    version_tuple,
+)
 
 HERE = pathlib.Path(__file__).parent
+
+#: The servers every server-bound test runs against, in order.
+SERVERS = selected_versions()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if HERE in pathlib.Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.integration)
+        if HERE not in pathlib.Path(str(item.fspath)).parents:
+            continue
+        item.add_marker(pytest.mark.integration)
+        markers = list(item.iter_markers("airflow"))
+        if not markers:
+            continue
+        callspec = getattr(item, "callspec", None)
+        version = callspec.params.get("server") if callspec is not None else None
+        if version is None:
+            raise pytest.UsageError(
+                f"{item.nodeid}: @pytest.mark.airflow needs the test to use the server fixture"
+            )
+        for marker in markers:
+            if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+                raise pytest.UsageError(f"{item.nodeid}: use @pytest.mark.airflow('>=3.1')")
+            spec = marker.args[0]
+            try:
+                matches = version_matches(version_tuple(version), spec)
+            except ValueError as exc:
+                raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
+            if not matches:
+                item.add_marker(pytest.mark.skip(reason=f"needs Airflow {spec}; this is {version}"))
 
 
-@pytest.fixture(scope="session")
-def server() -> ServerInfo:
+@pytest.fixture(scope="session", params=SERVERS, ids=SERVERS)
+def server(request: pytest.FixtureRequest) -> ServerInfo:
     if TRANSPORT not in ("auto", "aiohttp", "httpx"):
         pytest.fail(f"AIRFLOW_CLIENT_TRANSPORT must be auto, aiohttp or httpx, not {TRANSPORT!r}")
     try:
-        return load_server()
+        return load_server(cast(str, request.param))
     except ServerNotStartedError as exc:
         if os.environ.get("AIRFLOW_CLIENT_REQUIRE_SERVER") == "1":
             pytest.fail(str(exc))

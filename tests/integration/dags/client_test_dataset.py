@@ -1,14 +1,22 @@
-"""Two DAGs joined by a dataset: the producer updates it, the consumer is scheduled on it."""
+"""Two DAGs joined by a dataset: the producer updates it, the consumer is scheduled on it.
+
+On Airflow 3 the dataset is an asset with the same URI.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-from airflow import DAG
-from airflow.datasets import Dataset
-from airflow.operators.bash import BashOperator
+try:  # Airflow 3: datasets are assets
+    from airflow.providers.standard.operators.bash import BashOperator
+    from airflow.sdk import DAG
+    from airflow.sdk import Asset as Dataset
+except ImportError:  # Airflow 2
+    from airflow import DAG
+    from airflow.datasets import Dataset
+    from airflow.operators.bash import BashOperator
 
-CLIENT_TEST_DATASET = Dataset("s3://client-test/dataset")
+CLIENT_TEST_DATASET = Dataset(uri="s3://client-test/dataset")
 
 with DAG(
     dag_id="client_test_dataset_producer",

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from airflow import DAG
-from airflow.operators.bash import BashOperator
+try:  # Airflow 3
+    from airflow.providers.standard.operators.bash import BashOperator
+    from airflow.sdk import DAG
+except ImportError:  # Airflow 2
+    from airflow import DAG
+    from airflow.operators.bash import BashOperator
 
 with DAG(
     dag_id="client_test_fast",

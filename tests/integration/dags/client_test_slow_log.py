@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime
 import time
 
-from airflow import DAG
-from airflow.decorators import task
+try:  # Airflow 3
+    from airflow.sdk import DAG, task
+except ImportError:  # Airflow 2
+    from airflow import DAG
+    from airflow.decorators import task
 
 with DAG(
     dag_id="client_test_slow_log",

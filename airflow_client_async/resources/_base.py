@@ -28,7 +28,7 @@ from .._http import (
     invalid_response,
     query_params,
 )
-from .._operations import BODY_FIELDS, QUERY_PARAMETERS
+from .._operations import BODY_FIELDS, QUERY_PARAMETERS, V2_BODY_SINCE, V2_QUERY_SINCE
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream, stream_lines
@@ -255,7 +255,48 @@ class Resource:
                 server=server,
                 parameter=lacking.name,
             ) from None
+        if api_version == "v2" and route.operation_id is not None:
+            await self._check_minor(routes, route.operation_id, route, params, json)
         return route, api_version, url_path, params, json
+
+    async def _check_minor(
+        self,
+        routes: Routes,
+        operation_id: str,
+        route: Route,
+        params: list[tuple[str, str]],
+        json: object,
+    ) -> None:
+        """Refuse a v2 parameter or body field newer than the server's 3.x minor.
+
+        An older server ignores a query parameter it does not know, so the value would be
+        dropped without a word.
+        """
+        newer = [
+            (name, since)
+            for name, since in V2_QUERY_SINCE.get(operation_id, {}).items()
+            if any(sent == name for sent, _ in params)
+        ]
+        if isinstance(json, dict):
+            fields = V2_BODY_SINCE.get(operation_id, {})
+            newer += [(name, fields[name]) for name in json if name in fields]
+        if not newer:
+            return
+        server = await self._http.server_version()
+        minor = server.minor
+        if minor is None:
+            return
+        for name, since in newer:
+            if minor < since:
+                wanted = ".".join(map(str, since))
+                raise UnsupportedByServerError(
+                    f"{routes.method_name}: {server} does not take {_keyword(route, name)}; "
+                    f"it needs Airflow {wanted} or later",
+                    method=routes.method_name,
+                    server=server,
+                    parameter=_keyword(route, name),
+                    since=since,
+                )
 
     @contextlib.asynccontextmanager
     async def _stream(
@@ -493,3 +534,11 @@ def _slice(
         limit=limit,
         raw=collection,
     )
+
+
+def _keyword(route: Route, wire_name: str) -> str:
+    """The method's keyword for a name ``route`` sends (the wire name when it is the same)."""
+    for keyword, sent in (*route.params.items(), *route.body.items()):
+        if sent == wire_name:
+            return keyword
+    return wire_name

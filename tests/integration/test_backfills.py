@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -29,9 +29,23 @@ async def test_backfill_lifecycle(client: AsyncClient, server: ServerInfo) -> No
         with pytest.raises(UnsupportedByServerError, match=r"backfills\.list"):
             await client.backfills.list(dag_id=DAILY)
         return
+    every_date = [START + timedelta(days=n) for n in range(3)]
+    again = await client.backfills.create(
+        DAILY,
+        from_date=START,
+        to_date=END,
+        reprocess_behavior=ReprocessBehavior.COMPLETED,
+        dry_run=True,
+    )
+    assert sorted(run.logical_date for run in again if run.logical_date) == every_date
+    # By default a date that has a run already (an earlier backfill's) is left out.
+    had_runs = {
+        run.logical_date
+        async for run in client.dag_runs.list(DAILY, logical_date_gte=START, logical_date_lte=END)
+    }
     preview = await client.backfills.create(DAILY, from_date=START, to_date=END, dry_run=True)
-    dates = [run.logical_date for run in preview]
-    assert dates and all(d is not None and START <= d <= END for d in dates)
+    dates = sorted(run.logical_date for run in preview if run.logical_date)
+    assert dates == [d for d in every_date if d not in had_runs]
 
     backfill = await client.backfills.create(
         DAILY,

@@ -8,7 +8,7 @@ import pytest
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
 from airflow_client_async.models import ImportError as DagImportError
 
-from ._runs import airflow_major
+from ._runs import airflow_major, airflow_minor
 from ._server import ServerInfo
 
 # The scheduler only parses files whose text contains "airflow" and "dag".
@@ -47,12 +47,15 @@ async def test_a_broken_dag_file_shows_up(
         assert got.stack_trace is not None and "SyntaxError" in got.stack_trace
         page = await client.import_errors.list(limit=1)
         assert page.total_entries is not None and page.total_entries >= 1
-        if await airflow_major(client) == 2:
-            with pytest.raises(UnsupportedByServerError, match="filename_pattern"):
-                await client.import_errors.list(filename_pattern=unique)
-        else:
+        minor = await airflow_minor(client)
+        if minor >= (3, 1):
             by_name = await client.import_errors.list(filename_pattern=unique)
             assert [e.import_error_id for e in by_name.items] == [listed.import_error_id]
+        else:
+            # Airflow 2 has no such filter, and Airflow 3 added it in 3.1.
+            with pytest.raises(UnsupportedByServerError, match="filename_pattern") as caught:
+                await client.import_errors.list(filename_pattern=unique)
+            assert caught.value.since == (None if minor[0] == 2 else (3, 1))
     finally:
         path.unlink()
 

@@ -93,17 +93,40 @@ async def test_airflow_3_filters(client: AsyncClient, runs: dict[str, str]) -> N
         with pytest.raises(UnsupportedByServerError, match="task_id"):
             await client.task_instances.list(MAPPED, runs[MAPPED], task_id="double")
         return
-    page = await client.task_instances.list(
-        MAPPED, runs[MAPPED], task_id="double", map_index=[0, 2], order_by="-map_index"
-    )
-    assert [t.map_index for t in page.items] == [2, 0]
-    by_pattern = await client.task_instances.list(
-        "~", "~", dag_id_prefix_pattern="client_test_map", run_id_pattern=runs[MAPPED]
-    )
-    assert {(t.dag_id, t.task_id) for t in by_pattern.items} == {
-        (MAPPED, "double"),
-        (MAPPED, "total"),
-    }
+    minor = await airflow_minor(client)
+    if minor >= (3, 1):
+        page = await client.task_instances.list(
+            MAPPED, runs[MAPPED], task_id="double", map_index=[0, 2], order_by="-map_index"
+        )
+        assert [t.map_index for t in page.items] == [2, 0]
+    else:
+        with pytest.raises(UnsupportedByServerError, match="map_index") as caught:
+            await client.task_instances.list(MAPPED, runs[MAPPED], map_index=[0, 2])
+        assert caught.value.since == (3, 1)
+        page = await client.task_instances.list(
+            MAPPED, runs[MAPPED], task_id="double", order_by="-map_index"
+        )
+        assert [t.map_index for t in page.items] == [2, 1, 0]
+    if minor >= (3, 3):
+        by_pattern = await client.task_instances.list(
+            "~", "~", dag_id_prefix_pattern="client_test_map", run_id_pattern=runs[MAPPED]
+        )
+        assert {(t.dag_id, t.task_id) for t in by_pattern.items} == {
+            (MAPPED, "double"),
+            (MAPPED, "total"),
+        }
+        return
+    with pytest.raises(UnsupportedByServerError, match="dag_id_prefix_pattern") as caught:
+        await client.task_instances.list("~", "~", dag_id_prefix_pattern="client_test_map")
+    assert caught.value.since == (3, 3)
+    if minor < (3, 2):
+        with pytest.raises(UnsupportedByServerError, match="run_id_pattern") as caught:
+            await client.task_instances.list("~", "~", run_id_pattern=runs[MAPPED])
+        assert caught.value.since == (3, 2)
+    # Every Airflow 3 matches the display name; "~" stands for every run.
+    by_name = await client.task_instances.list(MAPPED, "~", task_display_name_pattern="tota")
+    assert by_name.items and {t.task_id for t in by_name.items} == {"total"}
+    assert runs[MAPPED] in {t.dag_run_id for t in by_name.items}
 
 
 async def test_list_across_runs_in_pages(

@@ -604,7 +604,9 @@ class TaskInstancesResource(Resource):
         reading the instances changed, which Airflow 2 answers only by reference. A dry
         run there sends no note. On Airflow 3 it is one request; with ``include_*`` flags
         its answer lists only the instances of this task, although the state of the
-        related ones changes too (a dry run lists them all).
+        related ones changes too (a dry run lists them all). Airflow 3.0 answers such a
+        change with one of the instances it touched, and puts a note sent with it on that
+        one: there the state goes first, then the note or a read of the task's instance.
 
         Args:
             dag_id: The DAG id.
@@ -650,10 +652,39 @@ class TaskInstancesResource(Resource):
             routes = self._update__mapped_dry_run if mapped else self._update__dry_run
         else:
             routes = self._update__mapped if mapped else self._update
+        if not dry_run and state is not UNSET and any(flags.values()):
+            minor = (await self._http.server_version()).minor
+            if minor is not None and minor < (3, 1):
+                return await self._update_with_relatives_v3_0(
+                    path, state, note, flags, mapped=mapped
+                )
         sent = await self._send(
             routes, path=path, body=flags, update={"state": state, "note": note}
         )
         return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
+
+    async def _update_with_relatives_v3_0(
+        self,
+        path: dict[str, object],
+        state: UpdateTaskState | str,
+        note: Missing[str],
+        flags: dict[str, bool],
+        *,
+        mapped: bool,
+    ) -> builtins.list[TaskInstance]:
+        """Airflow 3.0's state change with relatives, answered by the task's own instance.
+
+        3.0 answers with the first instance the change touched, which can be a relative's,
+        and writes the note of the same request on that one: the state goes alone, then
+        the note (whose answer is the task's instance), or else the instance is read.
+        """
+        routes = self._update__mapped if mapped else self._update
+        await self._send(routes, path=path, body=flags, update={"state": state})
+        if note is not UNSET:
+            sent = await self._send(routes, path=path, update={"note": note})
+            return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
+        read = self._get__mapped if mapped else self._get
+        return [(await self._send(read, path=path)).model(TaskInstance)]
 
     async def _update_v1(
         self,

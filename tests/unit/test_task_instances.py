@@ -625,6 +625,57 @@ async def test_update_note_only_on_airflow_3(
     assert "new_state" not in body_of(route)
 
 
+async def test_update_with_relatives_on_airflow_3_0_answers_the_task_itself(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    # 3.0.6 answers a change with relatives with the first instance it touched.
+    router_v2.get("/version").respond(json={"version": "3.0.6", "git_version": "x"})
+    patch = router_v2.patch(f"{RUN}/t").respond(json=collection(instance("last", state="success")))
+    read = router_v2.get(f"{RUN}/t").respond(json=instance("t", state="success"))
+    changed = await client_v2.task_instances.update(
+        "d", "r", "t", state="success", include_downstream=True
+    )
+    assert [(ti.task_id, ti.state) for ti in changed] == [("t", TaskState.SUCCESS)]
+    assert patch.calls.last.request.url.params.get_list("update_mask") == ["new_state"]
+    assert body_of(patch)["include_downstream"] is True
+    assert read.call_count == 1
+
+
+async def test_update_with_relatives_and_a_note_on_airflow_3_0_sends_the_note_apart(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    # 3.0.6 would write a note sent with the state on the relative it answers with.
+    router_v2.get("/version").respond(json={"version": "3.0.6", "git_version": "x"})
+    patch = router_v2.patch(f"{RUN}/t").mock(
+        side_effect=[
+            httpx.Response(200, json=collection(instance("last", state="success"))),
+            httpx.Response(200, json=collection(instance("t", state="success", note="n"))),
+        ]
+    )
+    changed = await client_v2.task_instances.update(
+        "d", "r", "t", state="success", note="n", include_upstream=True
+    )
+    assert [(ti.task_id, ti.note) for ti in changed] == [("t", "n")]
+    masks = [c.request.url.params.get_list("update_mask") for c in patch.calls]
+    assert masks == [["new_state"], ["note"]]
+    assert "note" not in body_of(patch, 0) and "new_state" not in body_of(patch, 1)
+
+
+async def test_update_with_relatives_on_airflow_3_1_is_one_patch(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    router_v2.get("/version").respond(json={"version": "3.1.0", "git_version": "x"})
+    patch = router_v2.patch(f"{RUN}/t").respond(
+        json=collection(instance("t", state="success", note="n"))
+    )
+    changed = await client_v2.task_instances.update(
+        "d", "r", "t", state="success", note="n", include_downstream=True
+    )
+    assert [ti.task_id for ti in changed] == ["t"]
+    assert patch.calls.last.request.url.params.get_list("update_mask") == ["new_state", "note"]
+    assert [c.request.method for c in router_v2.calls if c.request.method != "GET"] == ["PATCH"]
+
+
 async def test_update_to_the_same_state_is_a_conflict_on_airflow_3(
     client_v2: AsyncClient, router_v2: respx.MockRouter
 ) -> None:

@@ -1581,24 +1581,33 @@ class _SeenEvents:
     """What a follower of an Airflow 3 log has yielded, to skip it when a read starts over.
 
     A read without a token starts with the source details group, then every event the
-    try has logged; a read with one sends only the events after those it counted.
+    try has logged; a read with one sends only the events after those it counted. Airflow
+    3.0.6 and 3.1 send every event again on a read with a token (their log handler counts
+    the events but drops its skip over them), so a continued read that starts with the
+    events yielded already is cut after them.
     """
 
     header: bool = False
-    body: int = 0
+    body: builtins.list[TaskLogEvent] = attrs.field(factory=builtins.list[TaskLogEvent])
 
     def new(
         self, events: Sequence[TaskLogEvent], *, continued: bool
     ) -> builtins.list[TaskLogEvent]:
         """The events of one read that were not yielded before."""
         if continued:
-            self.body += len(events)
-            return builtins.list(events)
+            seen = len(self.body)
+            fresh = builtins.list(events)
+            # Each event carries its timestamp: new events do not repeat the old ones.
+            if seen and fresh[:seen] == self.body:
+                fresh = fresh[seen:]
+            self.body += fresh
+            return fresh
         header, body = _split_sources(events)
         out = [] if self.header else header
         self.header = self.header or bool(header)
-        out += body[self.body :]
-        self.body = max(self.body, len(body))
+        out += body[len(self.body) :]
+        if len(body) > len(self.body):
+            self.body = body
         return out
 
 

@@ -80,9 +80,28 @@ async def test_airflow_3_filters(client: AsyncClient, runs: dict[str, str]) -> N
         with pytest.raises(UnsupportedByServerError, match="xcom_key_prefix_pattern"):
             await client.xcom_entries.list(xcom_key_prefix_pattern="ans")
         return
-    page = await client.xcom_entries.list(
-        "~", runs[XCOM], xcom_key_prefix_pattern="ans", order_by="-timestamp"
-    )
+    minor = await airflow_minor(client)
+    if minor >= (3, 3):
+        page = await client.xcom_entries.list(
+            "~", runs[XCOM], xcom_key_prefix_pattern="ans", order_by="-timestamp"
+        )
+        assert {(e.dag_id, e.key) for e in page.items} == {(XCOM, "answer")}
+        return
+    # The prefix patterns and order_by came in 3.3, the substring patterns in 3.1.
+    with pytest.raises(UnsupportedByServerError, match="xcom_key_prefix_pattern") as caught:
+        await client.xcom_entries.list("~", runs[XCOM], xcom_key_prefix_pattern="ans")
+    assert caught.value.since == (3, 3)
+    with pytest.raises(UnsupportedByServerError, match="order_by") as caught:
+        await client.xcom_entries.list("~", runs[XCOM], order_by="-timestamp")
+    assert caught.value.since == (3, 3)
+    if minor >= (3, 1):
+        page = await client.xcom_entries.list("~", runs[XCOM], xcom_key_pattern="nswe")
+    else:
+        with pytest.raises(UnsupportedByServerError, match="xcom_key_pattern") as caught:
+            await client.xcom_entries.list("~", runs[XCOM], xcom_key_pattern="nswe")
+        assert caught.value.since == (3, 1)
+        # Airflow 3.0 matches the exact key, across DAGs with "~".
+        page = await client.xcom_entries.list("~", runs[XCOM], xcom_key="answer")
     assert {(e.dag_id, e.key) for e in page.items} == {(XCOM, "answer")}
 
 

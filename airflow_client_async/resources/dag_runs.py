@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, TypedDict, overload
 
 import anyio
@@ -838,6 +838,7 @@ class DagRunsResource(Resource):
         requests: Iterable[str | TriggerRequest],
         *,
         max_concurrency: int = 16,
+        on_result: Callable[[RunResult], object] | None = None,
     ) -> builtins.list[RunResult]:
         """Trigger many runs at once with bounded concurrency over the one connection pool.
 
@@ -855,6 +856,8 @@ class DagRunsResource(Resource):
         Args:
             requests: DAG ids, or :class:`TriggerRequest` objects with per-run settings.
             max_concurrency: Requests in flight at once.
+            on_result: Called with each result as soon as it is known (for progress);
+                an exception it raises stops the call.
 
         Raises:
             ValueError: ``max_concurrency`` is below 1, or a request is malformed (checked
@@ -877,7 +880,10 @@ class DagRunsResource(Resource):
 
         async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
             async with limiter:
-                results[index] = await self._trigger_for_fan_out(request, generated)
+                result = await self._trigger_for_fan_out(request, generated)
+            results[index] = result
+            if on_result is not None:
+                on_result(result)
 
         async with anyio.create_task_group() as group:
             for index, (request, generated) in enumerate(prepared):
@@ -1069,6 +1075,7 @@ class DagRunsResource(Resource):
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
         max_concurrency: int = 16,
+        on_result: Callable[[RunResult], object] | None = None,
     ) -> builtins.list[RunResult]:
         """Wait for many runs to end, polling them together in batches.
 
@@ -1092,6 +1099,8 @@ class DagRunsResource(Resource):
                 again as the one before.
             max_poll_interval: Upper bound of the interval.
             max_concurrency: Reads of ended runs in flight at once.
+            on_result: Called with each run's result as soon as it is known (for
+                progress); an exception it raises stops the call.
 
         Raises:
             ValueError: ``max_concurrency`` is below 1, a poll interval is not positive,
@@ -1107,6 +1116,8 @@ class DagRunsResource(Resource):
         for index, item in enumerate(items):
             if isinstance(item, RunError):
                 results[index] = item
+                if on_result is not None:
+                    on_result(item)
                 continue
             if isinstance(item, RunOk):
                 key = (item.dag_id, item.dag_run_id)
@@ -1124,6 +1135,8 @@ class DagRunsResource(Resource):
         def settle(key: tuple[str, str], result: RunResult) -> None:
             for index in pending.pop(key, []):
                 results[index] = result
+                if on_result is not None:
+                    on_result(result)
 
         async def read_final(key: tuple[str, str]) -> None:
             dag_id, dag_run_id = key

@@ -342,3 +342,26 @@ async def test_wait_many_polls_hundreds_of_runs_in_batches(versions: Versioned) 
     assert cycle["pages"] == 3 + 2 + 2 + 1 + 1
     per_run_per_cycle = cycle["pages"] / cycle["n"] / len(keys)
     assert per_run_per_cycle < 0.01
+
+
+async def test_results_reach_on_result_as_they_arrive(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=created(versions.api_version))
+    seen: list[RunResult] = []
+    triggered = await versions.client.dag_runs.trigger_many(["d"] * 5, on_result=seen.append)
+    assert sorted(r.dag_run_id for r in seen) == sorted(r.dag_run_id for r in triggered)
+    versions.router.post("/dags/~/dagRuns/list").respond(json={"dag_runs": [], "total_entries": 0})
+    versions.router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(
+                versions.api_version, "d", request.url.path.rsplit("/", 1)[-1], state="failed"
+            ),
+        )
+    )
+    ended: list[RunResult] = []
+    failed = RunError(dag_id="d", dag_run_id="never", error=ValueError("x"))
+    finished = await versions.client.dag_runs.wait_many(
+        [*triggered, failed], poll_interval=0.01, on_result=ended.append
+    )
+    assert len(ended) == 6 and ended[0] is failed
+    assert sorted(map(id, ended)) == sorted(map(id, finished))

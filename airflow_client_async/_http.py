@@ -171,13 +171,19 @@ _CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.Con
 
 @contextlib.contextmanager
 def capture_responses() -> Generator[list[httpx.Response]]:
-    """Collect every response received inside the block (tasks it starts included)."""
+    """Collect every response received inside the block (tasks it starts included).
+
+    An enclosing block gets them too, when the block ends.
+    """
+    outer = _CAPTURED.get()
     captured: list[httpx.Response] = []
     token = _CAPTURED.set(captured)
     try:
         yield captured
     finally:
         _CAPTURED.reset(token)
+        if outer is not None:
+            outer.extend(captured)
 
 
 @functools.lru_cache(maxsize=512)

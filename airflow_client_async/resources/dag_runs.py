@@ -12,8 +12,8 @@ import anyio
 import attrs
 
 from .._bulk import BulkResult, OnNonExistence
-from .._errors import ConflictError, WaitTimeoutError
-from .._http import build_path, invalid_response
+from .._errors import APITimeoutError, ConflictError, WaitTimeoutError
+from .._http import build_path, capture_responses, invalid_response
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream
@@ -849,6 +849,12 @@ class DagRunsResource(Resource):
         given by the caller is not replayed on ambiguous failures, and a 409 for it on
         the first attempt is an error.
 
+        The concurrency adapts to the server: a trigger that met a 429, a 5xx or a
+        timeout (on any attempt) halves the number of triggers let in at once, at most
+        once per round of requests in flight; each one answered without them lets one
+        more in again, a step of ``1/limit``, up to ``max_concurrency``. Retries follow
+        the client's retry policy (``Retry-After`` included).
+
         Never raises half-way: each request gets a :class:`RunOk` with the run or a
         :class:`RunError` with the error, in the order of ``requests``. Cancelling the
         caller cancels the requests in flight.
@@ -876,11 +882,19 @@ class DagRunsResource(Resource):
             prepared.append((request, generated))
 
         results: builtins.list[RunResult | None] = [None] * len(prepared)
-        limiter = anyio.CapacityLimiter(max_concurrency)
+        limiter = _AdaptiveLimit(max_concurrency)
 
         async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
-            async with limiter:
-                result = await self._trigger_for_fan_out(request, generated)
+            epoch = await limiter.acquire()
+            overloaded = True  # a cancelled trigger tells nothing about the server
+            try:
+                with capture_responses() as seen:
+                    result = await self._trigger_for_fan_out(request, generated)
+                overloaded = isinstance(result.error, APITimeoutError) or any(
+                    r.status_code == 429 or r.status_code >= 500 for r in seen
+                )
+            finally:
+                limiter.release(epoch, overloaded=overloaded)
             results[index] = result
             if on_result is not None:
                 on_result(result)
@@ -1193,6 +1207,38 @@ class DagRunsResource(Resource):
                 key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=error, elapsed=elapsed)
             )
         return [result for result in results if result is not None]
+
+
+class _AdaptiveLimit:
+    """How many triggers may be in flight: halved on overload, grown back by ``1/limit``.
+
+    A halving applies once per epoch: the triggers that started before it (and met the
+    same overload) do not halve it again.
+    """
+
+    def __init__(self, ceiling: int) -> None:
+        self.ceiling = ceiling
+        self.limit = float(ceiling)
+        self.in_flight = 0
+        self.epoch = 0
+        self._changed = anyio.Event()
+
+    async def acquire(self) -> int:
+        while self.in_flight >= max(int(self.limit), 1):
+            await self._changed.wait()
+        self.in_flight += 1
+        return self.epoch
+
+    def release(self, epoch: int, *, overloaded: bool) -> None:
+        self.in_flight -= 1
+        if overloaded:
+            if epoch == self.epoch:
+                self.limit = max(self.limit / 2, 1.0)
+                self.epoch += 1
+        else:
+            self.limit = min(self.limit + 1 / self.limit, float(self.ceiling))
+        changed, self._changed = self._changed, anyio.Event()
+        changed.set()
 
 
 #: The states a run is polled in while awaited: the ones it leaves by itself.

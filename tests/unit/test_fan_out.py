@@ -365,3 +365,30 @@ async def test_results_reach_on_result_as_they_arrive(versions: Versioned) -> No
     )
     assert len(ended) == 6 and ended[0] is failed
     assert sorted(map(id, ended)) == sorted(map(id, finished))
+
+
+async def test_trigger_many_lets_fewer_in_while_the_server_is_overloaded(
+    versions: Versioned,
+) -> None:
+    """The first 16 triggers meet 503 on all three attempts; then far fewer run at once."""
+    in_flight = {"now": 0, "peak_after": 0, "answered": 0}
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        in_flight["now"] += 1
+        try:
+            await anyio.sleep(0.01)
+            in_flight["answered"] += 1
+            if in_flight["answered"] <= 48:
+                return httpx.Response(503, json=error(versions.api_version, 503, "busy"))
+            in_flight["peak_after"] = max(in_flight["peak_after"], in_flight["now"])
+            return created(versions.api_version)(request)
+        finally:
+            in_flight["now"] -= 1
+
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=answer)
+    results = await versions.client.dag_runs.trigger_many(["d"] * 60, max_concurrency=16)
+    failed = [r for r in results if not r.ok]
+    assert len(failed) == 16  # three attempts each (the policy's two retries), all 503
+    assert all(r.ok for r in results[16:])
+    # Halved once to 8 by the first overloaded round, then one more per 8 or so answers.
+    assert 1 <= in_flight["peak_after"] <= 12

@@ -137,7 +137,8 @@ def _resolve_timeout(
 
 
 def _check_size(size: int | None) -> int | None:
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+    # Checked at run time: a float or a string must not pass for a size.
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError("max_response_size must be a positive number of bytes or None")
     return size
 
@@ -433,7 +434,7 @@ class AsyncClient:
         """
         with capture_responses() as captured:
             parsed = await call(*args, **kwargs)
-        return RawResponse.of(parsed, captured, call)
+        return RawResponse[T].of(parsed, captured, call)
 
     async def aclose(self) -> None:
         """Close the client's own connection pool (an injected ``http_client`` stays open)."""

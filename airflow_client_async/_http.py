@@ -14,10 +14,10 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
@@ -142,7 +142,7 @@ def query_params(
         if value is None or value is UNSET:
             continue
         if isinstance(value, (list, tuple, set, frozenset)):
-            items = [_query_scalar(name, item) for item in value]
+            items = [_query_scalar(name, item) for item in cast("Iterable[object]", value)]
             if name in comma:
                 params.append((name, _comma_join(name, items)))
             else:
@@ -170,18 +170,24 @@ _CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.Con
 
 
 @contextlib.contextmanager
-def capture_responses() -> Iterator[list[httpx.Response]]:
-    """Collect every response received inside the block (tasks it starts included)."""
+def capture_responses() -> Generator[list[httpx.Response]]:
+    """Collect every response received inside the block (tasks it starts included).
+
+    An enclosing block gets them too, when the block ends.
+    """
+    outer = _CAPTURED.get()
     captured: list[httpx.Response] = []
     token = _CAPTURED.set(captured)
     try:
         yield captured
     finally:
         _CAPTURED.reset(token)
+        if outer is not None:
+            outer.extend(captured)
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_url(url: str) -> httpx.URL:
+def parse_url(url: str) -> httpx.URL:
     # Parsing is a large share of what httpx spends building a request, and calls go to
     # the same few routes again and again; an httpx.URL is immutable, so one can be shared.
     return httpx.URL(url)
@@ -218,7 +224,7 @@ async def _send(
             client, request, auth=auth, deadline=deadline, max_size=max_size
         )
     except _bounded.BodyTooLarge as exc:
-        raise _too_large(exc.response, exc.limit) from None
+        raise too_large_error(exc.response, exc.limit) from None
     except _bounded.UndecodableBody as exc:
         encoding = exc.response.headers.get("content-encoding", "")
         raise invalid_response(
@@ -466,7 +472,7 @@ class HTTPPipeline:
             except ValueError as exc:
                 raise ValueError(f"{method} {path}: {exc}") from None
             request_headers["Content-Type"] = "application/json"
-        url = _parse_url(self.base_url + path)
+        url = parse_url(self.base_url + path)
         query = httpx.QueryParams(tuple(params)) if params else None
         client = self.pool.http_client
         timeout: Any = self.timeout if self.timeout is not None else httpx.USE_CLIENT_DEFAULT
@@ -492,7 +498,7 @@ class HTTPPipeline:
                     idempotent=idempotent,
                 )
                 if delay is None:
-                    error = _connection_error(exc, method, path, request)
+                    error = connection_error(exc, method, path, request)
                     error.retries = attempt
                     raise error from exc
                 logger.info(
@@ -693,7 +699,7 @@ def invalid_response(
     )
 
 
-def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+def too_large_error(response: httpx.Response, limit: int) -> ResponseTooLargeError:
     request = response.request
     return ResponseTooLargeError(
         f"{request.method} {request_path(request)}: the response body is larger than "
@@ -704,7 +710,7 @@ def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
     )
 
 
-def _connection_error(
+def connection_error(
     exc: httpx.RequestError, method: str, path: str, request: httpx.Request
 ) -> APIConnectionError:
     detail = str(exc) or type(exc).__name__

@@ -12,7 +12,21 @@ import time
 
 from _settings import airflow_settings
 
-from airflow_client_async import AsyncClient, TriggerRequest
+from airflow_client_async import AsyncClient, RunResult, TriggerRequest
+
+
+class Progress:
+    """A one-line counter, redrawn as each result arrives."""
+
+    def __init__(self, verb: str, total: int) -> None:
+        self.verb, self.total, self.done, self.failed = verb, total, 0, 0
+
+    def __call__(self, result: RunResult) -> None:
+        self.done += 1
+        self.failed += not result.ok
+        failed = f", {self.failed} failed" if self.failed else ""
+        end = "\n" if self.done == self.total else ""
+        print(f"\r  {self.verb} {self.done}/{self.total}{failed}", end=end, flush=True)
 
 
 async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
@@ -22,7 +36,9 @@ async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
         requests = [TriggerRequest(dag_id=dag_id, conf={"n": n}) for n in range(runs)]
 
         started = time.perf_counter()
-        triggered = await client.dag_runs.trigger_many(requests, max_concurrency=concurrency)
+        triggered = await client.dag_runs.trigger_many(
+            requests, max_concurrency=concurrency, on_result=Progress("triggered", runs)
+        )
         elapsed = time.perf_counter() - started
         ok = [r for r in triggered if r.ok]
         latencies = sorted(r.elapsed * 1000 for r in triggered)
@@ -39,7 +55,9 @@ async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
 
         if wait:
             started = time.perf_counter()
-            finished = await client.dag_runs.wait_many(ok, timeout=600, poll_interval=1.0)
+            finished = await client.dag_runs.wait_many(
+                ok, timeout=600, poll_interval=1.0, on_result=Progress("ended", len(ok))
+            )
             states: dict[str, int] = {}
             for result in finished:
                 state = str(result.run.state) if result.ok else f"error: {result.error}"

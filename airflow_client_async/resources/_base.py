@@ -9,9 +9,9 @@ any I/O), encodes lists the way it reads them, and sends.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar, cast
 
 import attrs
 import httpx
@@ -143,9 +143,9 @@ def checked_filters(filters: Mapping[str, object], allowed: type) -> dict[str, o
     Raises:
         TypeError: A name is not one of ``allowed``'s keys.
     """
-    known: frozenset[str] = getattr(allowed, "__optional_keys__", frozenset()) | getattr(
-        allowed, "__required_keys__", frozenset()
-    )
+    optional = cast("frozenset[str]", getattr(allowed, "__optional_keys__", frozenset[str]()))
+    required = cast("frozenset[str]", getattr(allowed, "__required_keys__", frozenset[str]()))
+    known = optional | required
     unknown = sorted(set(filters) - known)
     if unknown:
         raise TypeError(f"unexpected keyword argument {unknown[0]!r} (not a {allowed.__name__})")
@@ -279,7 +279,8 @@ class Resource:
         ]
         if isinstance(json, dict):
             fields = V2_BODY_SINCE.get(operation_id, {})
-            newer += [(name, fields[name]) for name in json if name in fields]
+            sent_fields = cast("dict[str, object]", json)
+            newer += [(name, fields[name]) for name in sent_fields if name in fields]
         if not newer:
             return
         server = await self._http.server_version()
@@ -306,7 +307,7 @@ class Resource:
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncIterator[LineStream]:
+    ) -> AsyncGenerator[LineStream]:
         """Send one operation whose answer is NDJSON and yield its lines as they arrive.
 
         Raises:
@@ -369,8 +370,8 @@ class Resource:
             update_mask=update_mask,
         )
         requested: list[tuple[BulkAction, str]] = [("create", key_of(e)) for e in create]
-        requested += [("update", key_of(e)) for e in update]
-        requested += [("delete", e if isinstance(e, str) else key_of(e)) for e in delete]
+        requested.extend(("update", key_of(e)) for e in update)
+        requested.extend(("delete", e if isinstance(e, str) else key_of(e)) for e in delete)
         sent = await self._send(routes, path=path, body=body)
         answer = sent.json()
         if not isinstance(answer, dict):
@@ -503,9 +504,10 @@ def _render(
 def _single_order(order_by: object) -> object:
     """Airflow 2 sorts by one field: a list of one becomes that field; more are refused."""
     if isinstance(order_by, (list, tuple)):
-        if len(order_by) > 1:
+        keys = cast("Sequence[object]", order_by)
+        if len(keys) > 1:
             raise _Lacking("order_by with more than one field")
-        return order_by[0] if order_by else None
+        return keys[0] if keys else None
     return order_by
 
 

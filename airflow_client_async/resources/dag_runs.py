@@ -5,15 +5,15 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, TypedDict, overload
 
 import anyio
 import attrs
 
 from .._bulk import BulkResult, OnNonExistence
-from .._errors import ConflictError, WaitTimeoutError
-from .._http import build_path, invalid_response
+from .._errors import APITimeoutError, ConflictError, WaitTimeoutError
+from .._http import build_path, capture_responses, invalid_response
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream
@@ -838,6 +838,7 @@ class DagRunsResource(Resource):
         requests: Iterable[str | TriggerRequest],
         *,
         max_concurrency: int = 16,
+        on_result: Callable[[RunResult], object] | None = None,
     ) -> builtins.list[RunResult]:
         """Trigger many runs at once with bounded concurrency over the one connection pool.
 
@@ -848,6 +849,12 @@ class DagRunsResource(Resource):
         given by the caller is not replayed on ambiguous failures, and a 409 for it on
         the first attempt is an error.
 
+        The concurrency adapts to the server: a trigger that met a 429, a 5xx or a
+        timeout (on any attempt) halves the number of triggers let in at once, at most
+        once per round of requests in flight; each one answered without them lets one
+        more in again, a step of ``1/limit``, up to ``max_concurrency``. Retries follow
+        the client's retry policy (``Retry-After`` included).
+
         Never raises half-way: each request gets a :class:`RunOk` with the run or a
         :class:`RunError` with the error, in the order of ``requests``. Cancelling the
         caller cancels the requests in flight.
@@ -855,6 +862,8 @@ class DagRunsResource(Resource):
         Args:
             requests: DAG ids, or :class:`TriggerRequest` objects with per-run settings.
             max_concurrency: Requests in flight at once.
+            on_result: Called with each result as soon as it is known (for progress);
+                an exception it raises stops the call.
 
         Raises:
             ValueError: ``max_concurrency`` is below 1, or a request is malformed (checked
@@ -873,11 +882,22 @@ class DagRunsResource(Resource):
             prepared.append((request, generated))
 
         results: builtins.list[RunResult | None] = [None] * len(prepared)
-        limiter = anyio.CapacityLimiter(max_concurrency)
+        limiter = _AdaptiveLimit(max_concurrency)
 
         async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
-            async with limiter:
-                results[index] = await self._trigger_for_fan_out(request, generated)
+            epoch = await limiter.acquire()
+            overloaded = True  # a cancelled trigger tells nothing about the server
+            try:
+                with capture_responses() as seen:
+                    result = await self._trigger_for_fan_out(request, generated)
+                overloaded = isinstance(result.error, APITimeoutError) or any(
+                    r.status_code == 429 or r.status_code >= 500 for r in seen
+                )
+            finally:
+                limiter.release(epoch, overloaded=overloaded)
+            results[index] = result
+            if on_result is not None:
+                on_result(result)
 
         async with anyio.create_task_group() as group:
             for index, (request, generated) in enumerate(prepared):
@@ -1069,8 +1089,16 @@ class DagRunsResource(Resource):
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
         max_concurrency: int = 16,
+        on_result: Callable[[RunResult], object] | None = None,
     ) -> builtins.list[RunResult]:
-        """Wait for many runs to end, polling each with bounded concurrency.
+        """Wait for many runs to end, polling them together in batches.
+
+        Each poll cycle lists the runs of the awaited DAGs that are still queued or
+        running, in one paged :meth:`list_batch` request for all of them (pages of 100),
+        so a cycle costs as many requests as there are pages of active runs, not one per
+        run. An awaited run missing from that list has ended: it is read once with
+        :meth:`get` for its final record, and never polled again. Should the list itself
+        fail, that cycle reads every awaited run with :meth:`get` instead.
 
         Never raises half-way: each run gets a :class:`RunOk` with its final state or a
         :class:`RunError` with the error (a :class:`WaitTimeoutError` when ``timeout``
@@ -1081,64 +1109,142 @@ class DagRunsResource(Resource):
             runs: Runs as returned by :meth:`trigger` or :meth:`trigger_many`, or
                 ``(dag_id, dag_run_id)`` pairs.
             timeout: Seconds allowed for all of them together.
-            poll_interval: Seconds before each run's second poll.
-            max_poll_interval: Upper bound of each run's interval.
-            max_concurrency: Polls in flight at once.
+            poll_interval: Seconds before the second cycle; each interval is half as long
+                again as the one before.
+            max_poll_interval: Upper bound of the interval.
+            max_concurrency: Reads of ended runs in flight at once.
+            on_result: Called with each run's result as soon as it is known (for
+                progress); an exception it raises stops the call.
 
         Raises:
-            ValueError: ``max_concurrency`` is below 1, or a run without ids.
+            ValueError: ``max_concurrency`` is below 1, a poll interval is not positive,
+                or a run has no ids.
         """
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be one or more")
+        if poll_interval <= 0 or max_poll_interval <= 0:
+            raise ValueError("poll intervals must be positive")
         items = builtins.list(runs)
         results: builtins.list[RunResult | None] = [None] * len(items)
-        limiter = anyio.CapacityLimiter(max_concurrency)
-        deadline = None if timeout is None else anyio.current_time() + timeout
-
-        async def wait_one(index: int, dag_id: str, dag_run_id: str) -> None:
-            started = time.perf_counter()
-            remaining = None if deadline is None else max(deadline - anyio.current_time(), 0)
-            try:
-                async with limiter:
-                    run = await self.wait(
-                        dag_id,
-                        dag_run_id,
-                        timeout=remaining,
-                        poll_interval=poll_interval,
-                        max_poll_interval=max_poll_interval,
-                    )
-            except Exception as exc:  # one result per run, whatever went wrong
-                results[index] = RunError(
-                    dag_id=dag_id,
-                    dag_run_id=dag_run_id,
-                    error=exc,
-                    elapsed=time.perf_counter() - started,
-                )
-            else:
-                results[index] = RunOk(
-                    dag_id=dag_id,
-                    dag_run_id=dag_run_id,
-                    run=run,
-                    elapsed=time.perf_counter() - started,
-                )
-
-        waiting: builtins.list[tuple[int, str, str]] = []
+        pending: dict[tuple[str, str], builtins.list[int]] = {}
         for index, item in enumerate(items):
             if isinstance(item, RunError):
                 results[index] = item
-            elif isinstance(item, RunOk):
-                waiting.append((index, item.dag_id, item.dag_run_id))
+                if on_result is not None:
+                    on_result(item)
+                continue
+            if isinstance(item, RunOk):
+                key = (item.dag_id, item.dag_run_id)
             elif isinstance(item, DAGRun):
                 if not item.dag_id or not item.dag_run_id:
                     raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
-                waiting.append((index, item.dag_id, item.dag_run_id))
+                key = (item.dag_id, item.dag_run_id)
             else:
-                dag_id, dag_run_id = item
-                waiting.append((index, dag_id, dag_run_id))
-        async with anyio.create_task_group() as group:
-            for index, dag_id, dag_run_id in waiting:
-                group.start_soon(wait_one, index, dag_id, dag_run_id)
+                key = (item[0], item[1])
+            pending.setdefault(key, []).append(index)
+        started = time.perf_counter()
+        limiter = anyio.CapacityLimiter(max_concurrency)
+        last_seen: dict[tuple[str, str], DAGRun] = {}
+
+        def settle(key: tuple[str, str], result: RunResult) -> None:
+            for index in pending.pop(key, []):
+                results[index] = result
+                if on_result is not None:
+                    on_result(result)
+
+        async def read_final(key: tuple[str, str]) -> None:
+            dag_id, dag_run_id = key
+            try:
+                async with limiter:
+                    run = await self.get(dag_id, dag_run_id)
+            except Exception as exc:  # one result per run, whatever went wrong
+                elapsed = time.perf_counter() - started
+                settle(
+                    key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=exc, elapsed=elapsed)
+                )
+                return
+            last_seen[key] = run
+            if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
+                elapsed = time.perf_counter() - started
+                settle(key, RunOk(dag_id=dag_id, dag_run_id=dag_run_id, run=run, elapsed=elapsed))
+
+        interval = poll_interval
+        with anyio.move_on_after(timeout):
+            while pending:
+                dag_ids = sorted({dag_id for dag_id, _ in pending})
+                try:
+                    active = {
+                        (run.dag_id or "", run.dag_run_id or ""): run
+                        async for run in self.list_batch(
+                            dag_ids=dag_ids, state=_ACTIVE_RUN_STATES, limit=_BATCH_PAGE
+                        )
+                    }
+                except Exception:  # the cycle goes on with one read per run
+                    ended = builtins.list(pending)
+                else:
+                    last_seen.update((key, run) for key, run in active.items() if key in pending)
+                    ended = [key for key in pending if key not in active]
+                async with anyio.create_task_group() as group:
+                    for key in ended:
+                        group.start_soon(read_final, key)
+                if not pending:
+                    break
+                await anyio.sleep(interval)
+                interval = min(interval * 1.5, max_poll_interval)
+        for key in builtins.list(pending):
+            dag_id, dag_run_id = key
+            run = last_seen.get(key)
+            state = str(run.state) if run is not None and run.state is not None else None
+            error = WaitTimeoutError(
+                f"DAG run {dag_id}/{dag_run_id} was still {state or 'unread'} after {timeout} s",
+                dag_id=dag_id,
+                dag_run_id=dag_run_id,
+                last_state=state,
+                last_seen=run,
+            )
+            elapsed = time.perf_counter() - started
+            settle(
+                key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=error, elapsed=elapsed)
+            )
         return [result for result in results if result is not None]
+
+
+class _AdaptiveLimit:
+    """How many triggers may be in flight: halved on overload, grown back by ``1/limit``.
+
+    A halving applies once per epoch: the triggers that started before it (and met the
+    same overload) do not halve it again.
+    """
+
+    def __init__(self, ceiling: int) -> None:
+        self.ceiling = ceiling
+        self.limit = float(ceiling)
+        self.in_flight = 0
+        self.epoch = 0
+        self._changed = anyio.Event()
+
+    async def acquire(self) -> int:
+        while self.in_flight >= max(int(self.limit), 1):
+            await self._changed.wait()
+        self.in_flight += 1
+        return self.epoch
+
+    def release(self, epoch: int, *, overloaded: bool) -> None:
+        self.in_flight -= 1
+        if overloaded:
+            if epoch == self.epoch:
+                self.limit = max(self.limit / 2, 1.0)
+                self.epoch += 1
+        else:
+            self.limit = min(self.limit + 1 / self.limit, float(self.ceiling))
+        changed, self._changed = self._changed, anyio.Event()
+        changed.set()
+
+
+#: The states a run is polled in while awaited: the ones it leaves by itself.
+_ACTIVE_RUN_STATES = ("queued", "running")
+#: Runs per page of a wait_many poll (both servers take 100 by default).
+_BATCH_PAGE = 100
 
 
 def _sort_key(order_by: OrderBy, api_version: ApiVersion) -> OrderBy:

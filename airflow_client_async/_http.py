@@ -25,6 +25,7 @@ import attrs
 import httpx
 
 from . import _bounded, _converter, _json
+from ._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from ._auth import BasicAuth, TokenExchangeAuth
 from ._errors import (
     APIConnectionError,
@@ -51,6 +52,7 @@ __all__ = [
     "decode_json",
     "decode_model",
     "encode_path_segment",
+    "first_minor",
     "invalid_response",
     "query_params",
 ]
@@ -234,6 +236,41 @@ def _media_type(response: httpx.Response) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
+def _operation_since() -> dict[str, tuple[int, int]]:
+    """operationId → the first Airflow 3 minor that serves its route.
+
+    An operationId that a later minor gave to a route the older minors served under
+    another name (Airflow 3.1 split ``patch_task_instance`` into a ``…_by_map_index``
+    form) takes the old name's minor: the route, which is what is sent, is older.
+    """
+    since = dict(V2_OPERATION_SINCE)
+    for rename in V2_RENAMED:
+        old = V2_OPERATION_SINCE.get(rename.old)
+        if old is not None and rename.new in since:
+            since[rename.new] = min(since[rename.new], old)
+    return since
+
+
+_OPERATION_SINCE = _operation_since()
+
+
+def first_minor(route: Route) -> tuple[int, int] | None:
+    """The first Airflow 3 minor that has ``route`` (an ``/api/v2`` or FAB route).
+
+    The later of the route's own ``since`` and, for a core ``/api/v2`` operation, the
+    minor whose spec first serves its operationId (from :data:`V2_OPERATION_SINCE`): an
+    operation newer than the server is refused before any I/O even where a namespace
+    declares no ``since``. ``None`` when every 3.x has it.
+    """
+    found = [route.since] if route.since is not None else []
+    if route.base == "api" and route.operation_id is not None:
+        added = _OPERATION_SINCE.get(route.operation_id)
+        if added is not None:
+            found.append(added)
+    first = max(found, default=None)
+    return None if first is None or first <= V2_MINORS[0] else first
+
+
 @attrs.define(kw_only=True)
 class ServerState:
     """What a client knows about its server, shared by every copy ``with_options`` makes.
@@ -373,17 +410,18 @@ class HTTPPipeline:
                 method=routes.method_name,
                 server=server,
             )
-        if route.since is not None and api_version == "v2":
+        first = first_minor(route) if api_version == "v2" else None
+        if first is not None:
             server = await self.server_version()
             minor = server.minor
-            if minor is not None and minor < route.since:
-                since = ".".join(map(str, route.since))
+            if minor is not None and minor < first:
+                since = ".".join(map(str, first))
                 raise UnsupportedByServerError(
                     f"{routes.method_name} needs Airflow {since} or later; "
                     f"the server runs {server.release}",
                     method=routes.method_name,
                     server=server,
-                    since=route.since,
+                    since=first,
                 )
         return route, api_version
 
@@ -648,13 +686,29 @@ def decode_json(response: httpx.Response) -> JsonValue:
     return value
 
 
-def decode_model(response: httpx.Response, model: type[T]) -> T:
+def decode_model(
+    response: httpx.Response, model: type[T], *, fill: Mapping[str, object] | None = None
+) -> T:
     """Decode a response's JSON body into ``model`` with the package's converter.
+
+    Args:
+        response: The 2xx response.
+        model: The class to decode into.
+        fill: Values for keys the body leaves out or sends as null: the identity fields an
+            answer omits although the request named them (Airflow 2's DAG source holds only
+            ``content``; its task state change may answer ``{}``). The models require
+            their identity fields, so these are filled before decoding.
 
     Raises:
         ResponseValidationError: The body is not JSON or does not fit ``model``.
     """
-    data = decode_json(response)
+    data: object = decode_json(response)
+    if fill and isinstance(data, dict):
+        filled: dict[str, object] = dict(data)  # pyright: ignore[reportUnknownArgumentType]
+        for key, value in fill.items():
+            if filled.get(key) is None:
+                filled[key] = value
+        data = filled
     try:
         return _converter.structure(data, model)
     except Exception as exc:

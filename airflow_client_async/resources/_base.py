@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar
 
 import attrs
 import httpx
@@ -31,6 +31,7 @@ from .._operations import BODY_FIELDS, QUERY_PARAMETERS
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._types import UNSET, JsonValue
+from ..models._base import Model
 
 if TYPE_CHECKING:
     from .._http import HTTPPipeline
@@ -47,14 +48,9 @@ OrderBy: TypeAlias = "str | Sequence[str] | None"
 DateTimeFilter: TypeAlias = "datetime | str | None"
 
 
-class _Counted(Protocol):
-    """A collection model: each tells ``total_entries`` (``None`` when it does not)."""
-
-    @property
-    def total_entries(self) -> int | None: ...
-
-
-C = TypeVar("C", bound=_Counted)
+#: A collection model. Most tell ``total_entries``; a few (a task instance's
+#: dependencies) count nothing, and their pages have ``total_entries=None``.
+C = TypeVar("C", bound=Model)
 
 
 class _Lacking(Exception):
@@ -73,9 +69,9 @@ class Sent:
     route: Route
     api_version: ApiVersion
 
-    def model(self, model: type[T]) -> T:
-        """Decode the JSON body into ``model``."""
-        return decode_model(self.response, model)
+    def model(self, model: type[T], *, fill: Mapping[str, object] | None = None) -> T:
+        """Decode the JSON body into ``model`` (``fill``: see :func:`decode_model`)."""
+        return decode_model(self.response, model, fill=fill)
 
     def json(self) -> JsonValue:
         """The JSON body."""
@@ -427,11 +423,16 @@ def _page(
 ) -> Page[T]:
     return Page(
         items=items_of(collection) or [],
-        total_entries=collection.total_entries,
+        total_entries=_total_of(collection),
         offset=offset,
         limit=limit,
         raw=collection,
     )
+
+
+def _total_of(collection: Model) -> int | None:
+    total: object = getattr(collection, "total_entries", None)
+    return total if isinstance(total, int) else None
 
 
 def _slice(

@@ -17,8 +17,7 @@ from airflow_client_async import (
     NotFoundError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import TaskInstance
-from airflow_client_async.resources.hitl_details import HITLDetail, HITLResponse, HITLUser
+from airflow_client_async.models import HITLDetail, HITLDetailUpdate, HITLUser, TaskInstance
 
 DETAIL = "/dags/d/dagRuns/r/taskInstances/t/-1/hitlDetails"
 DAGS = r".*/dags/.*"
@@ -147,7 +146,7 @@ async def test_update_answers(client_v2: AsyncClient, router_v2: respx.MockRoute
     answer = await client_v2.hitl_details.update(
         "d", "r", "t", chosen_options=("Approve",), params_input={"reason": "ok"}
     )
-    assert isinstance(answer, HITLResponse)
+    assert isinstance(answer, HITLDetailUpdate)
     assert answer.responded_by == HITLUser(id="1", name="admin")
     assert answer.chosen_options == ["Approve"]
     assert json.loads(route.calls.last.request.content) == {

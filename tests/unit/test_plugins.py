@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from airflow_client_async import AsyncClient, UnsupportedByServerError
-from airflow_client_async.resources.plugins import PluginImportError
+from airflow_client_async.models import PluginImportError
 
 from .wire import airflow3, operation_calls, sent_query
 

@@ -18,7 +18,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import XCom, XComCollectionItem
+from airflow_client_async.models import XCom
 
 from . import payloads
 from .conftest import Versioned
@@ -90,7 +90,7 @@ async def test_list_decodes_real_entries_and_sends_the_filters(
     page = await client.xcom_entries.list("d", "r", "t", map_index=-1, xcom_key="answer")
     assert page.total_entries == 2
     first = page.items[0]
-    assert isinstance(first, XComCollectionItem)
+    assert isinstance(first, XCom)
     assert (first.key, first.task_id, first.map_index) == ("answer", "push", -1)
     assert first.timestamp is not None and first.timestamp.tzinfo is not None
     assert first.extra_fields == {}

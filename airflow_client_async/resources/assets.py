@@ -126,7 +126,7 @@ class AssetsResource(Resource):
 
         Returns:
             A paginator of :class:`Asset` (Airflow 3's fields such as ``name`` and
-            ``group`` in ``extra_fields``).
+            ``group`` are ``None`` on Airflow 2).
 
         Raises:
             ValueError: ``dag_ids`` is empty, or an id is empty or holds a comma (both
@@ -193,7 +193,7 @@ class AssetsResource(Resource):
             query: dict[str, object] = {"uri_pattern": asset, "only_active": False}
             found, sent = await self._scan(query, lambda d: d.uri == asset)
             if len(found) > 1:
-                named = [d for d in found if d.extra_fields.get("name") == asset]
+                named = [d for d in found if d.name == asset]
                 if len(named) != 1:
                     ids = ", ".join(str(d.id) for d in found)
                     raise ValueError(
@@ -291,8 +291,8 @@ class AssetsResource(Resource):
             timestamp_lt: Only events before this time. Airflow 3.1+.
 
         Returns:
-            A paginator of :class:`AssetEvent` (Airflow 3's ``asset_id``, ``uri`` and
-            ``name`` in ``extra_fields``).
+            A paginator of :class:`AssetEvent` (``asset_id`` and ``uri`` filled from
+            Airflow 2's ``dataset_id`` and ``dataset_uri``).
         """
         query = {
             "order_by": order_by,
@@ -631,7 +631,7 @@ class AssetsResource(Resource):
             partition_key: The partition to materialize.
 
         Returns:
-            The queued run (Airflow 3's fields in ``extra_fields``).
+            The queued run.
 
         Raises:
             NotFoundError: No asset has this id or URI, or no DAG produces it.

@@ -154,7 +154,7 @@ class DagsResource(Resource):
         query = {
             **checked_filters(filters, DagListFilters),
             "order_by": order_by,
-            "fields": with_identity(fields, "dag_id"),
+            "fields": with_identity(fields, "dag_id", "file_token"),
         }
         return self._paginate(
             self._list, DAGCollection, lambda c: c.dags, query=query, offset=offset, limit=limit
@@ -176,7 +176,7 @@ class DagsResource(Resource):
         Raises:
             NotFoundError: No such DAG.
         """
-        query = {"fields": with_identity(fields, "dag_id")}
+        query = {"fields": with_identity(fields, "dag_id", "file_token")}
         sent = await self._send(self._get, path={"dag_id": dag_id}, query=query)
         return sent.model(DAG)
 
@@ -196,7 +196,7 @@ class DagsResource(Resource):
         Raises:
             NotFoundError: No such DAG.
         """
-        query = {"fields": with_identity(fields, "dag_id")}
+        query = {"fields": with_identity(fields, "dag_id", "file_token")}
         sent = await self._send(self._get_details, path={"dag_id": dag_id}, query=query)
         return sent.model(DAGDetail)
 

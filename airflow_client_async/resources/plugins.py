@@ -23,7 +23,7 @@ class PluginsResource(Resource):
         """List the loaded plugins: await for one page, ``async for`` for every plugin.
 
         Airflow 3 describes a plugin with other fields (``fastapi_apps``,
-        ``react_apps``, …); they are in ``extra_fields``.
+        ``react_apps``, …), which are ``None`` on Airflow 2.
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).

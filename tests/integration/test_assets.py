@@ -47,7 +47,7 @@ async def test_get_by_uri_and_by_id(client: AsyncClient) -> None:
     # Filled from consuming_dags on Airflow 2 and 3.0 (3.1 renamed it scheduled_dags).
     consumers = [ref.dag_id for ref in dataset.scheduled_dags or []]
     if await on_airflow_3(client):
-        assert dataset.extra_fields["name"] == URI
+        assert dataset.name == URI
     else:
         assert "aliases" in dataset.extra_fields  # sent by the server, not in the spec
     assert CONSUMER in consumers
@@ -138,8 +138,8 @@ async def delete_triggered_runs(client: AsyncClient) -> None:
 
 
 def _asset_id(event: AssetEvent) -> int:
-    # Airflow 2 names it dataset_id; Airflow 3's asset_id is not in the 2.x model yet.
-    found = event.dataset_id if event.dataset_id is not None else event.extra_fields["asset_id"]
+    # Filled from dataset_id on Airflow 2.
+    found = event.asset_id
     assert isinstance(found, int)
     return found
 
@@ -177,7 +177,7 @@ async def test_queued_events_per_dag_and_per_asset(client: AsyncClient, unique: 
         queued = await queue_one_event(client, f"{unique}-a")
         assert queued.dag_id == CONSUMER
         if await on_airflow_3(client):
-            assert queued.extra_fields["asset_id"] == asset_id
+            assert queued.asset_id == asset_id
         else:
             assert queued.uri == URI
         assert queued.created_at is not None and queued.created_at.tzinfo is not None

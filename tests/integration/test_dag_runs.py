@@ -87,7 +87,7 @@ async def test_run_lifecycle_on_a_paused_dag(
     got = await client.dag_runs.get(PAUSED, run_id)
     assert got.dag_run_id == run_id
     if airflow_3(server):
-        assert got.extra_fields["triggered_by"] == "rest_api"
+        assert got.triggered_by == "rest_api"
     else:
         assert got.external_trigger is True
 
@@ -258,7 +258,7 @@ async def test_asset_triggered_run_has_upstream_events(
         raise AssertionError("the consumer run never showed the producer's event")
     event = next(e for e in events if e.source_run_id == run_id)
     if airflow_3(server):
-        assert event.extra_fields["uri"] == "s3://client-test/dataset"
+        assert event.uri == "s3://client-test/dataset"
     else:
         assert event.dataset_uri == "s3://client-test/dataset"
     assert event.source_dag_id == producer

@@ -94,7 +94,7 @@ async def test_get_encodes_the_uri_into_one_segment(
     assert route.calls.last.request.url.raw_path == f"/api/v1/datasets/{ENCODED}".encode()
     assert isinstance(got, Asset) and got.uri == URI
     assert [d.dag_id for d in got.consuming_dags or []] == ["consumer"]
-    assert got.extra_fields == {"aliases": []}
+    assert got.aliases == [] and got.extra_fields == {}
 
 
 async def test_list_joins_dag_ids(client: AsyncClient, router: respx.MockRouter) -> None:
@@ -276,7 +276,7 @@ async def test_get_by_id_on_airflow_3(client_v2: AsyncClient, router_v2: respx.M
     route = router_v2.get("/assets/5").respond(json=asset(5))
     got = await client_v2.assets.get(5)
     assert isinstance(got, Asset) and (got.id, got.uri) == (5, URI)
-    assert got.extra_fields["name"] == URI and got.extra_fields["group"] == "asset"
+    assert got.name == URI and got.group == "asset"
     assert route.call_count == 1 and len(operation_calls(router_v2)) == 1
 
 
@@ -388,7 +388,7 @@ async def test_list_events_on_airflow_3(
     [found] = await client_v2.assets.list_events(
         asset_id=5, timestamp_gte=after, timestamp_lt="2026-12-02T00:00:00Z", order_by=["-id"]
     ).to_list()
-    assert isinstance(found, AssetEvent) and found.extra_fields["asset_id"] == 5
+    assert isinstance(found, AssetEvent) and found.asset_id == 5
     assert sent_query(route.calls.last) == [
         ("offset", "0"),
         ("order_by", "-id"),
@@ -454,7 +454,7 @@ async def test_queued_events_by_id_on_airflow_3(
         "consumer",
         "second",
     ]
-    assert first.items[0].extra_fields["asset_id"] == 5
+    assert first.items[0].asset_id == 5
 
     router_v2.get("/assets/6/queuedEvents").respond(json={"queued_events": [], "total_entries": 0})
     assert await client_v2.assets.list_queued_events(6).to_list() == []

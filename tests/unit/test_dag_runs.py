@@ -383,7 +383,16 @@ async def test_update_needs_a_field(versions: Versioned) -> None:
 
 async def test_clear_dry_run_lists_task_instances(versions: Versioned) -> None:
     preview = {
-        "task_instances": [{"task_id": "t", "dag_id": "d", "dag_run_id": "r", "state": None}],
+        "task_instances": [
+            {
+                "task_id": "t",
+                "dag_id": "d",
+                "dag_run_id": "r",
+                "map_index": -1,
+                "try_number": 1,
+                "state": None,
+            }
+        ],
         "total_entries": 1,
     }
     route = versions.router.post("/dags/d/dagRuns/r/clear").respond(json=preview)
@@ -486,7 +495,7 @@ async def test_upstream_events_on_v2(client_v2: AsyncClient, router_v2: respx.Mo
     )
     events = [e async for e in client_v2.dag_runs.list_upstream_asset_events("d", "r", limit=1)]
     assert [e.source_run_id for e in events] == ["manual__1", "manual__1"]
-    assert [e.extra_fields["id"] for e in events] == [3, 4]
+    assert [e.id for e in events] == [3, 4]
 
 
 async def test_unknown_enum_values_are_kept(versions: Versioned) -> None:
@@ -505,7 +514,8 @@ async def test_unknown_enum_values_are_kept(versions: Versioned) -> None:
 
 
 async def test_clear_many(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
-    preview = {"task_instances": [{"task_id": "t", "task_display_name": "t"}], "total_entries": 1}
+    instance = {"task_id": "t", "dag_id": "d", "dag_run_id": "r1", "map_index": -1, "try_number": 1}
+    preview = {"task_instances": [instance], "total_entries": 1}
     route = router_v2.post("/dags/d/clearDagRuns").respond(json=preview)
     would = await client_v2.dag_runs.clear_many("d", dag_runs=["r1", ("d", "r2")], only_failed=True)
     assert [i.task_id for i in would] == ["t"]

@@ -137,12 +137,14 @@ async def test_list_refuses_airflow_3_filters_on_airflow_2(
     assert not route.called
 
 
-async def test_list_keeps_unknown_fields(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_list_decodes_what_a_get_gives(client: AsyncClient, router: respx.MockRouter) -> None:
     router.get(ENTRIES).respond(
         json={"xcom_entries": [entry("k", run_id="r", value=None)], "total_entries": None}
     )
     page = await client.xcom_entries.list("d", "r", "t")
-    assert page.items[0].extra_fields == {"run_id": "r", "value": None}
+    # A list item is the same XCom a get gives: run_id and value are fields.
+    assert (page.items[0].run_id, page.items[0].value) == ("r", None)
+    assert page.items[0].extra_fields == {}
     assert page.total_entries is None
 
 

@@ -24,7 +24,8 @@ import anyio
 import attrs
 import httpx
 
-from . import _bounded, _converter, _json
+from . import _bounded, _json
+from ._converter import format_datetime, structure
 from ._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from ._auth import BasicAuth, TokenExchangeAuth
 from ._errors import (
@@ -117,7 +118,7 @@ def _query_scalar(name: str, value: object) -> str:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, datetime):
-        return _converter.format_datetime(check_aware(name, value))
+        return format_datetime(check_aware(name, value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (str, int, float)):
@@ -710,7 +711,7 @@ def decode_model(
                 filled[key] = value
         data = filled
     try:
-        return _converter.structure(data, model)
+        return structure(data, model)
     except Exception as exc:
         # Whatever the converter raised, the caller gets one typed error with the body.
         name = getattr(model, "__name__", str(model))

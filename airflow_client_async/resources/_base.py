@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar
 import attrs
 import httpx
 
-from .. import _converter
+from .._converter import unstructure
 from .._bulk import BulkAction, BulkResult, OnExistence, OnNonExistence, bulk_body, bulk_result
 from .._errors import UnsupportedByServerError
 from .._http import (
@@ -125,7 +125,7 @@ def _accepted(
 def _json_value(name: str, value: object) -> object:
     if isinstance(value, datetime):
         check_aware(name, value)
-    return _converter.unstructure(value)
+    return unstructure(value)
 
 
 def checked_filters(filters: Mapping[str, object], allowed: type) -> dict[str, object]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypedDict
 import anyio
 import attrs
 
-from .. import _converter
+from .._converter import format_datetime, parse_datetime
 from .._bulk import BulkResult, OnNonExistence
 from .._errors import UnsupportedByServerError
 from .._http import invalid_response
@@ -218,7 +218,7 @@ class TaskLogEvent:
         """Return the event as one log line: ``[timestamp] {logger} LEVEL - event k=v``."""
         parts: builtins.list[str] = []
         if self.timestamp is not None:
-            parts.append(f"[{_converter.format_datetime(self.timestamp)}]")
+            parts.append(f"[{format_datetime(self.timestamp)}]")
         if self.logger:
             parts.append(f"{{{self.logger}}}")
         if self.level:
@@ -1377,7 +1377,7 @@ class TaskInstancesResource(Resource):
             wanted,
             key=lambda ti: (
                 order[(ti.dag_id, ti.dag_run_id, ti.task_id)],
-                -1 if ti.map_index is None else ti.map_index,
+                ti.map_index,
             ),
         )
 
@@ -1465,7 +1465,7 @@ def _log_event(item: JsonValue) -> TaskLogEvent:
     raw_time = item.get("timestamp")
     if isinstance(raw_time, str):
         try:
-            timestamp = _converter.parse_datetime(raw_time)
+            timestamp = parse_datetime(raw_time)
         except ValueError:
             fields["timestamp"] = raw_time
     elif raw_time is not None:

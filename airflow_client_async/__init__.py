@@ -50,7 +50,7 @@ from ._retry import RetryPolicy
 from ._routes import ApiVersion, ServerVersion
 from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
-from ._workflows import RunError, RunOk, RunResult, TriggerRequest
+from ._workflows import DagRunResults, RunError, RunOk, RunResult, TriggerRequest
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -75,6 +75,7 @@ __all__ = [
     "BulkResult",
     "ClientClosedError",
     "ConflictError",
+    "DagRunResults",
     "InternalServerError",
     "JsonValue",
     "MethodNotAllowedError",

@@ -432,7 +432,7 @@ class HTTPPipeline:
             return known
         return ServerVersion(api_version=api_version)
 
-    def _auth_for(self, api_version: ApiVersion | None) -> httpx.Auth | None:
+    def auth_for(self, api_version: ApiVersion | None) -> httpx.Auth | None:
         """The auth to send with: on ``/api/v2``, basic credentials become a token."""
         auth = self.auth
         if api_version != "v2" or not isinstance(auth, BasicAuth):
@@ -510,7 +510,7 @@ class HTTPPipeline:
         client = self.pool.http_client
         timeout: Any = self.timeout if self.timeout is not None else httpx.USE_CLIENT_DEFAULT
         deadline = _bounded.attempt_deadline(self.timeout or client.timeout)
-        chosen = self._auth_for(api_version) if authenticate else None
+        chosen = self.auth_for(api_version) if authenticate else None
         # authenticate=False must also keep a caller-owned httpx client's own auth away.
         auth: Any = chosen if chosen is not None or not authenticate else httpx.USE_CLIENT_DEFAULT
         captured = _CAPTURED.get()

@@ -23,6 +23,7 @@ No public method streams yet; the Airflow 3 NDJSON endpoints (logs with
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
@@ -39,8 +40,38 @@ from ._http import (
     invalid_response,
 )
 from ._retry import retry_delay
+from ._routes import ApiVersion
+from ._types import JsonValue
 
-__all__ = ["stream_lines"]
+__all__ = ["LineStream", "stream_lines"]
+
+
+class LineStream:
+    """The lines of a streamed answer (without their ``\\n``), and the answer's head.
+
+    Iterate it once with ``async for``; :meth:`json` decodes one line.
+    """
+
+    def __init__(self, response: httpx.Response, lines: AsyncIterator[bytes]) -> None:
+        self.response = response
+        self._lines = lines
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._lines
+
+    def json(self, line: bytes) -> JsonValue:
+        """Decode one line as strict JSON.
+
+        Raises:
+            ResponseValidationError: The line is not one JSON document.
+        """
+        try:
+            value: JsonValue = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise invalid_response(
+                self.response, "a JSON line", f"a line is not JSON: {exc}", line
+            ) from None
+        return value
 
 
 @contextlib.asynccontextmanager
@@ -52,7 +83,8 @@ async def stream_lines(
     params: list[tuple[str, str]] | None = None,
     accept: str = "application/x-ndjson",
     idle_timeout: float | None = None,
-) -> AsyncIterator[AsyncIterator[bytes]]:
+    api_version: ApiVersion | None = None,
+) -> AsyncIterator[LineStream]:
     """Send a request and yield its body's lines as they arrive (without their ``\\n``).
 
     Args:
@@ -63,6 +95,8 @@ async def stream_lines(
         accept: The ``Accept`` header.
         idle_timeout: The longest wait for the next chunk, in seconds; the read timeout of
             the client's ``timeout`` when ``None``.
+        api_version: The API the path belongs to, which decides the credentials sent
+            (on ``/api/v2`` basic credentials become a token).
 
     Raises:
         APIStatusError: The server answered with a non-2xx status.
@@ -78,7 +112,7 @@ async def stream_lines(
     client = pipeline.pool.http_client
     timeout = pipeline.timeout or client.timeout
     idle = idle_timeout if idle_timeout is not None else timeout.read
-    response = await _open(pipeline, method, path, params, accept, timeout)
+    response = await _open(pipeline, method, path, params, accept, timeout, api_version)
     try:
         if not response.is_success:
             try:
@@ -86,7 +120,7 @@ async def stream_lines(
             except _bounded.BodyTooLarge:
                 raise _too_large(response, pipeline.max_response_size or 0) from None
             raise status_error_from_response(response, body)
-        yield _lines(response, method, path, idle, pipeline.max_response_size)
+        yield LineStream(response, _lines(response, method, path, idle, pipeline.max_response_size))
     finally:
         with anyio.CancelScope(shield=True):
             await response.aclose()
@@ -99,6 +133,7 @@ async def _open(
     params: list[tuple[str, str]] | None,
     accept: str,
     timeout: httpx.Timeout,
+    api_version: ApiVersion | None,
 ) -> httpx.Response:
     """Send the request and wait for the head, retrying as the pipeline's policy allows."""
     client = pipeline.pool.http_client
@@ -106,7 +141,8 @@ async def _open(
     headers.setdefault("Accept-Encoding", _bounded.ACCEPT_ENCODING)
     url = _parse_url(pipeline.base_url + path)
     query = httpx.QueryParams(tuple(params)) if params else None
-    auth: Any = pipeline.auth if pipeline.auth is not None else httpx.USE_CLIENT_DEFAULT
+    chosen = pipeline.auth_for(api_version)
+    auth: Any = chosen if chosen is not None else httpx.USE_CLIENT_DEFAULT
     deadline = _bounded.attempt_deadline(timeout)
     attempt = 0
     while True:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RUN_ID_PATTERN",
     "TERMINAL_RUN_STATES",
+    "DagRunResults",
     "RunError",
     "RunOk",
     "RunResult",
@@ -47,6 +48,26 @@ def new_run_id() -> str:
     """
     now = datetime.now(timezone.utc)
     return f"api__{now:%Y%m%dT%H%M%S}.{uuid.uuid4().hex}"
+
+
+@attrs.frozen(kw_only=True)
+class DagRunResults:
+    """How a DAG run ended, with the return values of its result tasks (Airflow 3.1+).
+
+    Attributes:
+        dag_id: The DAG id.
+        dag_run_id: The run id.
+        state: The run's final state (``success`` or ``failed``, or a state this client
+            does not know, as the server sent it).
+        results: Each result task's return value by task id; a mapped task's values are
+            a list in map index order. Empty when no task was asked for and the DAG names
+            none, or when the caller may not read the run's XComs.
+    """
+
+    dag_id: str
+    dag_run_id: str
+    state: str
+    results: Mapping[str, JsonValue] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)

@@ -41,7 +41,12 @@ _JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json
 
 def ours(base_url: str, transport: str) -> AsyncClient:
     """Our client as a user builds it (``transport="auto"`` picks aiohttp on asyncio)."""
-    return AsyncClient(base_url, auth=AUTH, transport=transport)  # type: ignore[arg-type]
+    return AsyncClient(
+        base_url,
+        auth=AUTH,
+        transport=transport,  # type: ignore[arg-type]
+        api_version="v1",
+    )
 
 
 class RawHttpx:

@@ -189,7 +189,7 @@ async def one_request(client: AsyncClient, n: int) -> None:
     elif kind == 1:
         await client.dags.list(limit=5)
     elif kind == 2:
-        await client.variables.create(f"soak_{n}", "x" * 200, description="soak")
+        await client.variables.create(f"soak_{n}", value="x" * 200, description="soak")
     else:
         await client.variables.update("soak", value="y" * 200)
 
@@ -207,7 +207,9 @@ async def run(args: argparse.Namespace, port: int) -> dict[str, Any]:
     limits = httpx.Limits(
         max_connections=args.max_connections, max_keepalive_connections=args.max_keepalive
     )
-    client = AsyncClient(f"http://127.0.0.1:{port}", transport=args.transport, limits=limits)
+    client = AsyncClient(
+        f"http://127.0.0.1:{port}", transport=args.transport, limits=limits, api_version="v1"
+    )
     errors: list[str] = []
     latencies = array.array("d", bytes(8 * args.requests))
     counter = 0

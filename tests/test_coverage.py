@@ -51,7 +51,10 @@ def test_every_method_that_sends_declares_its_routes() -> None:
         source = pathlib.Path(
             sys.modules[type(getattr(client, namespace)).__module__].__file__ or ""
         ).read_text(encoding="utf-8")
-        body = source.split(f"def {method}(", 1)[1].split("\n    def ", 1)[0]
+        # The method's body: up to the next method or class attribute of its class.
+        body = re.split(
+            r"\n    (?:async def |def |_\w+ = |@)", source.split(f"def {method}(", 1)[1]
+        )[0]
         assert "self._send(" not in body and "self._paginate" not in body, (
             f"{namespace}.{method} sends a request but declares no Routes"
         )

@@ -8,7 +8,8 @@ any I/O), encodes lists the way it reads them, and sends.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar
 
@@ -30,6 +31,7 @@ from .._http import (
 from .._operations import BODY_FIELDS, QUERY_PARAMETERS
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
+from .._streaming import LineStream, stream_lines
 from .._types import UNSET, JsonValue
 from ..models._base import Model
 
@@ -208,17 +210,9 @@ class Resource:
                 parameter that was given a value; nothing was sent.
             ValueError: ``update`` names no field, or a value cannot be sent.
         """
-        route, api_version = await self._route(routes)
-        try:
-            url_path, params, json = _render(route, api_version, path, query, body, update)
-        except _Lacking as lacking:
-            server = await self._http.server_version()
-            raise UnsupportedByServerError(
-                f"{routes.method_name}: {server} does not take {lacking.name}",
-                method=routes.method_name,
-                server=server,
-                parameter=lacking.name,
-            ) from None
+        route, api_version, url_path, params, json = await self._prepare(
+            routes, path, query, body, update
+        )
         response = await self._http.request(
             route.method,
             url_path,
@@ -231,6 +225,58 @@ class Resource:
             authenticate=authenticate,
         )
         return Sent(response, route, api_version)
+
+    async def _prepare(
+        self,
+        routes: Routes,
+        path: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None = None,
+        update: Mapping[str, object] | None = None,
+    ) -> tuple[Route, ApiVersion, str, list[tuple[str, str]], object]:
+        """The route, API, path, query and body one operation sends (no I/O but the probe).
+
+        Raises:
+            UnsupportedByServerError: The server's API lacks the operation, or a
+                parameter that was given a value.
+        """
+        route, api_version = await self._route(routes)
+        try:
+            url_path, params, json = _render(route, api_version, path, query, body, update)
+        except _Lacking as lacking:
+            server = await self._http.server_version()
+            raise UnsupportedByServerError(
+                f"{routes.method_name}: {server} does not take {lacking.name}",
+                method=routes.method_name,
+                server=server,
+                parameter=lacking.name,
+            ) from None
+        return route, api_version, url_path, params, json
+
+    @contextlib.asynccontextmanager
+    async def _stream(
+        self,
+        routes: Routes,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        idle_timeout: float | None = None,
+    ) -> AsyncIterator[LineStream]:
+        """Send one operation whose answer is NDJSON and yield its lines as they arrive.
+
+        Raises:
+            UnsupportedByServerError: As for :meth:`_send`; nothing was sent.
+        """
+        route, api_version, url_path, params, _ = await self._prepare(routes, path, query)
+        async with stream_lines(
+            self._http,
+            route.method,
+            url_path,
+            params=params,
+            idle_timeout=idle_timeout,
+            api_version=api_version,
+        ) as lines:
+            yield lines
 
     async def _bulk(
         self,

@@ -13,12 +13,14 @@ import attrs
 
 from .._bulk import BulkResult, OnNonExistence
 from .._errors import ConflictError, WaitTimeoutError
-from .._http import build_path
+from .._http import build_path, invalid_response
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
+from .._streaming import LineStream
 from .._types import UNSET, JsonValue, Missing
 from .._workflows import (
     TERMINAL_RUN_STATES,
+    DagRunResults,
     RunError,
     RunOk,
     RunResult,
@@ -971,6 +973,94 @@ class DagRunsResource(Resource):
             last_seen=last,
         )
 
+    _wait_for_results = Routes(
+        v2=Route(
+            "GET",
+            "/dags/{dag_id}/dagRuns/{dag_run_id}/wait",
+            "wait_dag_run_until_finished",
+            params={"interval": "interval", "task_ids": "result"},
+            since=(3, 1),
+        )
+    )
+
+    async def wait_for_results(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        task_ids: Sequence[str] | None = None,
+        interval: float = 1.0,
+        timeout: float | None = None,
+    ) -> DagRunResults:
+        """Wait for a run to end on the server's side, and read its result tasks' values.
+
+        The server checks the run every ``interval`` seconds and streams its state back
+        (an experimental endpoint of Airflow 3.1+); the answer ends when the run does.
+        Use :meth:`wait` for a run's full record, on any server.
+
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            task_ids: The tasks whose return values to read; ``None``: those the DAG
+                marks as its results.
+            interval: Seconds between the server's checks of the run.
+            timeout: Give up after this many seconds (``None``: wait as long as it
+                takes).
+
+        Returns:
+            The final state and the return values (a failed run is returned, not
+            raised).
+
+        Raises:
+            WaitTimeoutError: The run had not ended in time; it carries the last state
+                the server sent.
+            UnsupportedByServerError: The server is older than Airflow 3.1.
+            NotFoundError: No such DAG or run.
+            PermissionDeniedError: ``task_ids`` were given and the caller may not read
+                the DAG's XComs.
+            ResponseValidationError: A line of the stream is not a state.
+            ValueError: ``interval`` is not positive, or ``task_ids`` is a string.
+        """
+        if not interval > 0:
+            raise ValueError("interval must be positive")
+        if isinstance(task_ids, str):
+            raise ValueError("task_ids takes a sequence of task ids, not one string")
+        query: dict[str, object] = {"interval": interval, "task_ids": task_ids}
+        path = {"dag_id": dag_id, "dag_run_id": dag_run_id}
+        last: str | None = None
+        # A line comes every interval; allow the client's read timeout on top of it.
+        read = (self._http.timeout or self._http.pool.http_client.timeout).read
+        idle = None if read is None else interval + read
+        with anyio.move_on_after(timeout):
+            async with self._stream(
+                self._wait_for_results, path=path, query=query, idle_timeout=idle
+            ) as lines:
+                async for line in lines:
+                    if not line.strip():
+                        continue
+                    state, results = _wait_line(lines, line)
+                    last = state
+                    if state in TERMINAL_RUN_STATES or results is not None:
+                        return DagRunResults(
+                            dag_id=dag_id,
+                            dag_run_id=dag_run_id,
+                            state=state,
+                            results=results or {},
+                        )
+                raise invalid_response(
+                    lines.response,
+                    "a line with a final state",
+                    f"the stream ended while the run was {last or 'unread'}",
+                    b"",
+                )
+        raise WaitTimeoutError(
+            f"DAG run {dag_id}/{dag_run_id} was still {last or 'unread'} after {timeout} s",
+            dag_id=dag_id,
+            dag_run_id=dag_run_id,
+            last_state=last,
+            last_seen=None,
+        )
+
     async def wait_many(
         self,
         runs: Iterable[DAGRun | RunResult | tuple[str, str]],
@@ -1066,3 +1156,17 @@ def _trigger_request(item: object) -> TriggerRequest:
     if isinstance(item, TriggerRequest):
         return item
     raise TypeError(f"expected a DAG id or a TriggerRequest, got {item!r}")
+
+
+def _wait_line(lines: LineStream, line: bytes) -> tuple[str, dict[str, JsonValue] | None]:
+    """The state and (once the run ended) the results of one line of the wait stream."""
+    value = lines.json(line)
+    state = value.get("state") if isinstance(value, dict) else None
+    if not isinstance(state, str):
+        raise invalid_response(lines.response, '{"state": ...}', "a line has no state", line)
+    results = value.get("results") if isinstance(value, dict) else None
+    if results is not None and not isinstance(results, dict):
+        raise invalid_response(
+            lines.response, '{"results": {...}}', "the results are not an object", line
+        )
+    return state, results

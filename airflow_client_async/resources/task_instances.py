@@ -1269,9 +1269,9 @@ class TaskInstancesResource(Resource):
         token, so no text is yielded twice. It stops after the read that follows the
         instance reaching ``success``, ``failed``, ``skipped``, ``upstream_failed`` or
         ``removed`` (or ``up_for_retry``, or a later try), so the last chunk holds
-        everything the try wrote before it ended. Airflow 3 sends no token while the try
-        is not running (queued, say); the next read then starts over, and what was
-        yielded already is skipped.
+        everything the try wrote before it ended. Until the try begins, only the instance
+        is read. Airflow 3 sends no token while the try is not running (queued, say); the
+        next read then starts over, and what was yielded already is skipped.
 
         Args:
             dag_id: The DAG id.
@@ -1296,6 +1296,13 @@ class TaskInstancesResource(Resource):
         while True:
             instance = await self.get(dag_id, dag_run_id, task_id, map_index=map_index)
             ended = _try_ended(instance, try_number)
+            if (instance.try_number or 0) < try_number:
+                # The try has not begun: Airflow 3 has no log for it yet (404), Airflow 2
+                # an empty one. An instance that ended so (skipped, say) never runs it.
+                if ended:
+                    return
+                await anyio.sleep(poll_interval)
+                continue
             chunk = await self.get_log(
                 dag_id, dag_run_id, task_id, try_number, map_index=map_index, token=token
             )

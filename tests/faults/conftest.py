@@ -100,7 +100,7 @@ async def connect(
             "retry_policy": RetryPolicy(max_retries=RETRIES, backoff_initial=0.0, jitter=0.0),
         }
         options.update(overrides)
-        client = AsyncClient(url, **options)
+        client = AsyncClient(url, **options, api_version="v1")
         client._http = attrs.evolve(client._http, sleep=sleeps)
         clients.append(client)
         return client

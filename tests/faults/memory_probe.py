@@ -179,7 +179,9 @@ def run_case(wire: str, case: str) -> dict[str, object]:
 
         async def call() -> dict[str, object]:
             transport = "aiohttp" if wire == "aiohttp" else "httpx"
-            async with AsyncClient(server.url, transport=transport, max_retries=0) as api:
+            async with AsyncClient(
+                server.url, transport=transport, max_retries=0, api_version="v1"
+            ) as api:
                 _reset_peak()
                 baseline = _status_kib("VmRSS")
                 stop = threading.Event()

@@ -425,11 +425,14 @@ async def test_no_cap_reads_any_size(serve: ServeFactory, connect: ClientFactory
 @pytest.mark.parametrize("size", [0, -1, True, 1.5, "1"])
 def test_max_response_size_must_be_a_positive_integer(size: object) -> None:
     with pytest.raises(ValueError, match="max_response_size"):
-        AsyncClient("http://localhost", max_response_size=size)  # type: ignore[arg-type]
+        AsyncClient("http://localhost", max_response_size=size, api_version="v1")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_response_size"):
-        AsyncClient("http://localhost").with_options(max_response_size=size)  # type: ignore[arg-type]
+        AsyncClient("http://localhost", api_version="v1").with_options(max_response_size=size)  # type: ignore[arg-type]
 
 
 def test_the_default_cap_is_64_mib() -> None:
     assert DEFAULT_MAX_RESPONSE_SIZE == 64 * 1024 * 1024
-    assert AsyncClient("http://localhost")._http.max_response_size == DEFAULT_MAX_RESPONSE_SIZE
+    assert (
+        AsyncClient("http://localhost", api_version="v1")._http.max_response_size
+        == DEFAULT_MAX_RESPONSE_SIZE
+    )

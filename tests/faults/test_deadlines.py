@@ -99,7 +99,7 @@ def _client(url: str, wire: str, **options: object) -> AsyncClient:
         "max_retries": 0,
     }
     settings.update(options)
-    return AsyncClient(url, **settings)  # type: ignore[arg-type]
+    return AsyncClient(url, **settings, api_version="v1")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("wire", WIRES)

@@ -110,7 +110,9 @@ def _check(wire: str, handler: RawHandler, case: str) -> list[str]:
     with WireServer(raw_handler=handler) as server:
 
         async def main() -> list[str]:
-            async with AsyncClient(server.url, transport=transport_of(wire), max_retries=0) as api:
+            async with AsyncClient(
+                server.url, transport=transport_of(wire), max_retries=0, api_version="v1"
+            ) as api:
                 with anyio.fail_after(20):
                     return await _three_calls(api, case)
 

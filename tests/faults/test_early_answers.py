@@ -51,7 +51,9 @@ def test_an_answer_during_the_upload_keeps_its_status(
     with WireServer(raw_handler=answer_early(status, reason, linger)) as server:
 
         async def main() -> APIStatusError:
-            async with AsyncClient(server.url, transport=transport_of(wire), timeout=10) as api:
+            async with AsyncClient(
+                server.url, transport=transport_of(wire), timeout=10, api_version="v1"
+            ) as api:
                 with anyio.fail_after(20), pytest.raises(error) as caught:
                     await api.variables.create("k", UPLOAD)
             return caught.value

@@ -62,7 +62,9 @@ def _triggers(wire: str, how: str) -> tuple[list[str], list[str], ClosingServer]
         async def main() -> tuple[list[str], list[str]]:
             sent: list[str] = []
             failures: list[str] = []
-            async with AsyncClient(server.url, transport=transport_of(wire)) as api:
+            async with AsyncClient(
+                server.url, transport=transport_of(wire), api_version="v1"
+            ) as api:
                 with anyio.fail_after(90):
                     for i in range(TRIGGERS):
                         run_id = f"manual__{i}"

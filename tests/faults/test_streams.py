@@ -63,7 +63,7 @@ def ndjson(
 def _client(url: str, wire: str, **options: object) -> AsyncClient:
     settings: dict[str, object] = {"transport": transport_of(wire), "timeout": TIMEOUT}
     settings.update(options)
-    return AsyncClient(url, max_retries=0, **settings)  # type: ignore[arg-type]
+    return AsyncClient(url, max_retries=0, **settings, api_version="v1")  # type: ignore[arg-type]
 
 
 async def _read(api: AsyncClient) -> list[bytes]:

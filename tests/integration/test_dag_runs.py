@@ -305,3 +305,23 @@ async def test_airflow_3_3_run_operations(
     finally:
         deleted = await client.dag_runs.bulk(PAUSED, delete=ids, on_non_existence="skip")
         assert deleted.ok, deleted.failed
+
+
+async def test_wait_for_results_streams_until_the_run_ends(
+    client: AsyncClient, server: ServerInfo, unique: str
+) -> None:
+    release = parse_release(server.version)
+    if release is None or release[:2] < (3, 1):
+        with pytest.raises(UnsupportedByServerError):
+            await client.dag_runs.wait_for_results("client_test_xcom", "r")
+        return
+    await client.dags.unpause("client_test_xcom")
+    run_id = f"client-test-results-{unique}"
+    await client.dag_runs.trigger("client_test_xcom", dag_run_id=run_id)
+    done = await client.dag_runs.wait_for_results(
+        "client_test_xcom", run_id, task_ids=["push"], interval=0.5, timeout=120
+    )
+    assert done.state == "success"
+    assert done.results == {"push": {"numbers": [1, 2, 3], "text": "client-test"}}
+    with pytest.raises(NotFoundError):
+        await client.dag_runs.wait_for_results("client_test_xcom", f"no-such-run-{unique}")

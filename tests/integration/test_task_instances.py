@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
+import anyio
 import pytest
 
 from airflow_client_async import (
@@ -411,7 +412,9 @@ async def test_extra_links(client: AsyncClient, runs: dict[str, str], unique: st
     try:
         linked = await client.task_instances.get_extra_links(LINKED, run_id, "child_task1")
         assert list(linked) == ["External DAG"]
-        assert "example_external_task_marker_parent" in (linked["External DAG"] or "")
+        url = linked["External DAG"]
+        # Airflow 3 builds the link only once the task has run; until then it is null.
+        assert url is None or "example_external_task_marker_parent" in url
     finally:
         await delete_run(client, LINKED, run_id)
 
@@ -470,6 +473,15 @@ async def test_follow_log_of_a_running_task(client: AsyncClient, unique: str) ->
     run_id = f"client-test-follow-{unique}"
     await trigger(client, SLOW, run_id)
     try:
+        # The scheduler creates a run's task instances after the trigger returns.
+        with anyio.fail_after(120):
+            while True:
+                try:
+                    await client.task_instances.get(SLOW, run_id, "tick")
+                    break
+                except NotFoundError:
+                    await anyio.sleep(0.5)
+        # From here, follow_log waits for try 1 to begin.
         arrivals: list[tuple[float, str]] = []
         async for chunk in client.task_instances.follow_log(
             SLOW, run_id, "tick", 1, poll_interval=0.5

@@ -44,49 +44,59 @@ async def test_refused_before_airflow_3_3(client: AsyncClient) -> None:
 
 async def test_keys_of_a_task_instance(client: AsyncClient, runs: dict[str, str]) -> None:
     run_id = runs[XCOM]
-    store = client.task_state_store
-    await store.set(XCOM, run_id, "push", "cursor/a", value={"offset": 3, "done": [1, 2]})
+    await client.task_state_store.set(
+        XCOM, run_id, "push", "cursor/a", value={"offset": 3, "done": [1, 2]}
+    )
     later = datetime.now(timezone.utc) + timedelta(days=1)
-    await store.set(XCOM, run_id, "push", "b", value="two", expires_at=later)
-    await store.set(XCOM, run_id, "push", "c", value=[1], expires_at=None)
+    await client.task_state_store.set(XCOM, run_id, "push", "b", value="two", expires_at=later)
+    await client.task_state_store.set(XCOM, run_id, "push", "c", value=[1], expires_at=None)
 
-    entries = await store.list(XCOM, run_id, "push", limit=2).to_list()
+    entries = await client.task_state_store.list(XCOM, run_id, "push", limit=2).to_list()
     assert [(e.key, e.value) for e in entries] == [
         ("b", "two"),
         ("c", [1]),
         ("cursor/a", {"offset": 3, "done": [1, 2]}),
     ]
-    b = await store.get(XCOM, run_id, "push", "b")
+    b = await client.task_state_store.get(XCOM, run_id, "push", "b")
     assert b.expires_at is not None and abs((b.expires_at - later).total_seconds()) < 1
-    assert (await store.get(XCOM, run_id, "push", "c")).expires_at is None
+    assert (await client.task_state_store.get(XCOM, run_id, "push", "c")).expires_at is None
 
-    await store.update(XCOM, run_id, "push", "b", value={"now": "three"})
-    updated = await store.get(XCOM, run_id, "push", "b")
+    await client.task_state_store.update(XCOM, run_id, "push", "b", value={"now": "three"})
+    updated = await client.task_state_store.get(XCOM, run_id, "push", "b")
     assert updated.value == {"now": "three"}
     assert updated.expires_at == b.expires_at  # an update keeps when it expires
 
-    await store.delete(XCOM, run_id, "push", "b")
+    await client.task_state_store.delete(XCOM, run_id, "push", "b")
     with pytest.raises(NotFoundError):
-        await store.get(XCOM, run_id, "push", "b")
+        await client.task_state_store.get(XCOM, run_id, "push", "b")
     with pytest.raises(NotFoundError):
-        await store.update(XCOM, run_id, "push", "b", value=1)
-    await store.clear(XCOM, run_id, "push")
-    assert await store.list(XCOM, run_id, "push").to_list() == []
+        await client.task_state_store.update(XCOM, run_id, "push", "b", value=1)
+    await client.task_state_store.clear(XCOM, run_id, "push")
+    assert await client.task_state_store.list(XCOM, run_id, "push").to_list() == []
     with pytest.raises(NotFoundError):
-        await store.set(XCOM, run_id, "no_such_task", "k", value=1)
+        await client.task_state_store.set(XCOM, run_id, "no_such_task", "k", value=1)
 
 
 async def test_keys_of_map_indexes(client: AsyncClient, runs: dict[str, str]) -> None:
     run_id = runs[MAPPED]
-    store = client.task_state_store
     for index in range(3):
-        await store.set(MAPPED, run_id, "double", "seen", value=index, map_index=index)
-    assert (await store.get(MAPPED, run_id, "double", "seen", map_index=2)).value == 2
-    one = await store.list(MAPPED, run_id, "double", map_index=1).to_list()
+        await client.task_state_store.set(
+            MAPPED, run_id, "double", "seen", value=index, map_index=index
+        )
+    assert (
+        await client.task_state_store.get(MAPPED, run_id, "double", "seen", map_index=2)
+    ).value == 2
+    one = await client.task_state_store.list(MAPPED, run_id, "double", map_index=1).to_list()
     assert [(e.key, e.value) for e in one] == [("seen", 1)]
-    await store.clear(MAPPED, run_id, "double", map_index=0)
-    assert await store.list(MAPPED, run_id, "double", map_index=0).to_list() == []
-    assert len(await store.list(MAPPED, run_id, "double", map_index=2).to_list()) == 1
-    await store.clear(MAPPED, run_id, "double", all_map_indices=True)
+    await client.task_state_store.clear(MAPPED, run_id, "double", map_index=0)
+    assert await client.task_state_store.list(MAPPED, run_id, "double", map_index=0).to_list() == []
+    assert (
+        len(await client.task_state_store.list(MAPPED, run_id, "double", map_index=2).to_list())
+        == 1
+    )
+    await client.task_state_store.clear(MAPPED, run_id, "double", all_map_indices=True)
     for index in range(3):
-        assert await store.list(MAPPED, run_id, "double", map_index=index).to_list() == []
+        assert (
+            await client.task_state_store.list(MAPPED, run_id, "double", map_index=index).to_list()
+            == []
+        )

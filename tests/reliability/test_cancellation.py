@@ -237,6 +237,7 @@ async def test_a_thousand_random_cancellations_leak_nothing(
         transport=transport,
         limits=LIMITS,
         retry_policy=RetryPolicy(max_retries=2, backoff_initial=0.01),
+        api_version="v1",
     )
     try:
         tally = await cancel_randomly(api, COUNT, mechanisms=MECHANISMS, seed=6)
@@ -282,6 +283,7 @@ async def test_cancelling_under_pool_contention_does_not_exhaust_the_pool(
             limits=limits,
             timeout=httpx.Timeout(5, pool=0.5),
             max_retries=0,
+            api_version="v1",
         )
         try:
 
@@ -316,7 +318,11 @@ def test_cancelling_under_pool_contention_on_trio_does_not_exhaust_the_pool() ->
 
         async def main() -> None:
             api = AsyncClient(
-                server.url, limits=limits, timeout=httpx.Timeout(5, pool=0.5), max_retries=0
+                server.url,
+                limits=limits,
+                timeout=httpx.Timeout(5, pool=0.5),
+                max_retries=0,
+                api_version="v1",
             )
             try:
 
@@ -344,7 +350,10 @@ def test_random_cancellations_on_trio_leak_nothing(
 
     async def main() -> Tally:
         api = AsyncClient(
-            server.url, limits=LIMITS, retry_policy=RetryPolicy(max_retries=2, backoff_initial=0.01)
+            server.url,
+            limits=LIMITS,
+            retry_policy=RetryPolicy(max_retries=2, backoff_initial=0.01),
+            api_version="v1",
         )
         try:
             tally = await cancel_randomly(
@@ -377,7 +386,7 @@ async def test_cancelling_a_prefetching_paginator_leaks_nothing(transport: Trans
 
     rng = random.Random(8)
     with WireServer(pages) as server:
-        api = AsyncClient(server.url, transport=transport, limits=LIMITS)
+        api = AsyncClient(server.url, transport=transport, limits=LIMITS, api_version="v1")
         read: list[int] = []
         for _ in range(40):
             seen = 0
@@ -398,7 +407,7 @@ async def test_cancelling_a_prefetching_paginator_leaks_nothing(transport: Trans
 
 async def test_a_closed_client_says_so_and_sends_nothing(transport: TransportKind) -> None:
     with WireServer() as server:
-        api = AsyncClient(server.url, transport=transport)
+        api = AsyncClient(server.url, transport=transport, api_version="v1")
         await api.pools.get("before")
         clone = api.with_options(max_retries=0)
         await api.aclose()
@@ -428,7 +437,7 @@ async def test_closing_with_requests_in_flight_ends_each_with_an_error(
         await responder.respond(200, [("Content-Type", "application/json")], b"{}")
 
     with WireServer(slow) as server:
-        api = AsyncClient(server.url, transport=transport)
+        api = AsyncClient(server.url, transport=transport, api_version="v1")
         outcomes: list[str] = []
 
         async def one(i: int) -> None:

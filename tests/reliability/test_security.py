@@ -96,6 +96,7 @@ ROUTES = [
         "GET",
         _TI + "/xcomEntries/{xcom_key}",
         lambda c, i: c.xcom_entries.get(i["dag_id"], i["dag_run_id"], i["task_id"], i["xcom_key"]),
+        query="stringify=false",
     ),
     Route(
         "variables.get",
@@ -146,12 +147,12 @@ ROUTES = [
     Route(
         "pools.delete", "DELETE", "/pools/{pool_name}", lambda c, i: c.pools.delete(i["pool_name"])
     ),
-    Route("datasets.get", "GET", "/datasets/{uri}", lambda c, i: c.datasets.get(i["uri"])),
+    Route("assets.get", "GET", "/datasets/{uri}", lambda c, i: c.assets.get(i["uri"])),
     Route(
-        "datasets.get_dag_queued_event",
+        "assets.get_dag_queued_event",
         "GET",
         "/dags/{dag_id}/datasets/queuedEvent/{uri}",
-        lambda c, i: c.datasets.get_dag_queued_event(i["dag_id"], i["uri"]),
+        lambda c, i: c.assets.get_dag_queued_event(i["dag_id"], i["uri"]),
     ),
     Route("users.get", "GET", "/users/{username}", lambda c, i: c.users.get(i["username"])),
     Route(
@@ -255,7 +256,7 @@ def wire(request: pytest.FixtureRequest) -> Iterator[Wire]:
     backend = "trio" if kind.endswith("trio") else "asyncio"
     transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
     with WireServer() as server, start_blocking_portal(backend) as portal:
-        client = AsyncClient(server.url, transport=transport, max_retries=0)
+        client = AsyncClient(server.url, transport=transport, max_retries=0, api_version="v1")
         running = Wire(kind, server, portal, client)
         yield running
         portal.call(client.aclose)
@@ -306,7 +307,7 @@ async def test_every_route_is_fuzzed_with_the_worst_ids(kind: TransportKind) -> 
     # The fixed worst cases through every route, so no route depends on the random draw.
     worst = [".", "..", "../..", "%2E%2E", "a/b", "%2F", "?q=1", "#f", "\\..\\", "\r\nX: y"]
     with WireServer() as server:
-        async with AsyncClient(server.url, transport=kind, max_retries=0) as api:
+        async with AsyncClient(server.url, transport=kind, max_retries=0, api_version="v1") as api:
             for route in ROUTES:
                 for value in worst:
                     ids = dict.fromkeys(route.params, value)
@@ -320,7 +321,7 @@ async def test_every_route_is_fuzzed_with_the_worst_ids(kind: TransportKind) -> 
 
 async def test_ids_that_cannot_be_encoded_fail_before_any_io(transport: TransportKind) -> None:
     with WireServer() as server:
-        async with AsyncClient(server.url, transport=transport) as api:
+        async with AsyncClient(server.url, transport=transport, api_version="v1") as api:
             for bad in ["", "\ud800", "a\udfffb"]:
                 with pytest.raises(ValueError, match=r"non-empty|surrogates"):
                     await api.variables.get(bad)
@@ -498,10 +499,12 @@ def make_clients(url: str, transport: TransportKind) -> dict[str, AsyncClient]:
         "retry_policy": af.RetryPolicy(max_retries=1, backoff_initial=0.0),
     }
     return {
-        "basic": AsyncClient(url, auth=("admin", BASIC_PASSWORD), **options),
-        "bearer": AsyncClient(url, auth=BearerAuth(BEARER_TOKEN), **options),
-        "refreshing bearer": AsyncClient(url, auth=BearerAuth(fetch_token), **options),
-        "url credentials": AsyncClient(with_url_credentials, **options),
+        "basic": AsyncClient(url, auth=("admin", BASIC_PASSWORD), **options, api_version="v1"),
+        "bearer": AsyncClient(url, auth=BearerAuth(BEARER_TOKEN), **options, api_version="v1"),
+        "refreshing bearer": AsyncClient(
+            url, auth=BearerAuth(fetch_token), **options, api_version="v1"
+        ),
+        "url credentials": AsyncClient(with_url_credentials, **options, api_version="v1"),
     }
 
 
@@ -585,7 +588,11 @@ def test_auth_objects_never_print_their_secret() -> None:
 
 
 def test_a_token_passed_as_a_header_is_not_printed() -> None:
-    api = AsyncClient("https://airflow.test", headers={"Authorization": f"Bearer {BEARER_TOKEN}"})
+    api = AsyncClient(
+        "https://airflow.test",
+        headers={"Authorization": f"Bearer {BEARER_TOKEN}"},
+        api_version="v1",
+    )
     texts = [repr(api), str(api), repr(api.dags), repr(api._http)]
     assert leaked(texts) == []
 
@@ -602,7 +609,7 @@ def test_credentials_for_plain_http_warn_without_printing_them() -> None:
     for url, auth in remote:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            api = AsyncClient(url, auth=auth)
+            api = AsyncClient(url, auth=auth, api_version="v1")
         messages = [str(w.message) for w in caught]
         assert len(messages) == 1 and "unencrypted" in messages[0], (url, messages)
         assert leaked([*messages, repr(api), api.base_url]) == []
@@ -612,7 +619,7 @@ def test_credentials_for_plain_http_warn_without_printing_them() -> None:
     for url in ("https://admin:" + URL_PASSWORD + "@airflow.example.com", "http://localhost"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            AsyncClient(url, auth=("admin", BASIC_PASSWORD))
+            AsyncClient(url, auth=("admin", BASIC_PASSWORD), api_version="v1")
 
 
 _latin1 = st.text(st.characters(codec="latin-1"), max_size=10)
@@ -624,11 +631,13 @@ _latin1 = st.text(st.characters(codec="latin-1"), max_size=10)
 @settings(max_examples=100, deadline=None)
 def test_cr_lf_nul_in_any_header_value_is_refused(value: str) -> None:
     with pytest.raises(ValueError, match="CR, LF"):
-        AsyncClient("https://airflow.test", headers={"X-Team": value})
+        AsyncClient("https://airflow.test", headers={"X-Team": value}, api_version="v1")
     with pytest.raises(ValueError, match="CR, LF"):
-        AsyncClient("https://airflow.test", headers={value: "v"})
+        AsyncClient("https://airflow.test", headers={value: "v"}, api_version="v1")
     with pytest.raises(ValueError, match="CR, LF"):
-        AsyncClient("https://airflow.test").with_options(headers={"X-Team": value})
+        AsyncClient("https://airflow.test", api_version="v1").with_options(
+            headers={"X-Team": value}
+        )
     with pytest.raises(ValueError, match="CR, LF"):
         BearerAuth("tok" + value)
 
@@ -644,16 +653,19 @@ async def test_no_user_value_adds_a_header_line_on_the_wire(transport: Transport
             server.url,
             transport=transport,
             auth=("ad\r\nX-Injected", "pw\r\nX-Injected: 1"),
+            api_version="v1",
         ) as api:
             await api.variables.get(injection)
             await api.dags.list(dag_id_pattern=injection, tags=[injection])
             await api.dags.get("d", fields=[injection])
-            await api.variables.create(injection, injection, description=injection)
-        async with AsyncClient(server.url, transport=transport, auth=BearerAuth(crlf_token)) as api:
+            await api.variables.create(injection, value=injection, description=injection)
+        async with AsyncClient(
+            server.url, transport=transport, auth=BearerAuth(crlf_token), api_version="v1"
+        ) as api:
             with pytest.raises(ValueError, match="CR, LF"):
                 await api.pools.get("p")
         with pytest.raises(httpx.InvalidURL):
-            AsyncClient(server.url + "/x\r\nX-Injected: 1")
+            AsyncClient(server.url + "/x\r\nX-Injected: 1", api_version="v1")
 
         requests = server.requests
         assert len(requests) == 4
@@ -680,6 +692,7 @@ async def test_redirects_are_not_followed_so_credentials_stay_with_the_server(
                 server.url,
                 transport=transport,
                 auth=("admin", BASIC_PASSWORD),
+                api_version="v1",
             ) as api:
                 with pytest.raises(af.APIStatusError) as caught:
                     await api.pools.get("p")
@@ -710,21 +723,27 @@ BAD_HEADER_NAMES = [
 @pytest.mark.parametrize("name", BAD_HEADER_NAMES)
 def test_a_header_name_that_is_not_a_token_is_refused_before_any_io(name: str) -> None:
     with pytest.raises(ValueError, match="RFC 9110 token"):
-        AsyncClient("https://airflow.test", headers={name: "v"})
+        AsyncClient("https://airflow.test", headers={name: "v"}, api_version="v1")
     with pytest.raises(ValueError, match="RFC 9110 token"):
-        AsyncClient("https://airflow.test").with_options(headers={name: "v"})
+        AsyncClient("https://airflow.test", api_version="v1").with_options(headers={name: "v"})
 
 
 def test_every_token_character_is_a_valid_header_name() -> None:
     name = "!#$%&'*+-.^_`|~09azAZ"
-    api = AsyncClient("https://airflow.test", headers={name: "v", "X-Team": "a: b, c"})
+    api = AsyncClient(
+        "https://airflow.test", headers={name: "v", "X-Team": "a: b, c"}, api_version="v1"
+    )
     assert api._http.headers[name] == "v"
 
 
 def test_a_header_name_is_not_quoted_in_its_error() -> None:
     # A mistyped header can carry its secret in the name.
     with pytest.raises(ValueError, match="token") as caught:
-        AsyncClient("https://airflow.test", headers={f"Authorization: Bearer {BEARER_TOKEN}": ""})
+        AsyncClient(
+            "https://airflow.test",
+            headers={f"Authorization: Bearer {BEARER_TOKEN}": ""},
+            api_version="v1",
+        )
     assert leaked(exception_texts(caught.value)) == []
 
 
@@ -755,7 +774,11 @@ def test_a_bad_header_added_after_the_client_checked_is_refused_on_every_transpo
 
     async def main() -> None:
         async with AsyncClient(
-            server.url, transport=transport, auth=ForgingAuth(name, value), max_retries=0
+            server.url,
+            transport=transport,
+            auth=ForgingAuth(name, value),
+            max_retries=0,
+            api_version="v1",
         ) as api:
             with pytest.raises(af.APIConnectionError, match="LocalProtocolError"):
                 await api.pools.get("p")
@@ -779,8 +802,10 @@ def test_nan_and_infinity_are_refused_before_any_io_on_every_transport(
     transport: TransportKind = "aiohttp" if kind == "aiohttp" else "httpx"
 
     async def main() -> None:
-        async with AsyncClient(server.url, transport=transport, max_retries=0) as api:
-            with pytest.raises(ValueError, match="POST /dags/etl/dagRuns: NaN and infinite"):
+        async with AsyncClient(
+            server.url, transport=transport, max_retries=0, api_version="v1"
+        ) as api:
+            with pytest.raises(ValueError, match="POST /api/v1/dags/etl/dagRuns: NaN and infinite"):
                 await api.dag_runs.trigger("etl", conf={"x": number})
             with pytest.raises(ValueError, match="NaN and infinite"):
                 await api.dag_runs.trigger("etl", conf={"deep": [1, {"x": [number]}]})
@@ -858,7 +883,11 @@ def test_no_secret_or_query_in_any_exception_of_a_malformed_answer(
 
     async def main() -> None:
         async with AsyncClient(
-            server.url, transport=transport, auth=("admin", BASIC_PASSWORD), max_retries=0
+            server.url,
+            transport=transport,
+            auth=("admin", BASIC_PASSWORD),
+            max_retries=0,
+            api_version="v1",
         ) as api:
             for _ in answers:
                 with pytest.raises(af.APIError) as caught:

@@ -25,9 +25,9 @@ import attrs
 import httpx
 
 from . import _bounded, _json
-from ._converter import format_datetime, structure
 from ._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from ._auth import BasicAuth, TokenExchangeAuth
+from ._converter import format_datetime, structure
 from ._errors import (
     APIConnectionError,
     APIStatusError,

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar
 import attrs
 import httpx
 
-from .._converter import unstructure
 from .._bulk import BulkAction, BulkResult, OnExistence, OnNonExistence, bulk_body, bulk_result
+from .._converter import unstructure
 from .._errors import UnsupportedByServerError
 from .._http import (
     build_path,

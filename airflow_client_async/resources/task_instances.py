@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, TypedDict
 import anyio
 import attrs
 
-from .._converter import format_datetime, parse_datetime
 from .._bulk import BulkResult, OnNonExistence
+from .._converter import format_datetime, parse_datetime
 from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._pagination import AsyncPaginator

@@ -85,7 +85,7 @@ class BulkResult:
 
     entities: tuple[BulkEntityResult, ...]
     errors: Mapping[BulkAction, tuple[Mapping[str, JsonValue], ...]] = attrs.field(
-        factory=dict, repr=False
+        factory=dict[BulkAction, tuple[Mapping[str, JsonValue], ...]], repr=False
     )
 
     @property

@@ -433,7 +433,7 @@ class AsyncClient:
         """
         with capture_responses() as captured:
             parsed = await call(*args, **kwargs)
-        return RawResponse.of(parsed, captured, call)
+        return RawResponse[T].of(parsed, captured, call)
 
     async def aclose(self) -> None:
         """Close the client's own connection pool (an injected ``http_client`` stays open)."""

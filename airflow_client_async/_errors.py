@@ -304,7 +304,7 @@ def _str_or_none(value: object) -> str | None:
 
 def _validation_summary(items: list[JsonValue]) -> str:
     """``"body.slots: Input should be a valid integer; …"`` from a 422's ``detail`` list."""
-    parts = []
+    parts: list[str] = []
     for item in items:
         if not isinstance(item, dict):
             parts.append(str(item))

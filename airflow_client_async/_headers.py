@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 __all__ = ["check_header", "check_headers", "is_token"]
 
@@ -52,6 +53,7 @@ def check_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> Non
     Raises:
         ValueError: A header would not go out as given.
     """
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    # A Mapping is also an Iterable; which of the two ``headers`` is, it says itself.
+    pairs = cast("Mapping[str, str]", headers).items() if isinstance(headers, Mapping) else headers
     for name, value in pairs:
         check_header(name, value)

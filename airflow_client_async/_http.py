@@ -14,10 +14,10 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
@@ -145,7 +145,8 @@ def query_params(
         if value is None or value is UNSET:
             continue
         if isinstance(value, (list, tuple, set, frozenset)):
-            items = [_query_scalar(name, item) for item in value]
+            members = cast("Iterable[object]", value)
+            items = [_query_scalar(name, item) for item in members]
             if name in comma:
                 params.append((name, _comma_join(name, items)))
             else:
@@ -173,7 +174,7 @@ _CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.Con
 
 
 @contextlib.contextmanager
-def capture_responses() -> Iterator[list[httpx.Response]]:
+def capture_responses() -> Generator[list[httpx.Response], None, None]:
     """Collect every response received inside the block (tasks it starts included)."""
     captured: list[httpx.Response] = []
     token = _CAPTURED.set(captured)

@@ -91,6 +91,14 @@ def _frozen_map(value: Mapping[str, str | None]) -> Mapping[str, str | None]:
     return dict(value)
 
 
+def _no_names() -> dict[str, str | None]:
+    return {}
+
+
+def _no_set() -> frozenset[str]:
+    return frozenset()
+
+
 def _frozen_set(value: Iterable[str]) -> frozenset[str]:
     # A typed converter: with the bare ``frozenset`` type checkers cannot tell what the
     # attribute takes, and refuse every argument.
@@ -130,12 +138,16 @@ class Route:
     operation_id: str | None = None
     base: RouteBase = attrs.field(default="api", kw_only=True)
     params: Mapping[str, str | None] = attrs.field(
-        kw_only=True, factory=dict, converter=_frozen_map
+        kw_only=True, factory=_no_names, converter=_frozen_map
     )
-    comma: frozenset[str] = attrs.field(kw_only=True, factory=frozenset, converter=_frozen_set)
-    body: Mapping[str, str | None] = attrs.field(kw_only=True, factory=dict, converter=_frozen_map)
-    mask: Mapping[str, str | None] = attrs.field(kw_only=True, factory=dict, converter=_frozen_map)
-    unneeded: frozenset[str] = attrs.field(kw_only=True, factory=frozenset, converter=_frozen_set)
+    comma: frozenset[str] = attrs.field(kw_only=True, factory=_no_set, converter=_frozen_set)
+    body: Mapping[str, str | None] = attrs.field(
+        kw_only=True, factory=_no_names, converter=_frozen_map
+    )
+    mask: Mapping[str, str | None] = attrs.field(
+        kw_only=True, factory=_no_names, converter=_frozen_map
+    )
+    unneeded: frozenset[str] = attrs.field(kw_only=True, factory=_no_set, converter=_frozen_set)
     paged: bool = attrs.field(default=True, kw_only=True)
     since: tuple[int, int] | None = attrs.field(default=None, kw_only=True)
 

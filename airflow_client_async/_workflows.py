@@ -67,7 +67,7 @@ class DagRunResults:
     dag_id: str
     dag_run_id: str
     state: str
-    results: Mapping[str, JsonValue] = attrs.field(factory=dict)
+    results: Mapping[str, JsonValue] = attrs.field(factory=dict[str, JsonValue])
 
 
 @attrs.frozen(kw_only=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import pathlib
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Annotated
 
 from fastapi import Body, Depends, FastAPI, Request
@@ -72,7 +72,7 @@ def create_app(client_factory: ClientFactory) -> FastAPI:
     """Build the app; ``client_factory`` makes the one AsyncClient of its lifespan."""
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncGenerator[None, None]:
         async with client_factory() as client:
             app.state.airflow = client
             yield

@@ -9,9 +9,9 @@ any I/O), encodes lists the way it reads them, and sends.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar, cast
 
 import attrs
 import httpx
@@ -139,9 +139,9 @@ def checked_filters(filters: Mapping[str, object], allowed: type) -> dict[str, o
     Raises:
         TypeError: A name is not one of ``allowed``'s keys.
     """
-    known: frozenset[str] = getattr(allowed, "__optional_keys__", frozenset()) | getattr(
-        allowed, "__required_keys__", frozenset()
-    )
+    optional: frozenset[str] = getattr(allowed, "__optional_keys__", frozenset[str]())
+    required: frozenset[str] = getattr(allowed, "__required_keys__", frozenset[str]())
+    known = optional | required
     unknown = sorted(set(filters) - known)
     if unknown:
         raise TypeError(f"unexpected keyword argument {unknown[0]!r} (not a {allowed.__name__})")
@@ -261,7 +261,7 @@ class Resource:
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncIterator[LineStream]:
+    ) -> AsyncGenerator[LineStream, None]:
         """Send one operation whose answer is NDJSON and yield its lines as they arrive.
 
         Raises:
@@ -324,8 +324,11 @@ class Resource:
             update_mask=update_mask,
         )
         requested: list[tuple[BulkAction, str]] = [("create", key_of(e)) for e in create]
-        requested += [("update", key_of(e)) for e in update]
-        requested += [("delete", e if isinstance(e, str) else key_of(e)) for e in delete]
+        updated: list[tuple[BulkAction, str]] = [("update", key_of(e)) for e in update]
+        deleted: list[tuple[BulkAction, str]] = [
+            ("delete", e if isinstance(e, str) else key_of(e)) for e in delete
+        ]
+        requested += updated + deleted
         sent = await self._send(routes, path=path, body=body)
         answer = sent.json()
         if not isinstance(answer, dict):
@@ -458,9 +461,10 @@ def _render(
 def _single_order(order_by: object) -> object:
     """Airflow 2 sorts by one field: a list of one becomes that field; more are refused."""
     if isinstance(order_by, (list, tuple)):
-        if len(order_by) > 1:
+        fields = cast("Sequence[object]", order_by)
+        if len(fields) > 1:
             raise _Lacking("order_by with more than one field")
-        return order_by[0] if order_by else None
+        return fields[0] if fields else None
     return order_by
 
 

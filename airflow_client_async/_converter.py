@@ -936,19 +936,31 @@ def _explain(cls: type, data: Any, plans: list[_FieldPlan], cause: Exception | N
     return _class_error(cls, errors)
 
 
+#: The bad items of one list that a decoding error describes; the rest are counted.
+_MAX_ITEM_ERRORS = 20
+
+
 def _explain_items(plan: _FieldPlan, value: Sequence[Any]) -> Exception | None:
     assert plan.item is not None
     errors: list[Exception] = []
+    bad = 0
     for index, item in enumerate(value):
         try:
             plan.item(item)
         except Exception as exc:
+            bad += 1
+            if bad > _MAX_ITEM_ERRORS:
+                continue
             _add_note(
                 exc, IterableValidationNote(f"Structuring {plan.type} @ index {index}", index, None)
             )
             errors.append(exc)
     if not errors:
         return None
+    if bad > _MAX_ITEM_ERRORS:
+        # A page of 20,000 items that all lack a field would otherwise carry 20,000
+        # exceptions, which a traceback prints one by one.
+        errors.append(ValueError(f"and {bad - _MAX_ITEM_ERRORS} more items do not fit"))
     return IterableValidationError(f"While structuring {plan.name}", errors, plan.type)
 
 

@@ -308,7 +308,9 @@ async def test_a_lying_content_length_poisons_no_later_request(
 
 
 def _page(count: int) -> bytes:
-    dags = [{"dag_id": f"dag_{i}", "description": "d" * 50} for i in range(count)]
+    dags = [
+        {"dag_id": f"dag_{i}", "file_token": "t", "description": "d" * 50} for i in range(count)
+    ]
     return json.dumps({"dags": dags, "total_entries": count}).encode()
 
 

@@ -182,7 +182,7 @@ def test_a_slow_answer_within_the_deadline_is_read(wire: str) -> None:
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: int
     ) -> None:
         await _read_head(reader)
-        body = b'{"dag_id": "etl"}'
+        body = b'{"dag_id": "etl", "file_token": "t"}'
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
         await _drip(writer, body, 0.03)
 

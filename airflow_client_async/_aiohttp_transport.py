@@ -52,7 +52,7 @@ import functools
 import re
 import select
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable
 from typing import Any
 
 import aiohttp
@@ -143,7 +143,7 @@ def _stand_in(exc: BaseException) -> _AiohttpFailure:
 
 
 @contextlib.contextmanager
-def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Iterator[None]:
+def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Generator[None, None, None]:
     """Translate aiohttp's exceptions into httpx's (see :func:`mapped_exception`).
 
     As with any context manager, the exception raised in the block stays reachable as

@@ -50,12 +50,15 @@ __all__ = [
     "build_path",
     "capture_responses",
     "check_aware",
+    "connection_error",
     "decode_json",
     "decode_model",
     "encode_path_segment",
     "first_minor",
     "invalid_response",
+    "parse_url",
     "query_params",
+    "too_large_error",
 ]
 
 T = TypeVar("T")
@@ -185,7 +188,8 @@ def capture_responses() -> Generator[list[httpx.Response], None, None]:
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_url(url: str) -> httpx.URL:
+def parse_url(url: str) -> httpx.URL:
+    """Return ``url`` parsed, from a cache."""
     # Parsing is a large share of what httpx spends building a request, and calls go to
     # the same few routes again and again; an httpx.URL is immutable, so one can be shared.
     return httpx.URL(url)
@@ -222,7 +226,7 @@ async def _send(
             client, request, auth=auth, deadline=deadline, max_size=max_size
         )
     except _bounded.BodyTooLarge as exc:
-        raise _too_large(exc.response, exc.limit) from None
+        raise too_large_error(exc.response, exc.limit) from None
     except _bounded.UndecodableBody as exc:
         encoding = exc.response.headers.get("content-encoding", "")
         raise invalid_response(
@@ -506,7 +510,7 @@ class HTTPPipeline:
             except ValueError as exc:
                 raise ValueError(f"{method} {path}: {exc}") from None
             request_headers["Content-Type"] = "application/json"
-        url = _parse_url(self.base_url + path)
+        url = parse_url(self.base_url + path)
         query = httpx.QueryParams(tuple(params)) if params else None
         client = self.pool.http_client
         timeout: Any = self.timeout if self.timeout is not None else httpx.USE_CLIENT_DEFAULT
@@ -532,7 +536,7 @@ class HTTPPipeline:
                     idempotent=idempotent,
                 )
                 if delay is None:
-                    error = _connection_error(exc, method, path, request)
+                    error = connection_error(exc, method, path, request)
                     error.retries = attempt
                     raise error from exc
                 logger.info(
@@ -749,7 +753,8 @@ def invalid_response(
     )
 
 
-def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+def too_large_error(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+    """Return the error for ``response``, whose body went over ``limit`` bytes."""
     request = response.request
     return ResponseTooLargeError(
         f"{request.method} {request_path(request)}: the response body is larger than "
@@ -760,9 +765,10 @@ def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
     )
 
 
-def _connection_error(
+def connection_error(
     exc: httpx.RequestError, method: str, path: str, request: httpx.Request
 ) -> APIConnectionError:
+    """Return the client's error for the transport error ``exc`` of ``method path``."""
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{method} {path} timed out: {detail}", request=request)

@@ -34,10 +34,10 @@ from . import _bounded
 from ._errors import APITimeoutError, ClientClosedError, status_error_from_response
 from ._http import (
     HTTPPipeline,
-    _connection_error,
-    _parse_url,
-    _too_large,
+    connection_error,
     invalid_response,
+    parse_url,
+    too_large_error,
 )
 from ._retry import retry_delay
 from ._routes import ApiVersion
@@ -84,7 +84,7 @@ async def stream_lines(
     accept: str = "application/x-ndjson",
     idle_timeout: float | None = None,
     api_version: ApiVersion | None = None,
-) -> AsyncIterator[LineStream]:
+) -> AsyncGenerator[LineStream, None]:
     """Send a request and yield its body's lines as they arrive (without their ``\\n``).
 
     Args:
@@ -118,7 +118,7 @@ async def stream_lines(
             try:
                 body = await _bounded.read_body(response, pipeline.max_response_size)
             except _bounded.BodyTooLarge:
-                raise _too_large(response, pipeline.max_response_size or 0) from None
+                raise too_large_error(response, pipeline.max_response_size or 0) from None
             raise status_error_from_response(response, body)
         yield LineStream(response, _lines(response, method, path, idle, pipeline.max_response_size))
     finally:
@@ -139,7 +139,7 @@ async def _open(
     client = pipeline.pool.http_client
     headers = {**pipeline.headers, "Accept": accept}
     headers.setdefault("Accept-Encoding", _bounded.ACCEPT_ENCODING)
-    url = _parse_url(pipeline.base_url + path)
+    url = parse_url(pipeline.base_url + path)
     query = httpx.QueryParams(tuple(params)) if params else None
     chosen = pipeline.auth_for(api_version)
     auth: Any = chosen if chosen is not None else httpx.USE_CLIENT_DEFAULT
@@ -158,7 +158,7 @@ async def _open(
             error = exc
         delay = retry_delay(pipeline.retry_policy, method=method, attempt=attempt, error=error)
         if delay is None:
-            failure = _connection_error(error, method, path, request)
+            failure = connection_error(error, method, path, request)
             failure.retries = attempt
             raise failure from error
         await pipeline.sleep(delay)
@@ -186,7 +186,7 @@ async def _lines(
                     f"{method} {path} timed out: no data for {idle:g} s", request=response.request
                 ) from None
             except httpx.RequestError as exc:
-                raise _connection_error(exc, method, path, response.request) from exc
+                raise connection_error(exc, method, path, response.request) from exc
             try:
                 for piece in decoder.decode(chunk):
                     for line in _split(pending, piece, response, max_size):
@@ -207,7 +207,7 @@ def _split(
     if b"\n" not in piece:
         pending += piece
         if max_size is not None and len(pending) > max_size:
-            raise _too_large(response, max_size)
+            raise too_large_error(response, max_size)
         return []
     first, *middle, last = piece.split(b"\n")
     pending += first
@@ -215,5 +215,5 @@ def _split(
     pending[:] = last
     for line in lines:
         if max_size is not None and len(line) > max_size:
-            raise _too_large(response, max_size)
+            raise too_large_error(response, max_size)
     return lines

@@ -51,7 +51,7 @@ async def test_refused_get_is_retried_then_a_connection_error(
         await client.dags.get("etl")
 
     assert type(caught.value) is APIConnectionError
-    assert "GET /dags/etl failed: ConnectError" in str(caught.value)
+    assert "GET /api/v1/dags/etl failed: ConnectError" in str(caught.value)
     assert caught.value.retries == RETRIES
     assert sleeps.delays == [0.0] * RETRIES
 
@@ -81,7 +81,7 @@ async def test_silent_tls_handshake_is_a_connect_timeout_retried_for_a_trigger(
             await client.dag_runs.trigger("etl")
 
     assert type(caught.value) is APITimeoutError
-    assert "POST /dags/etl/dagRuns timed out" in str(caught.value)
+    assert "POST /api/v1/dags/etl/dagRuns timed out" in str(caught.value)
     assert caught.value.retries == RETRIES
 
 
@@ -240,7 +240,7 @@ async def test_read_timeout_replays_a_get(
         await client.dags.get("etl")
 
     assert type(caught.value) is APITimeoutError
-    assert "GET /dags/etl timed out" in str(caught.value)
+    assert "GET /api/v1/dags/etl timed out" in str(caught.value)
     assert len(server.requests) == 1 + RETRIES
     assert caught.value.retries == RETRIES
 

@@ -87,7 +87,7 @@ SLOW: list[object] = [
     pytest.param(drip_body, lambda c: c.dag_runs.trigger("etl"), id="drip-body"),
     pytest.param(drip_head, lambda c: c.dag_runs.trigger("etl"), id="drip-head"),
     pytest.param(endless_103, lambda c: c.dag_runs.trigger("etl"), id="endless-103"),
-    pytest.param(unread_upload, lambda c: c.variables.create("k", UPLOAD), id="unread-64MiB"),
+    pytest.param(unread_upload, lambda c: c.variables.create("k", value=UPLOAD), id="unread-64MiB"),
 ]
 
 

@@ -55,7 +55,7 @@ def test_an_answer_during_the_upload_keeps_its_status(
                 server.url, transport=transport_of(wire), timeout=10, api_version="v1"
             ) as api:
                 with anyio.fail_after(20), pytest.raises(error) as caught:
-                    await api.variables.create("k", UPLOAD)
+                    await api.variables.create("k", value=UPLOAD)
             return caught.value
 
         raised = run_on(wire, main)

@@ -188,7 +188,7 @@ async def test_an_untrusted_certificate_is_refused_by_default_saying_why(
 
     assert type(caught.value) is APIConnectionError
     message = str(caught.value)
-    assert "GET /dags/etl failed: ConnectError" in message
+    assert "GET /api/v1/dags/etl failed: ConnectError" in message
     assert "CERTIFICATE_VERIFY_FAILED" in message
     assert why in message
     assert server.requests == []  # not one byte of HTTP, credentials included

@@ -162,7 +162,7 @@ async def cancel_randomly(
 
         async def call() -> None:
             if kind == "upload":
-                await api.variables.create(name, UPLOAD)
+                await api.variables.create(name, value=UPLOAD)
             else:
                 await api.pools.get(name)
 
@@ -414,7 +414,7 @@ async def test_a_closed_client_says_so_and_sends_nothing(transport: TransportKin
 
         calls: list[Callable[[], Awaitable[object]]] = [
             lambda: api.pools.get("after"),
-            lambda: api.variables.create("k", "v"),
+            lambda: api.variables.create("k", value="v"),
             lambda: clone.dags.get("shared-pool"),
             lambda: api.dags.list().to_list(),
         ]

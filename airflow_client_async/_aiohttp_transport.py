@@ -143,7 +143,7 @@ def _stand_in(exc: BaseException) -> _AiohttpFailure:
 
 
 @contextlib.contextmanager
-def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Generator[None, None, None]:
+def map_aiohttp_exceptions(request: httpx.Request | None = None) -> Generator[None]:
     """Translate aiohttp's exceptions into httpx's (see :func:`mapped_exception`).
 
     As with any context manager, the exception raised in the block stays reachable as
@@ -391,7 +391,7 @@ class _Connector(aiohttp.TCPConnector):
         local_address: str | None,
     ) -> None:
         force_close = max_keepalive == 0
-        super().__init__(
+        super().__init__(  # pyright: ignore[reportUnknownMemberType]  (aiohttp's own hint)
             ssl=ssl_context,
             limit=limit,
             force_close=force_close,
@@ -450,7 +450,7 @@ class _Session:
         # policy, ``idempotent=False``, ``max_retries=0``), so each attempt must reach the
         # server at most once. aiohttp offers no public switch for this.
         if hasattr(self.session, "_retry_connection"):
-            self.session._retry_connection = False
+            self.session._retry_connection = False  # pyright: ignore[reportPrivateUsage]
         # A slot per connection, held from the request until its response is closed, so a
         # wait for the pool is told apart from a slow connect.
         self.slots = (
@@ -564,6 +564,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             "server_hostname": sni_hostname,
         }
         failure: Exception | None = None
+        response: aiohttp.ClientResponse | None = None
         for tries_left in range(_STALE_TRIES, 0, -1):
             attempt = _Attempt()
             token = _ATTEMPT.set(attempt)
@@ -594,6 +595,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             break
         if failure is not None:
             raise failure
+        # The last try either answered or set failure: it never goes round again.
+        assert response is not None
 
         try:
             version = response.version

@@ -16,7 +16,7 @@ import binascii
 import json
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 import anyio
 import httpx
@@ -104,7 +104,8 @@ class BearerAuth(httpx.Auth):
             if self._token is not None and self._generation != seen_generation:
                 return self._token
             token = await self._fetch()
-            if not isinstance(token, str) or not token:
+            # A provider typed to return str may still return anything at run time.
+            if not isinstance(token, str) or not token:  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise TypeError("the bearer token callable must return a non-empty string")
             _check_header_value(token, "a bearer token")
             self._token = token
@@ -155,7 +156,7 @@ def _jwt_expiry(token: str) -> float | None:
         claims = json.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, binascii.Error):
         return None
-    exp = claims.get("exp") if isinstance(claims, dict) else None
+    exp = cast("dict[str, object]", claims).get("exp") if isinstance(claims, dict) else None
     return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
 
 
@@ -206,7 +207,8 @@ def coerce_auth(auth: AuthTypes) -> httpx.Auth | None:
     """Turn what ``AsyncClient(auth=...)`` accepts into an ``httpx.Auth`` (or ``None``)."""
     if auth is None or isinstance(auth, httpx.Auth):
         return auth
-    if isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(p, str) for p in auth):
+    # Callers without a type checker pass anything: check the shape at run time.
+    if isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(p, str) for p in auth):  # pyright: ignore[reportUnnecessaryIsInstance]
         return BasicAuth(auth[0], auth[1])
     raise TypeError(
         "auth must be a (username, password) tuple, BasicAuth, BearerAuth or an httpx.Auth, "

@@ -246,7 +246,7 @@ async def _read_body(response: httpx.Response, max_size: int | None) -> bytes:
         parts.append(piece)
     body = parts[0] if len(parts) == 1 else b"".join(parts)
     # What httpx's own Response.aread() stores; content, text and json() then read it.
-    response._content = body
+    response._content = body  # pyright: ignore[reportPrivateUsage]
     return body
 
 

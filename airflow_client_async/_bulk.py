@@ -42,6 +42,10 @@ OnExistence = Literal["fail", "skip", "overwrite"]
 OnNonExistence = Literal["fail", "skip"]
 
 
+def _no_errors() -> dict[BulkAction, tuple[Mapping[str, JsonValue], ...]]:
+    return {}
+
+
 @attrs.frozen(kw_only=True)
 class BulkEntityResult:
     """The outcome of one entity of a bulk request.
@@ -85,7 +89,7 @@ class BulkResult:
 
     entities: tuple[BulkEntityResult, ...]
     errors: Mapping[BulkAction, tuple[Mapping[str, JsonValue], ...]] = attrs.field(
-        factory=dict[BulkAction, tuple[Mapping[str, JsonValue], ...]], repr=False
+        factory=lambda: _no_errors(), repr=False
     )
 
     @property

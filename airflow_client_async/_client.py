@@ -137,7 +137,8 @@ def _resolve_timeout(
 
 
 def _check_size(size: int | None) -> int | None:
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+    # Checked at run time: a float or a string must not pass for a size.
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError("max_response_size must be a positive number of bytes or None")
     return size
 

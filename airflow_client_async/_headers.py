@@ -53,7 +53,6 @@ def check_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> Non
     Raises:
         ValueError: A header would not go out as given.
     """
-    # A Mapping is also an Iterable; which of the two ``headers`` is, it says itself.
     pairs = cast("Mapping[str, str]", headers).items() if isinstance(headers, Mapping) else headers
     for name, value in pairs:
         check_header(name, value)

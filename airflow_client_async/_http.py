@@ -148,8 +148,7 @@ def query_params(
         if value is None or value is UNSET:
             continue
         if isinstance(value, (list, tuple, set, frozenset)):
-            members = cast("Iterable[object]", value)
-            items = [_query_scalar(name, item) for item in members]
+            items = [_query_scalar(name, item) for item in cast("Iterable[object]", value)]
             if name in comma:
                 params.append((name, _comma_join(name, items)))
             else:
@@ -177,7 +176,7 @@ _CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.Con
 
 
 @contextlib.contextmanager
-def capture_responses() -> Generator[list[httpx.Response], None, None]:
+def capture_responses() -> Generator[list[httpx.Response]]:
     """Collect every response received inside the block (tasks it starts included)."""
     captured: list[httpx.Response] = []
     token = _CAPTURED.set(captured)

@@ -33,7 +33,7 @@ import ssl
 import sys
 import typing
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import httpcore
@@ -180,12 +180,14 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
     def _backend(self) -> httpcore.AsyncNetworkBackend:
         if _running_trio():
-            if self._trio is None:
-                self._trio = httpcore.TrioBackend()
-            return self._trio
-        if self._anyio is None:
-            self._anyio = httpcore.AnyIOBackend()
-        return self._anyio
+            trio = self._trio
+            if trio is None:
+                trio = self._trio = cast(httpcore.AsyncNetworkBackend, httpcore.TrioBackend())
+            return trio
+        backend = self._anyio
+        if backend is None:
+            backend = self._anyio = cast(httpcore.AsyncNetworkBackend, httpcore.AnyIOBackend())
+        return backend
 
     async def connect_tcp(
         self,
@@ -323,7 +325,7 @@ class ReclaimingHTTPTransport(httpx.AsyncHTTPTransport):
         # No await between reading the pool and changing it: nothing else runs meanwhile.
         for connection in orphans:
             connections.remove(connection)
-        closing = pool._assign_requests_to_connections()
+        closing = pool._assign_requests_to_connections()  # pyright: ignore[reportPrivateUsage]
         with anyio.CancelScope(shield=True):
             for connection in [*orphans, *closing]:
                 await connection.aclose()

@@ -91,11 +91,11 @@ def _frozen_map(value: Mapping[str, str | None]) -> Mapping[str, str | None]:
     return dict(value)
 
 
-def _no_names() -> dict[str, str | None]:
+def _no_map() -> dict[str, str | None]:
     return {}
 
 
-def _no_set() -> frozenset[str]:
+def _no_names() -> frozenset[str]:
     return frozenset()
 
 
@@ -138,16 +138,16 @@ class Route:
     operation_id: str | None = None
     base: RouteBase = attrs.field(default="api", kw_only=True)
     params: Mapping[str, str | None] = attrs.field(
-        kw_only=True, factory=_no_names, converter=_frozen_map
+        kw_only=True, factory=_no_map, converter=_frozen_map
     )
-    comma: frozenset[str] = attrs.field(kw_only=True, factory=_no_set, converter=_frozen_set)
+    comma: frozenset[str] = attrs.field(kw_only=True, factory=_no_names, converter=_frozen_set)
     body: Mapping[str, str | None] = attrs.field(
-        kw_only=True, factory=_no_names, converter=_frozen_map
+        kw_only=True, factory=_no_map, converter=_frozen_map
     )
     mask: Mapping[str, str | None] = attrs.field(
-        kw_only=True, factory=_no_names, converter=_frozen_map
+        kw_only=True, factory=_no_map, converter=_frozen_map
     )
-    unneeded: frozenset[str] = attrs.field(kw_only=True, factory=_no_set, converter=_frozen_set)
+    unneeded: frozenset[str] = attrs.field(kw_only=True, factory=_no_names, converter=_frozen_set)
     paged: bool = attrs.field(default=True, kw_only=True)
     since: tuple[int, int] | None = attrs.field(default=None, kw_only=True)
 

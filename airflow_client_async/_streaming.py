@@ -84,7 +84,7 @@ async def stream_lines(
     accept: str = "application/x-ndjson",
     idle_timeout: float | None = None,
     api_version: ApiVersion | None = None,
-) -> AsyncGenerator[LineStream, None]:
+) -> AsyncGenerator[LineStream]:
     """Send a request and yield its body's lines as they arrive (without their ``\\n``).
 
     Args:

@@ -50,6 +50,10 @@ def new_run_id() -> str:
     return f"api__{now:%Y%m%dT%H%M%S}.{uuid.uuid4().hex}"
 
 
+def _no_results() -> dict[str, JsonValue]:
+    return {}
+
+
 @attrs.frozen(kw_only=True)
 class DagRunResults:
     """How a DAG run ended, with the return values of its result tasks (Airflow 3.1+).
@@ -67,7 +71,7 @@ class DagRunResults:
     dag_id: str
     dag_run_id: str
     state: str
-    results: Mapping[str, JsonValue] = attrs.field(factory=dict[str, JsonValue])
+    results: Mapping[str, JsonValue] = attrs.field(factory=lambda: _no_results())
 
 
 @attrs.frozen(kw_only=True)

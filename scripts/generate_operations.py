@@ -6,6 +6,8 @@ names of its query parameters and of its JSON body's top-level fields. The reque
 refuses, before any I/O, a parameter given a value that the server's API does not take:
 Airflow 3 ignores unknown query parameters (``execution_date_gte`` on ``/api/v2`` silently
 returns unfiltered runs), so a parameter is never sent where it would be dropped.
+The same holds across Airflow 3 minors: from ``openapi-v2-parameters.json`` it also writes
+which minor added each v2 parameter and body field newer than its operation.
 
 Usage::
 
@@ -29,6 +31,8 @@ from generate_models import ruff_format
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "airflow_client_async" / "_operations.py"
 SPECS = {"V1": "openapi.json", "V2": "openapi-v2.json", "FAB": "openapi-fab.json"}
+#: Which minor added the v2 names newer than their operation (scripts/extract_v2_parameters.py).
+HISTORY = "openapi-v2-parameters.json"
 _METHODS = ("get", "put", "post", "patch", "delete")
 
 
@@ -80,7 +84,7 @@ def render() -> str:
         "from collections.abc import Mapping\n",
         "from typing import Final\n",
         "\n",
-        '__all__ = ["BODY_FIELDS", "QUERY_PARAMETERS"]\n',
+        '__all__ = ["BODY_FIELDS", "QUERY_PARAMETERS", "V2_BODY_SINCE", "V2_QUERY_SINCE"]\n',
         "\n",
     ]
     query_table: dict[str, dict[str, list[str]]] = {}
@@ -103,7 +107,31 @@ def render() -> str:
                 lines.append(f"        {operation_id!r}: frozenset({{{names}}}),\n")
             lines.append("    },\n")
         lines.append("}\n\n")
+    history = json.loads((ROOT / HISTORY).read_text(encoding="utf-8"))["operations"]
+    for title, place, doc in (
+        ("V2_QUERY_SINCE", "query", "its query parameters"),
+        ("V2_BODY_SINCE", "body", "its JSON body's fields"),
+    ):
+        lines.append(
+            f"#: operationId → the Airflow 3 minor that added each of {doc} newer than the\n"
+            "#: operation itself (an older server ignores them).\n"
+        )
+        lines.append(f"{title}: Final[Mapping[str, Mapping[str, tuple[int, int]]]] = {{\n")
+        for operation_id in sorted(history):
+            names = history[operation_id].get(place)
+            if not names:
+                continue
+            entries = ", ".join(
+                f"{name!r}: {_minor(release)!r}" for name, release in sorted(names.items())
+            )
+            lines.append(f"    {operation_id!r}: {{{entries}}},\n")
+        lines.append("}\n\n")
     return "".join(lines).replace("frozenset({})", "frozenset()")
+
+
+def _minor(release: str) -> tuple[int, int]:
+    major, minor = release.split(".")[:2]
+    return int(major), int(minor)
 
 
 def main(argv: list[str] | None = None) -> int:

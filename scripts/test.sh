@@ -4,11 +4,13 @@
 #
 #   bash scripts/test.sh                 # everything, then the integration suite over httpx
 #   bash scripts/test.sh -m "not integration"   # the fast layer only, no server
-#   AIRFLOW_TEST_SERVERS="2.11.2 3.3.2" bash scripts/test.sh   # the suite against each server
+#   AIRFLOW_TEST_SERVERS="3.3.2" bash scripts/test.sh   # the suite against one server
 #
 # AIRFLOW_TEST_SERVERS lists the Airflow releases to start and test (spaces or commas;
-# default 2.11.2). Each server is smoke-tested (`airflow_server.py check`) before the suite.
-# Extra arguments go to pytest.
+# default: 2.11.2, 3.0.6 and 3.3.2, side by side). Every server-bound test runs once per
+# server. Each server is smoke-tested (`airflow_server.py check`) before the suite.
+# AIRFLOW_TEST_HTTPX_SERVERS lists the servers the suite runs against a second time over
+# httpx's own transport (default: 2.11.2 and 3.3.2). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +23,7 @@ for arg in "$@"; do
     esac
 done
 
-export AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_SERVERS:-2.11.2}"
+export AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_SERVERS:-2.11.2 3.0.6 3.3.2}"
 servers=()
 for version in ${AIRFLOW_TEST_SERVERS//,/ }; do
     servers+=(--version "$version")
@@ -39,5 +41,6 @@ fi
 if [ "$#" = 0 ]; then
     # The integration suite again, over httpx's own transport (the first run used the
     # default one, aiohttp on asyncio), so both transports pass the same real-server suite.
-    AIRFLOW_CLIENT_TRANSPORT=httpx .venv/bin/python -m pytest tests/integration
+    AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_HTTPX_SERVERS:-2.11.2 3.3.2}" \
+        AIRFLOW_CLIENT_TRANSPORT=httpx .venv/bin/python -m pytest tests/integration
 fi

@@ -28,7 +28,7 @@ from .._http import (
     invalid_response,
     query_params,
 )
-from .._operations import BODY_FIELDS, QUERY_PARAMETERS
+from .._operations import BODY_FIELDS, QUERY_PARAMETERS, V2_BODY_SINCE, V2_QUERY_SINCE
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream, stream_lines
@@ -139,8 +139,8 @@ def checked_filters(filters: Mapping[str, object], allowed: type) -> dict[str, o
     Raises:
         TypeError: A name is not one of ``allowed``'s keys.
     """
-    optional: frozenset[str] = getattr(allowed, "__optional_keys__", frozenset[str]())
-    required: frozenset[str] = getattr(allowed, "__required_keys__", frozenset[str]())
+    optional = cast("frozenset[str]", getattr(allowed, "__optional_keys__", frozenset[str]()))
+    required = cast("frozenset[str]", getattr(allowed, "__required_keys__", frozenset[str]()))
     known = optional | required
     unknown = sorted(set(filters) - known)
     if unknown:
@@ -251,7 +251,49 @@ class Resource:
                 server=server,
                 parameter=lacking.name,
             ) from None
+        if api_version == "v2" and route.operation_id is not None:
+            await self._check_minor(routes, route.operation_id, route, params, json)
         return route, api_version, url_path, params, json
+
+    async def _check_minor(
+        self,
+        routes: Routes,
+        operation_id: str,
+        route: Route,
+        params: list[tuple[str, str]],
+        json: object,
+    ) -> None:
+        """Refuse a v2 parameter or body field newer than the server's 3.x minor.
+
+        An older server ignores a query parameter it does not know, so the value would be
+        dropped without a word.
+        """
+        newer = [
+            (name, since)
+            for name, since in V2_QUERY_SINCE.get(operation_id, {}).items()
+            if any(sent == name for sent, _ in params)
+        ]
+        if isinstance(json, dict):
+            fields = V2_BODY_SINCE.get(operation_id, {})
+            sent_fields = cast("dict[str, object]", json)
+            newer += [(name, fields[name]) for name in sent_fields if name in fields]
+        if not newer:
+            return
+        server = await self._http.server_version()
+        minor = server.minor
+        if minor is None:
+            return
+        for name, since in newer:
+            if minor < since:
+                wanted = ".".join(map(str, since))
+                raise UnsupportedByServerError(
+                    f"{routes.method_name}: {server} does not take {_keyword(route, name)}; "
+                    f"it needs Airflow {wanted} or later",
+                    method=routes.method_name,
+                    server=server,
+                    parameter=_keyword(route, name),
+                    since=since,
+                )
 
     @contextlib.asynccontextmanager
     async def _stream(
@@ -261,7 +303,7 @@ class Resource:
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncGenerator[LineStream, None]:
+    ) -> AsyncGenerator[LineStream]:
         """Send one operation whose answer is NDJSON and yield its lines as they arrive.
 
         Raises:
@@ -324,11 +366,8 @@ class Resource:
             update_mask=update_mask,
         )
         requested: list[tuple[BulkAction, str]] = [("create", key_of(e)) for e in create]
-        updated: list[tuple[BulkAction, str]] = [("update", key_of(e)) for e in update]
-        deleted: list[tuple[BulkAction, str]] = [
-            ("delete", e if isinstance(e, str) else key_of(e)) for e in delete
-        ]
-        requested += updated + deleted
+        requested.extend(("update", key_of(e)) for e in update)
+        requested.extend(("delete", e if isinstance(e, str) else key_of(e)) for e in delete)
         sent = await self._send(routes, path=path, body=body)
         answer = sent.json()
         if not isinstance(answer, dict):
@@ -461,10 +500,10 @@ def _render(
 def _single_order(order_by: object) -> object:
     """Airflow 2 sorts by one field: a list of one becomes that field; more are refused."""
     if isinstance(order_by, (list, tuple)):
-        fields = cast("Sequence[object]", order_by)
-        if len(fields) > 1:
+        keys = cast("Sequence[object]", order_by)
+        if len(keys) > 1:
             raise _Lacking("order_by with more than one field")
-        return fields[0] if fields else None
+        return keys[0] if keys else None
     return order_by
 
 
@@ -498,3 +537,11 @@ def _slice(
         limit=limit,
         raw=collection,
     )
+
+
+def _keyword(route: Route, wire_name: str) -> str:
+    """The method's keyword for a name ``route`` sends (the wire name when it is the same)."""
+    for keyword, sent in (*route.params.items(), *route.body.items()):
+        if sent == wire_name:
+            return keyword
+    return wire_name

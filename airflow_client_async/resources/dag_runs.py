@@ -1070,7 +1070,14 @@ class DagRunsResource(Resource):
         max_poll_interval: float = 10.0,
         max_concurrency: int = 16,
     ) -> builtins.list[RunResult]:
-        """Wait for many runs to end, polling each with bounded concurrency.
+        """Wait for many runs to end, polling them together in batches.
+
+        Each poll cycle lists the runs of the awaited DAGs that are still queued or
+        running, in one paged :meth:`list_batch` request for all of them (pages of 100),
+        so a cycle costs as many requests as there are pages of active runs, not one per
+        run. An awaited run missing from that list has ended: it is read once with
+        :meth:`get` for its final record, and never polled again. Should the list itself
+        fail, that cycle reads every awaited run with :meth:`get` instead.
 
         Never raises half-way: each run gets a :class:`RunOk` with its final state or a
         :class:`RunError` with the error (a :class:`WaitTimeoutError` when ``timeout``
@@ -1081,64 +1088,104 @@ class DagRunsResource(Resource):
             runs: Runs as returned by :meth:`trigger` or :meth:`trigger_many`, or
                 ``(dag_id, dag_run_id)`` pairs.
             timeout: Seconds allowed for all of them together.
-            poll_interval: Seconds before each run's second poll.
-            max_poll_interval: Upper bound of each run's interval.
-            max_concurrency: Polls in flight at once.
+            poll_interval: Seconds before the second cycle; each interval is half as long
+                again as the one before.
+            max_poll_interval: Upper bound of the interval.
+            max_concurrency: Reads of ended runs in flight at once.
 
         Raises:
-            ValueError: ``max_concurrency`` is below 1, or a run without ids.
+            ValueError: ``max_concurrency`` is below 1, a poll interval is not positive,
+                or a run has no ids.
         """
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be one or more")
+        if poll_interval <= 0 or max_poll_interval <= 0:
+            raise ValueError("poll intervals must be positive")
         items = builtins.list(runs)
         results: builtins.list[RunResult | None] = [None] * len(items)
-        limiter = anyio.CapacityLimiter(max_concurrency)
-        deadline = None if timeout is None else anyio.current_time() + timeout
-
-        async def wait_one(index: int, dag_id: str, dag_run_id: str) -> None:
-            started = time.perf_counter()
-            remaining = None if deadline is None else max(deadline - anyio.current_time(), 0)
-            try:
-                async with limiter:
-                    run = await self.wait(
-                        dag_id,
-                        dag_run_id,
-                        timeout=remaining,
-                        poll_interval=poll_interval,
-                        max_poll_interval=max_poll_interval,
-                    )
-            except Exception as exc:  # one result per run, whatever went wrong
-                results[index] = RunError(
-                    dag_id=dag_id,
-                    dag_run_id=dag_run_id,
-                    error=exc,
-                    elapsed=time.perf_counter() - started,
-                )
-            else:
-                results[index] = RunOk(
-                    dag_id=dag_id,
-                    dag_run_id=dag_run_id,
-                    run=run,
-                    elapsed=time.perf_counter() - started,
-                )
-
-        waiting: builtins.list[tuple[int, str, str]] = []
+        pending: dict[tuple[str, str], builtins.list[int]] = {}
         for index, item in enumerate(items):
             if isinstance(item, RunError):
                 results[index] = item
-            elif isinstance(item, RunOk):
-                waiting.append((index, item.dag_id, item.dag_run_id))
+                continue
+            if isinstance(item, RunOk):
+                key = (item.dag_id, item.dag_run_id)
             elif isinstance(item, DAGRun):
                 if not item.dag_id or not item.dag_run_id:
                     raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
-                waiting.append((index, item.dag_id, item.dag_run_id))
+                key = (item.dag_id, item.dag_run_id)
             else:
-                dag_id, dag_run_id = item
-                waiting.append((index, dag_id, dag_run_id))
-        async with anyio.create_task_group() as group:
-            for index, dag_id, dag_run_id in waiting:
-                group.start_soon(wait_one, index, dag_id, dag_run_id)
+                key = (item[0], item[1])
+            pending.setdefault(key, []).append(index)
+        started = time.perf_counter()
+        limiter = anyio.CapacityLimiter(max_concurrency)
+        last_seen: dict[tuple[str, str], DAGRun] = {}
+
+        def settle(key: tuple[str, str], result: RunResult) -> None:
+            for index in pending.pop(key, []):
+                results[index] = result
+
+        async def read_final(key: tuple[str, str]) -> None:
+            dag_id, dag_run_id = key
+            try:
+                async with limiter:
+                    run = await self.get(dag_id, dag_run_id)
+            except Exception as exc:  # one result per run, whatever went wrong
+                elapsed = time.perf_counter() - started
+                settle(
+                    key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=exc, elapsed=elapsed)
+                )
+                return
+            last_seen[key] = run
+            if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
+                elapsed = time.perf_counter() - started
+                settle(key, RunOk(dag_id=dag_id, dag_run_id=dag_run_id, run=run, elapsed=elapsed))
+
+        interval = poll_interval
+        with anyio.move_on_after(timeout):
+            while pending:
+                dag_ids = sorted({dag_id for dag_id, _ in pending})
+                try:
+                    active = {
+                        (run.dag_id or "", run.dag_run_id or ""): run
+                        async for run in self.list_batch(
+                            dag_ids=dag_ids, state=_ACTIVE_RUN_STATES, limit=_BATCH_PAGE
+                        )
+                    }
+                except Exception:  # the cycle goes on with one read per run
+                    ended = builtins.list(pending)
+                else:
+                    last_seen.update((key, run) for key, run in active.items() if key in pending)
+                    ended = [key for key in pending if key not in active]
+                async with anyio.create_task_group() as group:
+                    for key in ended:
+                        group.start_soon(read_final, key)
+                if not pending:
+                    break
+                await anyio.sleep(interval)
+                interval = min(interval * 1.5, max_poll_interval)
+        for key in builtins.list(pending):
+            dag_id, dag_run_id = key
+            run = last_seen.get(key)
+            state = str(run.state) if run is not None and run.state is not None else None
+            error = WaitTimeoutError(
+                f"DAG run {dag_id}/{dag_run_id} was still {state or 'unread'} after {timeout} s",
+                dag_id=dag_id,
+                dag_run_id=dag_run_id,
+                last_state=state,
+                last_seen=run,
+            )
+            elapsed = time.perf_counter() - started
+            settle(
+                key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=error, elapsed=elapsed)
+            )
         return [result for result in results if result is not None]
+
+
+#: The states a run is polled in while awaited: the ones it leaves by itself.
+_ACTIVE_RUN_STATES = ("queued", "running")
+#: Runs per page of a wait_many poll (both servers take 100 by default).
+_BATCH_PAGE = 100
 
 
 def _sort_key(order_by: OrderBy, api_version: ApiVersion) -> OrderBy:

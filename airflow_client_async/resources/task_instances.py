@@ -1320,6 +1320,50 @@ class TaskInstancesResource(Resource):
                 return
             await anyio.sleep(poll_interval)
 
+    _stream_log = Routes(v2=Route("GET", _INSTANCE + "/logs/{try_number}"))
+
+    async def stream_log(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        task_id: str,
+        try_number: int,
+        *,
+        map_index: int | None = None,
+    ) -> AsyncIterator[TaskLogEvent]:
+        """Yield a task try's log events from one streamed answer, as the server reads them.
+
+        Airflow 3 answers ``Accept: application/x-ndjson`` with one JSON event per line and
+        keeps the answer open while the try runs, ending it with the log. Each line is
+        read and decoded as it arrives, in bounded memory (a line is capped by the
+        client's ``max_response_size``). For a try that has not begun, the server sends
+        what it says about the instance's state and ends. Use :meth:`follow_log` for the
+        same on Airflow 2 (as text, by polling).
+
+        Args:
+            dag_id: The DAG id.
+            dag_run_id: The run id.
+            task_id: The task id.
+            try_number: The try (the first is 1).
+            map_index: The map index, for an instance of a mapped task.
+
+        Yields:
+            Each event, in order.
+
+        Raises:
+            UnsupportedByServerError: The server runs Airflow 2 (nothing was sent).
+            NotFoundError: No such instance.
+            ResponseValidationError: A line is not JSON.
+        """
+        async with self._stream(
+            self._stream_log,
+            path=_log_path(dag_id, dag_run_id, task_id, try_number),
+            query={"map_index": map_index},
+        ) as lines:
+            async for line in lines:
+                if line.strip():
+                    yield _log_event(lines.json(line))
+
     _get_external_log_url = Routes(
         v2=Route(
             "GET",

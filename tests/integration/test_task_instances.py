@@ -468,6 +468,28 @@ async def test_log_as_json_and_as_text(client: AsyncClient, runs: dict[str, str]
         await client.task_instances.get_log(XCOM, "no-such-run", "push", 1)
 
 
+async def test_stream_log_of_a_finished_try(client: AsyncClient, runs: dict[str, str]) -> None:
+    run_id = runs[XCOM]
+    if await airflow_major(client) == 2:
+        with pytest.raises(UnsupportedByServerError):
+            async for _ in client.task_instances.stream_log(XCOM, run_id, "push", 1):
+                pass
+        return
+    events = [e async for e in client.task_instances.stream_log(XCOM, run_id, "push", 1)]
+    assert events[0].event == "::group::Log message source details"
+    assert any("Returned value was" in e.event for e in events)
+    # The stream holds what the JSON answer holds.
+    whole = await client.task_instances.get_log(XCOM, run_id, "push", 1)
+    assert [e.event for e in events] == [e.event for e in whole.events]
+    mapped = [
+        e.event
+        async for e in client.task_instances.stream_log(
+            MAPPED, runs[MAPPED], "double", 1, map_index=1
+        )
+    ]
+    assert any("doubling 2" in event for event in mapped)
+
+
 async def test_follow_log_of_a_running_task(client: AsyncClient, unique: str) -> None:
     await unpause(client, SLOW)
     run_id = f"client-test-follow-{unique}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 
@@ -249,6 +250,9 @@ async def test_wait_many(versions: Versioned) -> None:
     router.get("/dags/d/dagRuns/gone").respond(
         404, json=error(api_version, 404, "DAGRun not found")
     )
+    batch = router.post("/dags/~/dagRuns/list").respond(
+        json={"dag_runs": [dag_run(api_version, "d", "b", state="running")], "total_entries": 1}
+    )
     failed = RunError(dag_id="d", dag_run_id="never", error=ValueError("x"))
     results: list[RunResult] = await versions.client.dag_runs.wait_many(
         [("d", "a"), ("d", "b"), ("d", "gone"), failed], timeout=0.1, poll_interval=0.01
@@ -259,6 +263,10 @@ async def test_wait_many(versions: Versioned) -> None:
     assert isinstance(results[1].error, WaitTimeoutError)
     assert isinstance(results[2].error, NotFoundError)
     assert results[3] is failed
+    sent = json.loads(batch.calls[0].request.content)
+    assert sent["dag_ids"] == ["d"] and sent["states"] == ["queued", "running"]
+    # The ended runs were read once; the running one only through the batch.
+    assert router.routes[1].call_count == 1 and router.routes[2].call_count == 0
 
 
 async def test_wait_many_takes_what_trigger_many_returns(versions: Versioned) -> None:
@@ -271,6 +279,7 @@ async def test_wait_many_takes_what_trigger_many_returns(versions: Versioned) ->
             ),
         )
     )
+    versions.router.post("/dags/~/dagRuns/list").respond(json={"dag_runs": [], "total_entries": 0})
     triggered = await versions.client.dag_runs.trigger_many(["d", "d"])
     run = triggered[0].run if triggered[0].ok else None
     assert run is not None
@@ -286,3 +295,50 @@ async def test_wait_many_takes_what_trigger_many_returns(versions: Versioned) ->
 async def test_wait_many_refuses_a_run_without_ids(versions: Versioned) -> None:
     with pytest.raises(ValueError, match="without dag_id"):
         await versions.client.dag_runs.wait_many([DAGRun(dag_id="d", dag_run_id="")])
+
+
+async def test_wait_many_polls_hundreds_of_runs_in_batches(versions: Versioned) -> None:
+    """250 runs over 5 DAGs: each cycle is one paged list of the active runs, each run one GET."""
+    api_version = versions.api_version
+    keys = [(f"dag{n % 5}", f"r{n}") for n in range(250)]
+    # Run n ends after (n % 4) + 1 cycles.
+    ends_after = {key: (n % 4) + 1 for n, key in enumerate(keys)}
+    cycle = {"n": 0, "pages": 0}
+
+    def active(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        offset = body.get("page_offset", 0)
+        if offset == 0:
+            cycle["n"] += 1
+        cycle["pages"] += 1
+        running = [k for k in keys if ends_after[k] > cycle["n"] - 1 and k[0] in body["dag_ids"]]
+        page = running[offset : offset + body["page_limit"]]
+        return httpx.Response(
+            200,
+            json={
+                "dag_runs": [dag_run(api_version, d, r, state="running") for d, r in page],
+                "total_entries": len(running),
+            },
+        )
+
+    versions.router.post("/dags/~/dagRuns/list").mock(side_effect=active)
+    final = versions.router.get(url__regex=r"/dags/dag\d/dagRuns/r\d+$").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(
+                api_version,
+                request.url.path.split("/")[-3],
+                request.url.path.rsplit("/", 1)[-1],
+                state="success",
+            ),
+        )
+    )
+    results = await versions.client.dag_runs.wait_many(keys, poll_interval=0.001)
+    assert all(r.ok for r in results)
+    assert [(r.dag_id, r.dag_run_id) for r in results] == keys
+    assert final.call_count == 250  # each run read once, when it ended
+    # Cycle 1 sees all 250 active (3 pages), then 188, 125, 63 (2, 2, 1 pages), then none.
+    assert cycle["n"] == 5
+    assert cycle["pages"] == 3 + 2 + 2 + 1 + 1
+    per_run_per_cycle = cycle["pages"] / cycle["n"] / len(keys)
+    assert per_run_per_cycle < 0.01

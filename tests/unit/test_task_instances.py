@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -1373,4 +1373,55 @@ async def test_follow_log_of_a_mapped_instance(versions: Versioned) -> None:
 async def test_follow_log_refuses_a_negative_interval(client: AsyncClient) -> None:
     with pytest.raises(ValueError, match="poll_interval"):
         async for _ in client.task_instances.follow_log("d", "r", "t", 1, poll_interval=-1):
+            pass
+
+
+async def test_stream_log_yields_each_ndjson_event_as_it_arrives(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    async def body() -> AsyncIterator[bytes]:
+        yield b'{"event": "::group::Log message source details", "sources": ["f"]}\n'
+        yield b'{"timestamp": "2026-01-02T03:04:05Z", "level": "info", "event": "ti'
+        yield b'ck 1", "logger": "task.stdout"}\n\n'
+        yield b'{"event": "tick 2", "chan": "stdout"}'
+
+    route = router_v2.get(f"{RUN}/t/logs/2").mock(
+        return_value=httpx.Response(
+            200, content=body(), headers={"Content-Type": "application/x-ndjson"}
+        )
+    )
+    events = [e async for e in client_v2.task_instances.stream_log("d", "r", "t", 2, map_index=3)]
+    assert [e.event for e in events] == ["::group::Log message source details", "tick 1", "tick 2"]
+    assert events[0].fields == {"sources": ["f"]}
+    assert events[1].level == "info" and events[1].logger == "task.stdout"
+    assert events[1].timestamp is not None and events[1].timestamp.year == 2026
+    assert events[2].fields == {"chan": "stdout"}
+    sent = route.calls.last.request
+    assert sent.headers["Accept"] == "application/x-ndjson"
+    assert sent.url.params["map_index"] == "3"
+
+
+async def test_stream_log_refuses_a_line_that_is_not_json(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    async def body() -> AsyncIterator[bytes]:
+        yield b'{"event": "a"}\nnot json\n'
+
+    router_v2.get(f"{RUN}/t/logs/1").respond(
+        200, content=body(), headers={"Content-Type": "application/x-ndjson"}
+    )
+    seen: list[str] = []
+
+    async def read() -> None:
+        async for event in client_v2.task_instances.stream_log("d", "r", "t", 1):
+            seen.append(event.event)
+
+    with pytest.raises(ResponseValidationError, match="not JSON"):
+        await read()
+    assert seen == ["a"]
+
+
+async def test_stream_log_is_refused_on_airflow_2(client: AsyncClient) -> None:
+    with pytest.raises(UnsupportedByServerError, match="stream_log"):
+        async for _ in client.task_instances.stream_log("d", "r", "t", 1):
             pass

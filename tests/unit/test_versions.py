@@ -467,3 +467,38 @@ def test_status_errors_carry_json_bodies() -> None:
     error = status_error_from_response(response, response.content)
     assert isinstance(error, APIStatusError)
     assert error.body == {"detail": "bad"}
+
+
+@pytest.mark.parametrize(
+    ("release", "refused"), [("3.0.6", True), ("3.1.0", False), ("3.3.2", False)]
+)
+async def test_a_filter_newer_than_the_server_minor_is_refused_not_dropped(
+    mock: respx.MockRouter, release: str, refused: bool
+) -> None:
+    # Airflow 3.0 ignores run_id_pattern on GET /dagRuns (added in 3.1) and answers 200.
+    mock.get("/api/v2/version").respond(json={"version": release})
+    runs = mock.get("/api/v2/dags/d/dagRuns").respond(json={"dag_runs": [], "total_entries": 0})
+    async with AsyncClient(BASE, auth=BearerAuth("t")) as client:
+        if refused:
+            with pytest.raises(UnsupportedByServerError, match="run_id_pattern") as caught:
+                await client.dag_runs.list("d", run_id_pattern="x%")
+            assert caught.value.since == (3, 1)
+            assert caught.value.parameter == "run_id_pattern"
+            assert runs.call_count == 0
+            # What 3.0 has goes through.
+            await client.dag_runs.list("d", state=["success"])
+            assert runs.call_count == 1
+        else:
+            await client.dag_runs.list("d", run_id_pattern="x%")
+            assert runs.calls.last.request.url.params["run_id_pattern"] == "x%"
+
+
+async def test_a_body_field_newer_than_the_server_minor_is_refused(
+    mock: respx.MockRouter,
+) -> None:
+    mock.get("/api/v2/version").respond(json={"version": "3.0.6"})
+    clear = mock.post("/api/v2/dags/d/dagRuns/r/clear")
+    async with AsyncClient(BASE, auth=BearerAuth("t")) as client:
+        with pytest.raises(UnsupportedByServerError, match="run_on_latest_version"):
+            await client.dag_runs.clear("d", "r", run_on_latest_version=True)
+    assert clear.call_count == 0

@@ -6,7 +6,8 @@ Start with :class:`AsyncClient`; it finds out which API the server speaks::
         async for dag in client.dags.list():
             print(dag.dag_id)
 
-Models live in :mod:`airflow_client_async.models`.
+Models live in :mod:`airflow_client_async.models`; :func:`to_jsonable` turns any result
+into JSON-ready data.
 """
 
 from ._auth import BasicAuth, BearerAuth, TokenExchangeAuth
@@ -19,6 +20,7 @@ from ._client import (
     AsyncClient,
     TransportKind,
 )
+from ._converter import to_jsonable
 from ._errors import (
     AirflowError,
     APIConnectionError,
@@ -31,6 +33,7 @@ from ._errors import (
     ConflictError,
     InternalServerError,
     MethodNotAllowedError,
+    ModelValidationError,
     NotAcceptableError,
     NotFoundError,
     PermissionDeniedError,
@@ -77,6 +80,7 @@ __all__ = [
     "JsonValue",
     "MethodNotAllowedError",
     "Missing",
+    "ModelValidationError",
     "NotAcceptableError",
     "NotFoundError",
     "Page",
@@ -98,4 +102,5 @@ __all__ = [
     "UnsupportedByServerError",
     "WaitTimeoutError",
     "__version__",
+    "to_jsonable",
 ]

@@ -31,6 +31,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MethodNotAllowedError",
+    "ModelValidationError",
     "NotAcceptableError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -143,6 +144,23 @@ class ResponseTooLargeError(ResponseValidationError):
             message, response=response, body=b"", expected=f"a body of at most {limit} bytes"
         )
         self.limit = limit
+
+
+class ModelValidationError(AirflowError, ValueError):
+    """Data given to a model's ``from_dict()`` does not fit the model.
+
+    The message names the class and the path of every bad field, e.g.
+    ``DAGRun: dag_run_id: required field missing``.
+
+    Attributes:
+        model: The name of the model that was being built.
+        errors: One ``"path: problem"`` line per bad field.
+    """
+
+    def __init__(self, message: str, *, model: str, errors: list[str]) -> None:
+        super().__init__(message)
+        self.model = model
+        self.errors = errors
 
 
 class APIStatusError(APIError):

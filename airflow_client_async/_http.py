@@ -24,8 +24,10 @@ import anyio
 import attrs
 import httpx
 
-from . import _bounded, _converter, _json
+from . import _bounded, _json
+from ._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from ._auth import BasicAuth, TokenExchangeAuth
+from ._converter import format_datetime, structure
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -48,11 +50,15 @@ __all__ = [
     "build_path",
     "capture_responses",
     "check_aware",
+    "connection_error",
     "decode_json",
     "decode_model",
     "encode_path_segment",
+    "first_minor",
     "invalid_response",
+    "parse_url",
     "query_params",
+    "too_large_error",
 ]
 
 T = TypeVar("T")
@@ -115,7 +121,7 @@ def _query_scalar(name: str, value: object) -> str:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, datetime):
-        return _converter.format_datetime(check_aware(name, value))
+        return format_datetime(check_aware(name, value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (str, int, float)):
@@ -188,6 +194,7 @@ def capture_responses() -> Generator[list[httpx.Response]]:
 
 @functools.lru_cache(maxsize=512)
 def parse_url(url: str) -> httpx.URL:
+    """Return ``url`` parsed, from a cache."""
     # Parsing is a large share of what httpx spends building a request, and calls go to
     # the same few routes again and again; an httpx.URL is immutable, so one can be shared.
     return httpx.URL(url)
@@ -238,6 +245,41 @@ async def _send(
 def _media_type(response: httpx.Response) -> str:
     value: str = response.headers.get("content-type", "")
     return value.split(";", 1)[0].strip().lower()
+
+
+def _operation_since() -> dict[str, tuple[int, int]]:
+    """operationId → the first Airflow 3 minor that serves its route.
+
+    An operationId that a later minor gave to a route the older minors served under
+    another name (Airflow 3.1 split ``patch_task_instance`` into a ``…_by_map_index``
+    form) takes the old name's minor: the route, which is what is sent, is older.
+    """
+    since = dict(V2_OPERATION_SINCE)
+    for rename in V2_RENAMED:
+        old = V2_OPERATION_SINCE.get(rename.old)
+        if old is not None and rename.new in since:
+            since[rename.new] = min(since[rename.new], old)
+    return since
+
+
+_OPERATION_SINCE = _operation_since()
+
+
+def first_minor(route: Route) -> tuple[int, int] | None:
+    """The first Airflow 3 minor that has ``route`` (an ``/api/v2`` or FAB route).
+
+    The later of the route's own ``since`` and, for a core ``/api/v2`` operation, the
+    minor whose spec first serves its operationId (from :data:`V2_OPERATION_SINCE`): an
+    operation newer than the server is refused before any I/O even where a namespace
+    declares no ``since``. ``None`` when every 3.x has it.
+    """
+    found = [route.since] if route.since is not None else []
+    if route.base == "api" and route.operation_id is not None:
+        added = _OPERATION_SINCE.get(route.operation_id)
+        if added is not None:
+            found.append(added)
+    first = max(found, default=None)
+    return None if first is None or first <= V2_MINORS[0] else first
 
 
 @attrs.define(kw_only=True)
@@ -379,17 +421,18 @@ class HTTPPipeline:
                 method=routes.method_name,
                 server=server,
             )
-        if route.since is not None and api_version == "v2":
+        first = first_minor(route) if api_version == "v2" else None
+        if first is not None:
             server = await self.server_version()
             minor = server.minor
-            if minor is not None and minor < route.since:
-                since = ".".join(map(str, route.since))
+            if minor is not None and minor < first:
+                since = ".".join(map(str, first))
                 raise UnsupportedByServerError(
                     f"{routes.method_name} needs Airflow {since} or later; "
                     f"the server runs {server.release}",
                     method=routes.method_name,
                     server=server,
-                    since=route.since,
+                    since=first,
                 )
         return route, api_version
 
@@ -654,15 +697,31 @@ def decode_json(response: httpx.Response) -> JsonValue:
     return value
 
 
-def decode_model(response: httpx.Response, model: type[T]) -> T:
+def decode_model(
+    response: httpx.Response, model: type[T], *, fill: Mapping[str, object] | None = None
+) -> T:
     """Decode a response's JSON body into ``model`` with the package's converter.
+
+    Args:
+        response: The 2xx response.
+        model: The class to decode into.
+        fill: Values for keys the body leaves out or sends as null: the identity fields an
+            answer omits although the request named them (Airflow 2's DAG source holds only
+            ``content``; its task state change may answer ``{}``). The models require
+            their identity fields, so these are filled before decoding.
 
     Raises:
         ResponseValidationError: The body is not JSON or does not fit ``model``.
     """
-    data = decode_json(response)
+    data: object = decode_json(response)
+    if fill and isinstance(data, dict):
+        filled: dict[str, object] = dict(data)  # pyright: ignore[reportUnknownArgumentType]
+        for key, value in fill.items():
+            if filled.get(key) is None:
+                filled[key] = value
+        data = filled
     try:
-        return _converter.structure(data, model)
+        return structure(data, model)
     except Exception as exc:
         # Whatever the converter raised, the caller gets one typed error with the body.
         name = getattr(model, "__name__", str(model))
@@ -700,6 +759,7 @@ def invalid_response(
 
 
 def too_large_error(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+    """Return the error for ``response``, whose body went over ``limit`` bytes."""
     request = response.request
     return ResponseTooLargeError(
         f"{request.method} {request_path(request)}: the response body is larger than "
@@ -713,6 +773,7 @@ def too_large_error(response: httpx.Response, limit: int) -> ResponseTooLargeErr
 def connection_error(
     exc: httpx.RequestError, method: str, path: str, request: httpx.Request
 ) -> APIConnectionError:
+    """Return the client's error for the transport error ``exc`` of ``method path``."""
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{method} {path} timed out: {detail}", request=request)

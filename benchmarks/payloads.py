@@ -3,6 +3,10 @@
 The recorded pages are small (the test server caps pages at 10 items), so a 100-item page
 repeats the recorded objects with distinct ids. Every field, null and nested object is one
 the real server sent.
+
+The Airflow 3 pages (``dag_page_v2``, ``task_instance_page_v2``) carry the same recorded
+values in the shape of Airflow 3.3's DAGResponse and TaskInstanceResponse: every field
+those send, renamed and added as Airflow 3 does, with datetimes written with ``Z``.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ __all__ = [
     "FIXTURES",
     "dag_fragments",
     "dag_page",
+    "dag_page_v2",
     "dag_run",
     "encode",
     "health",
     "task_instance_page",
+    "task_instance_page_v2",
 ]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
@@ -86,3 +92,120 @@ def dag_run(dag_id: str | None = None, dag_run_id: str | None = None) -> dict[st
     run["start_date"] = None
     run["end_date"] = None
     return run
+
+
+def _z(value: str | None) -> str | None:
+    """A recorded ``+00:00`` datetime as Airflow 3 writes it (``Z``)."""
+    return value.replace("+00:00", "Z") if value else value
+
+
+def _dag_v2(dag: dict[str, Any]) -> dict[str, Any]:
+    file = dag["fileloc"]
+    return {
+        "dag_id": dag["dag_id"],
+        "dag_display_name": dag["dag_display_name"],
+        "is_paused": dag["is_paused"],
+        "is_stale": not dag["is_active"],
+        "last_parsed_time": _z(dag["last_parsed_time"]),
+        "last_parse_duration": 0.0432,
+        "last_expired": _z(dag["last_expired"]),
+        "bundle_name": "dags-folder",
+        "bundle_version": None,
+        "relative_fileloc": file.rsplit("/", 1)[-1],
+        "fileloc": file,
+        "description": dag["description"],
+        "timetable_summary": (dag["schedule_interval"] or {}).get("value"),
+        "timetable_description": dag["timetable_description"],
+        "timetable_partitioned": False,
+        "timetable_periodic": dag["schedule_interval"] is not None,
+        "tags": [
+            {
+                "name": t["name"],
+                "dag_id": dag["dag_id"],
+                "dag_display_name": dag["dag_display_name"],
+            }
+            for t in dag["tags"]
+        ],
+        "max_active_tasks": dag["max_active_tasks"],
+        "max_active_runs": dag["max_active_runs"],
+        "max_consecutive_failed_dag_runs": dag["max_consecutive_failed_dag_runs"],
+        "has_task_concurrency_limits": dag["has_task_concurrency_limits"],
+        "has_import_errors": dag["has_import_errors"],
+        "next_dagrun_logical_date": _z(dag["next_dagrun"]),
+        "next_dagrun_data_interval_start": _z(dag["next_dagrun_data_interval_start"]),
+        "next_dagrun_data_interval_end": _z(dag["next_dagrun_data_interval_end"]),
+        "next_dagrun_run_after": _z(dag["next_dagrun_create_after"]),
+        "allowed_run_types": None,
+        "owners": dag["owners"],
+        "is_backfillable": dag["schedule_interval"] is not None,
+        "file_token": dag["file_token"],
+    }
+
+
+def dag_page_v2(count: int = 100) -> bytes:
+    """A ``GET /api/v2/dags`` page of ``count`` DAGs (the recorded ones, as Airflow 3.3)."""
+    return encode({"dags": [_dag_v2(d) for d in _dags(count)], "total_entries": count})
+
+
+def _task_instance_v2(item: dict[str, Any], index: int) -> dict[str, Any]:
+    logical = _z(item["execution_date"])
+    return {
+        "id": f"0197a1f2-3c4d-7e5f-8a9b-{index:012x}",
+        "task_id": item["task_id"],
+        "dag_id": item["dag_id"],
+        "dag_run_id": item["dag_run_id"],
+        "map_index": item["map_index"],
+        "logical_date": logical,
+        "run_after": logical,
+        "start_date": _z(item["start_date"]),
+        "end_date": _z(item["end_date"]),
+        "duration": item["duration"],
+        "state": item["state"],
+        "try_number": item["try_number"],
+        "max_tries": item["max_tries"],
+        "task_display_name": item["task_display_name"],
+        "dag_display_name": item["dag_id"],
+        "hostname": item["hostname"],
+        "unixname": item["unixname"],
+        "pool": item["pool"],
+        "pool_slots": item["pool_slots"],
+        "queue": item["queue"],
+        "priority_weight": item["priority_weight"],
+        "operator": item["operator"],
+        "operator_name": "@task",
+        "queued_when": _z(item["queued_when"]),
+        "scheduled_when": _z(item["queued_when"]),
+        "pid": item["pid"],
+        "executor": item["executor"],
+        "executor_config": item["executor_config"],
+        "note": item["note"],
+        "rendered_map_index": item["rendered_map_index"],
+        "rendered_fields": item["rendered_fields"],
+        "trigger": None,
+        "triggerer_job": None,
+        "dag_version": {
+            "id": "0197a1f0-0000-7000-8000-000000000001",
+            "version_number": 1,
+            "dag_id": item["dag_id"],
+            "bundle_name": "dags-folder",
+            "bundle_version": None,
+            "created_at": logical,
+            "dag_display_name": item["dag_id"],
+            "bundle_url": None,
+        },
+    }
+
+
+def task_instance_page_v2(count: int = 100) -> bytes:
+    """A ``GET /api/v2/.../taskInstances`` page of ``count`` task instances (as Airflow 3.3)."""
+    recorded = json.loads(task_instance_page(count))["task_instances"]
+    items = [_task_instance_v2(item, index) for index, item in enumerate(recorded)]
+    return encode(
+        {
+            "task_instances": items,
+            "total_entries": count,
+            "total_entries_limit": None,
+            "next_cursor": None,
+            "previous_cursor": None,
+        }
+    )

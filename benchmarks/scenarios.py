@@ -1,4 +1,4 @@
-"""The five scenarios. Each returns a :class:`Section`: its tables and its target checks."""
+"""The six scenarios. Each returns a :class:`Section`: its tables and its target checks."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ __all__ = [
     "Check",
     "Section",
     "Sizes",
+    "converter_codegen",
     "decode",
     "fan_out",
     "import_time",
@@ -59,6 +60,8 @@ class Sizes:
     items: int
     iterate_rounds: int
     memory_items: tuple[int, int]
+    converter_rounds: int
+    converter_decodes: int
     prefetch: int = 4
 
 
@@ -77,6 +80,8 @@ FULL = Sizes(
     items=100_000,
     iterate_rounds=3,
     memory_items=(10_000, 100_000),
+    converter_rounds=9,
+    converter_decodes=20,
 )
 
 SMOKE = Sizes(
@@ -94,6 +99,8 @@ SMOKE = Sizes(
     items=500,
     iterate_rounds=1,
     memory_items=(200, 500),
+    converter_rounds=2,
+    converter_decodes=1,
 )
 
 
@@ -348,6 +355,80 @@ def _repeat(fn: Any, times: int) -> Any:
         return (time.perf_counter() - started) / times
 
     return run
+
+
+# -- f. the converter's codegen ------------------------------------------------------------
+
+#: Decoding with the generated structure functions must beat cattrs' own by this much, or
+#: the package switches to cattrs' generation.
+CODEGEN_MIN_GAIN = 1.5
+
+
+def converter_codegen(sizes: Sizes) -> Section:
+    """Decode the same parsed pages with the package's codegen and with ``cattrs.gen``."""
+    import cattrs_gen
+
+    from airflow_client_async import _converter
+    from airflow_client_async.models import DAGCollection, TaskInstanceCollection
+
+    section = Section(
+        "f. The converter: its generated structure functions against cattrs' own",
+        "The same `json.loads` result decoded into the models by the package's converter "
+        "(structure functions it generates and compiles per model) and by a converter with "
+        "the same hooks whose models use `cattrs.gen.make_dict_structure_fn` "
+        "(`benchmarks/cattrs_gen.py`; detailed validation off, wrapped to keep "
+        "`extra_fields`, filled fields, required identity fields and the same errors). Both "
+        "must give equal models. The Airflow 3 pages carry the recorded values in Airflow "
+        "3.3's shapes (`benchmarks/payloads.py`). Median time per decode over rounds; "
+        f"below {CODEGEN_MIN_GAIN}x the package would use cattrs' generation instead.",
+    )
+    gen = cattrs_gen.make_converter()
+    rows = [["page", "ours (codegen)", "cattrs.gen", "cattrs.gen / ours"]]
+    for label, body, model in (
+        ("Airflow 2: 100 DAGs", payloads.dag_page(100), DAGCollection),
+        ("Airflow 2: 100 task instances", payloads.task_instance_page(100), TaskInstanceCollection),
+        ("Airflow 3: 100 DAGs", payloads.dag_page_v2(100), DAGCollection),
+        (
+            "Airflow 3: 100 task instances",
+            payloads.task_instance_page_v2(100),
+            TaskInstanceCollection,
+        ),
+    ):
+        data = json.loads(body)
+
+        def ours_decode(data: Any = data, model: Any = model) -> Any:
+            return _converter.structure(data, model)
+
+        def cattrs_decode(data: Any = data, model: Any = model) -> Any:
+            return gen.structure(data, model)
+
+        if ours_decode() != cattrs_decode():
+            raise RuntimeError(f"{label}: the two decoders disagree")
+        rounds = run_rounds_sync(
+            {
+                "ours": _repeat(ours_decode, sizes.converter_decodes),
+                "cattrs": _repeat(cattrs_decode, sizes.converter_decodes),
+            },
+            sizes.converter_rounds,
+        )
+        gain = rounds.ratio("cattrs", "ours")
+        rows.append(
+            [
+                label,
+                fmt_ms(rounds.median("ours")),
+                fmt_ms(rounds.median("cattrs")),
+                fmt_ratio(gain),
+            ]
+        )
+        section.checks.append(
+            Check(
+                f"f: {label}, codegen ≥ {CODEGEN_MIN_GAIN}x faster than cattrs.gen",
+                fmt_ratio(gain),
+                gain >= CODEGEN_MIN_GAIN,
+            )
+        )
+    section.tables.append(rows)
+    return section
 
 
 # -- c. fan-out ------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""A FastAPI backend that triggers DAG runs and reads their state through one shared client.
+"""A FastAPI backend that triggers DAG runs and reads them through one shared client.
 
 The AsyncClient is created once in the app's lifespan and handed to endpoints by a
-dependency, so every request shares one connection pool. Airflow's errors become HTTP
+dependency, so every request shares one connection pool. The endpoints declare and return
+the client's own models: FastAPI serialises them with their ``to_dict()`` and the app's
+OpenAPI document describes their fields, so nothing is copied by hand. A request body is a
+model too (``Body()`` tells FastAPI to read it from the body). Airflow's errors become HTTP
 answers that make sense to this API's callers: a missing DAG is their 404, a duplicate run
 id their 409, a refused ``conf`` their 422; Airflow being down, slow or misconfigured is a
 502/503/504 of this backend, never a 500 with a traceback.
@@ -15,14 +18,14 @@ from __future__ import annotations
 import contextlib
 import pathlib
 import sys
-from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from collections.abc import AsyncGenerator, Callable
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from airflow_client_async import (
+    UNSET,
     AirflowError,
     APIConnectionError,
     APIStatusError,
@@ -30,39 +33,13 @@ from airflow_client_async import (
     AsyncClient,
     BadRequestError,
     ConflictError,
+    JsonValue,
     NotFoundError,
     ResponseValidationError,
 )
+from airflow_client_async.models import DAG, DAGRun, TriggerDAGRunPostBody
 
 ClientFactory = Callable[[], AsyncClient]
-
-
-class TriggerBody(BaseModel):
-    """What a caller may send to trigger a run."""
-
-    conf: dict[str, Any] = Field(default_factory=dict)
-    dag_run_id: str | None = None
-    note: str | None = None
-
-
-class RunState(BaseModel):
-    """What this API tells about a run."""
-
-    dag_id: str
-    dag_run_id: str
-    state: str | None
-    start_date: str | None = None
-    end_date: str | None = None
-
-
-def _run_state(run: Any) -> RunState:
-    return RunState(
-        dag_id=run.dag_id or "",
-        dag_run_id=run.dag_run_id or "",
-        state=str(run.state) if run.state is not None else None,
-        start_date=run.start_date.isoformat() if run.start_date else None,
-        end_date=run.end_date.isoformat() if run.end_date else None,
-    )
 
 
 def _status_for(exc: AirflowError) -> int:
@@ -86,15 +63,16 @@ def get_airflow(request: Request) -> AsyncClient:
     return client
 
 
-# At module level, so FastAPI can resolve the annotation by name.
+# At module level, so FastAPI can resolve the annotations by name.
 Airflow = Annotated[AsyncClient, Depends(get_airflow)]
+TriggerBody = Annotated[TriggerDAGRunPostBody, Body()]
 
 
 def create_app(client_factory: ClientFactory) -> FastAPI:
     """Build the app; ``client_factory`` makes the one AsyncClient of its lifespan."""
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncGenerator[None, None]:
         async with client_factory() as client:
             app.state.airflow = client
             yield
@@ -104,7 +82,7 @@ def create_app(client_factory: ClientFactory) -> FastAPI:
     @app.exception_handler(AirflowError)
     async def airflow_error(request: Request, exc: AirflowError) -> JSONResponse:
         status = _status_for(exc)
-        body: dict[str, Any] = {"error": type(exc).__name__}
+        body: dict[str, JsonValue] = {"error": type(exc).__name__}
         if isinstance(exc, APIStatusError):
             body["airflow_status"] = exc.status
             body["detail"] = exc.detail or exc.title
@@ -114,21 +92,26 @@ def create_app(client_factory: ClientFactory) -> FastAPI:
             body["detail"] = str(exc)
         return JSONResponse(body, status_code=status)
 
+    @app.get("/dags")
+    async def dags(client: Airflow, limit: int = 20) -> list[DAG]:
+        """List the first DAGs."""
+        page = await client.dags.list(limit=limit)
+        return list(page.items)
+
     @app.post("/dags/{dag_id}/runs", status_code=201)
-    async def trigger(dag_id: str, body: TriggerBody, client: Airflow) -> RunState:
+    async def trigger(dag_id: str, body: TriggerBody, client: Airflow) -> DAGRun:
         """Trigger a run of a DAG."""
-        run = await client.dag_runs.trigger(
+        return await client.dag_runs.trigger(
             dag_id,
-            conf=body.conf,
-            **({"dag_run_id": body.dag_run_id} if body.dag_run_id else {}),
-            **({"note": body.note} if body.note is not None else {}),
+            dag_run_id=body.dag_run_id or UNSET,
+            conf=body.conf or {},
+            note=body.note if body.note is not None else UNSET,
         )
-        return _run_state(run)
 
     @app.get("/dags/{dag_id}/runs/{dag_run_id}")
-    async def read(dag_id: str, dag_run_id: str, client: Airflow) -> RunState:
-        """Read a run's state."""
-        return _run_state(await client.dag_runs.get(dag_id, dag_run_id))
+    async def read(dag_id: str, dag_run_id: str, client: Airflow) -> DAGRun:
+        """Read a run."""
+        return await client.dag_runs.get(dag_id, dag_run_id)
 
     return app
 

@@ -33,18 +33,18 @@ async def main(dag_id: str, task_id: str) -> int:
 
         # Wait for the task to be scheduled before following its log.
         while True:
-            instance = await client.task_instances.get(dag_id, run.dag_run_id or "", task_id)
+            instance = await client.task_instances.get(dag_id, run.dag_run_id, task_id)
             if instance.try_number:
                 break
             await asyncio.sleep(0.5)
         print(f"--- log of {task_id}, try {instance.try_number} ---")
         async for text in client.task_instances.follow_log(
-            dag_id, run.dag_run_id or "", task_id, instance.try_number, poll_interval=0.5
+            dag_id, run.dag_run_id, task_id, instance.try_number, poll_interval=0.5
         ):
             print(text, end="" if text.endswith("\n") else "\n")
         print("--- end of log ---")
 
-        final = await client.dag_runs.wait(dag_id, run.dag_run_id or "", timeout=300)
+        final = await client.dag_runs.wait(dag_id, run.dag_run_id, timeout=300)
         print(f"{dag_id} {final.dag_run_id} ended: {final.state}")
         return 0 if str(final.state) == "success" else 1
 

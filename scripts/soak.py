@@ -51,6 +51,7 @@ _POOL = {
 }
 _DAG = {
     "dag_id": "soak_dag",
+    "file_token": "c29ha19kYWc.token",
     "dag_display_name": "soak_dag",
     "is_paused": False,
     "is_active": True,

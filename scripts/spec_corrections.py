@@ -312,6 +312,127 @@ def task_instance_tries_key(spec: Spec) -> None:
     props["task_instances"] = copy.deepcopy(props["task_instances_history"])
 
 
+@_correction
+def dag_detail_template_searchpath(spec: Spec) -> None:
+    """DAGDetail's search path is sent as ``template_searchpath``, a string.
+
+    Airflow 2.11's DAGDetailSchema dumps ``template_searchpath = fields.String()``: the DAG's
+    own value as text (a path, or the Python repr of a list of paths), under that key. The
+    spec's ``template_search_path`` (an array) is never sent by a 2.x server; it is kept,
+    since Airflow 3 sends exactly that key and shape.
+    """
+    props = _properties(_schemas(spec)["DAGDetail"])
+    props["template_searchpath"] = {
+        "type": "string",
+        "nullable": True,
+        "readOnly": True,
+        "description": (
+            "The DAG's template search path as the server writes it: a path, or the text "
+            "of a list of paths (the key a 2.x server really sends)."
+        ),
+    }
+
+
+@_correction
+def task_operator_name_and_params(spec: Spec) -> None:
+    """Tasks carry ``operator_name`` and ``params``, which the spec leaves out.
+
+    Airflow 2.11's TaskSchema dumps ``operator_name`` (the operator's display name, e.g.
+    ``"BashOperator"``, or a custom ``custom_operator_name``) and ``params``, each of the
+    task's params dumped by ``Param.dump()`` (``{"__class", "value", "description",
+    "schema"}``).
+    """
+    props = _properties(_schemas(spec)["Task"])
+    props["operator_name"] = {
+        "type": "string",
+        "readOnly": True,
+        "description": "The operator's display name.",
+    }
+    props["params"] = {
+        "type": "object",
+        "readOnly": True,
+        "nullable": True,
+        "description": "The task's params, each as Param.dump() writes it.",
+    }
+
+
+@_correction
+def dataset_aliases(spec: Spec) -> None:
+    """Datasets carry ``aliases``, a list of ``{"id", "name"}``, which the spec leaves out.
+
+    Airflow 2.11's DatasetSchema dumps ``aliases`` with DatasetAliasSchema (``id`` and
+    ``name`` of each dataset alias the dataset belongs to). The schema is added as
+    DatasetAlias.
+    """
+    _schemas(spec)["DatasetAlias"] = {
+        "type": "object",
+        "description": "A dataset alias.",
+        "properties": {
+            "id": {"type": "integer", "readOnly": True, "description": "The alias id."},
+            "name": {"type": "string", "readOnly": True, "description": "The alias name."},
+        },
+    }
+    props = _properties(_schemas(spec)["Dataset"])
+    props["aliases"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/DatasetAlias"},
+        "readOnly": True,
+        "description": "The aliases of this dataset.",
+    }
+
+
+@_correction
+def dataset_event_id(spec: Spec) -> None:
+    """Dataset events carry their own ``id``, which the spec leaves out.
+
+    Airflow 2.11's DatasetEventSchema dumps ``id`` (the event's primary key) before
+    ``dataset_id``.
+    """
+    props = _properties(_schemas(spec)["DatasetEvent"])
+    items = list(props.items())
+    props.clear()
+    props["id"] = {"type": "integer", "readOnly": True, "description": "The event id."}
+    props.update(items)
+
+
+#: (schema, property) pairs of timestamps the spec leaves as plain strings.
+_UNFORMATTED_TIMESTAMPS = (
+    ("Dataset", "created_at"),
+    ("Dataset", "updated_at"),
+    ("DagScheduleDatasetReference", "created_at"),
+    ("DagScheduleDatasetReference", "updated_at"),
+    ("TaskOutletDatasetReference", "created_at"),
+    ("TaskOutletDatasetReference", "updated_at"),
+    ("DatasetEvent", "timestamp"),
+    ("TaskInstance", "queued_when"),
+    ("TaskInstanceHistory", "queued_when"),
+)
+
+
+@_correction
+def timestamps_are_datetimes(spec: Spec) -> None:
+    """Dataset timestamps and ``queued_when`` are ISO 8601 datetimes, declared as strings.
+
+    The marshmallow schemas dump these columns (UtcDateTime in the database) with their
+    ``auto_field``, which writes ISO 8601 with an offset, like every other timestamp the
+    spec does format as ``date-time``; the spec gives them no format.
+    """
+    for name, key in _UNFORMATTED_TIMESTAMPS:
+        _properties(_schemas(spec)[name])[key]["format"] = "date-time"
+
+
+@_correction
+def integral_numbers(spec: Spec) -> None:
+    """``Error.status`` and ``DAGDetail.concurrency`` are integers, declared as numbers.
+
+    connexion writes the problem's HTTP status as an int, and DAGDetailSchema's
+    ``get_concurrency`` returns the DAG's ``max_active_tasks``, an int; the spec types both
+    as ``number``.
+    """
+    _properties(_schemas(spec)["Error"])["status"]["type"] = "integer"
+    _properties(_schemas(spec)["DAGDetail"])["concurrency"]["type"] = "integer"
+
+
 #: What the server does that the spec does not say, by operationId, and how the client
 #: meets it. These need no change to the models; they are kept here so that every known
 #: disagreement is in one place. Each is shown by a test against the real server.

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar, cast
 
 import attrs
 import httpx
 
-from .. import _converter
 from .._bulk import BulkAction, BulkResult, OnExistence, OnNonExistence, bulk_body, bulk_result
+from .._converter import unstructure
 from .._errors import UnsupportedByServerError
 from .._http import (
     build_path,
@@ -33,6 +33,7 @@ from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream, stream_lines
 from .._types import UNSET, JsonValue
+from ..models._base import Model
 
 if TYPE_CHECKING:
     from .._http import HTTPPipeline
@@ -49,14 +50,9 @@ OrderBy: TypeAlias = "str | Sequence[str] | None"
 DateTimeFilter: TypeAlias = "datetime | str | None"
 
 
-class _Counted(Protocol):
-    """A collection model: each tells ``total_entries`` (``None`` when it does not)."""
-
-    @property
-    def total_entries(self) -> int | None: ...
-
-
-C = TypeVar("C", bound=_Counted)
+#: A collection model. Most tell ``total_entries``; a few (a task instance's
+#: dependencies) count nothing, and their pages have ``total_entries=None``.
+C = TypeVar("C", bound=Model)
 
 
 class _Lacking(Exception):
@@ -75,9 +71,9 @@ class Sent:
     route: Route
     api_version: ApiVersion
 
-    def model(self, model: type[T]) -> T:
-        """Decode the JSON body into ``model``."""
-        return decode_model(self.response, model)
+    def model(self, model: type[T], *, fill: Mapping[str, object] | None = None) -> T:
+        """Decode the JSON body into ``model`` (``fill``: see :func:`decode_model`)."""
+        return decode_model(self.response, model, fill=fill)
 
     def json(self) -> JsonValue:
         """The JSON body."""
@@ -131,7 +127,7 @@ def _accepted(
 def _json_value(name: str, value: object) -> object:
     if isinstance(value, datetime):
         check_aware(name, value)
-    return _converter.unstructure(value)
+    return unstructure(value)
 
 
 def checked_filters(filters: Mapping[str, object], allowed: type) -> dict[str, object]:
@@ -516,11 +512,16 @@ def _page(
 ) -> Page[T]:
     return Page(
         items=items_of(collection) or [],
-        total_entries=collection.total_entries,
+        total_entries=_total_of(collection),
         offset=offset,
         limit=limit,
         raw=collection,
     )
+
+
+def _total_of(collection: Model) -> int | None:
+    total: object = getattr(collection, "total_entries", None)
+    return total if isinstance(total, int) else None
 
 
 def _slice(

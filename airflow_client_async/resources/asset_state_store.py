@@ -2,91 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
-
-import attrs
-
 from .._pagination import AsyncPaginator, Page
 from .._routes import Route, Routes
 from .._types import JsonValue
-from ..models._base import Model
+from ..models import AssetStateStore, AssetStateStoreCollection
 from ._base import Resource
 from .assets import AssetsResource
 
-__all__ = ["AssetStateEntry", "AssetStateStoreResource", "AssetStateWriter"]
+__all__ = ["AssetStateStoreResource"]
 
 _STORE = "/assets/{asset_id}/state-store"
 _KEY = "/assets/{asset_id}/state-store/{key}"
-
-
-def _no_fields() -> dict[str, JsonValue]:
-    return {}
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class AssetStateWriter(Model):
-    """Who last wrote an entry (Airflow 3.3's ``AssetStateStoreLastUpdatedBy``).
-
-    Attributes:
-        kind: ``"api"``, ``"task"``, … (what kind of writer it was).
-        dag_id: The writing task's DAG, for a task.
-        run_id: Its DAG run.
-        task_id: The task.
-        map_index: Its map index.
-    """
-
-    kind: str | None = None
-    dag_id: str | None = None
-    run_id: str | None = None
-    task_id: str | None = None
-    map_index: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class AssetStateEntry(Model):
-    """One key of an asset's state store (Airflow 3.3's ``AssetStateStoreResponse``).
-
-    Attributes:
-        key: The key.
-        value: Its value, any JSON.
-        updated_at: When it was last written.
-        last_updated_by: Who wrote it last, when the server knows.
-    """
-
-    key: str | None = None
-    value: JsonValue = None
-    updated_at: datetime.datetime | None = None
-    last_updated_by: AssetStateWriter | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _WireEntry(Model):
-    # The converter decodes a field it is told nothing about (Any) as the JSON it is;
-    # AssetStateEntry says JsonValue to its users.
-    key: str | None = None
-    value: Any = None
-    updated_at: datetime.datetime | None = None
-    last_updated_by: AssetStateWriter | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-    def public(self) -> AssetStateEntry:
-        return AssetStateEntry(
-            key=self.key,
-            value=self.value,
-            updated_at=self.updated_at,
-            last_updated_by=self.last_updated_by,
-            extra_fields=self.extra_fields,
-        )
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _WireEntries(Model):
-    asset_state_store: list[_WireEntry] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
 
 
 class AssetStateStoreResource(Resource):
@@ -103,10 +29,7 @@ class AssetStateStoreResource(Resource):
         # Resolved first, so that a server without the route refuses before any lookup.
         await self._route(routes)
         if isinstance(asset, str):
-            found = (await AssetsResource(self._http).get(asset)).id
-            if found is None:
-                raise ValueError(f"the asset of URI {asset!r} has no id")
-            return found
+            return (await AssetsResource(self._http).get(asset)).id
         if isinstance(asset, bool) or not isinstance(asset, int):
             raise TypeError(f"asset is an id (int) or a URI (str), not {type(asset).__name__}")
         return asset
@@ -115,7 +38,7 @@ class AssetStateStoreResource(Resource):
 
     def list(
         self, asset: int | str, *, limit: int | None = None, offset: int | None = None
-    ) -> AsyncPaginator[AssetStateEntry]:
+    ) -> AsyncPaginator[AssetStateStore]:
         """List an asset's state entries, by key: await for one page, ``async for`` for all.
 
         Args:
@@ -124,7 +47,7 @@ class AssetStateStoreResource(Resource):
             offset: Where to start.
 
         Returns:
-            A paginator of :class:`AssetStateEntry`.
+            A paginator of :class:`AssetStateStore`.
 
         Raises:
             NotFoundError: No such asset.
@@ -137,28 +60,21 @@ class AssetStateStoreResource(Resource):
                 resolved["asset_id"] = await self._asset_id(self._list, asset)
             return resolved
 
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[AssetStateEntry]:
-            page = await self._paginate(
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[AssetStateStore]:
+            return await self._paginate(
                 self._list,
-                _WireEntries,
+                AssetStateStoreCollection,
                 lambda c: c.asset_state_store,
                 path=await asset_id(),
                 offset=page_offset,
                 limit=page_limit,
-            )
-            return Page(
-                items=[entry.public() for entry in page.items],
-                total_entries=page.total_entries,
-                offset=page.offset,
-                limit=page.limit,
-                raw=page.raw,
             )
 
         return AsyncPaginator(fetch, offset=offset, limit=limit)
 
     _get = Routes(v2=Route("GET", _KEY, "get_asset_state_store", since=(3, 3)))
 
-    async def get(self, asset: int | str, key: str) -> AssetStateEntry:
+    async def get(self, asset: int | str, key: str) -> AssetStateStore:
         """Get one key of an asset's state store.
 
         Raises:
@@ -167,7 +83,7 @@ class AssetStateStoreResource(Resource):
         """
         path = {"asset_id": await self._asset_id(self._get, asset), "key": key}
         sent = await self._send(self._get, path=path)
-        return sent.model(_WireEntry).public()
+        return sent.model(AssetStateStore)
 
     _set = Routes(v2=Route("PUT", _KEY, "set_asset_state_store", since=(3, 3)))
 

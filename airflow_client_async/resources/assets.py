@@ -12,19 +12,27 @@ import builtins
 import datetime
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-import attrs
 import httpx
 
 from .._errors import APIStatusError, NotFoundError, status_error_from_response
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._types import UNSET, JsonValue, Missing
-from ..models import DAGRun, Dataset, DatasetEvent, QueuedEvent, QueuedEventCollection
-from ..models._base import Model
+from ..models import (
+    Asset,
+    AssetAlias,
+    AssetAliasCollection,
+    AssetCollection,
+    AssetEvent,
+    AssetEventCollection,
+    DAGRun,
+    QueuedEvent,
+    QueuedEventCollection,
+)
 from ._base import DateTimeFilter, OrderBy, Resource, Sent
 from ._minors import check_since
 
-__all__ = ["AssetAlias", "AssetsResource"]
+__all__ = ["AssetsResource"]
 
 # Airflow 2 and Airflow 3.0/3.1 answer a queue list that holds nothing with a 404 (3.2 and
 # later with an empty list): Airflow 2's has this title, Airflow 3's a detail that starts so.
@@ -45,61 +53,9 @@ _DAG_QUEUED_ONE_V1 = "/dags/{dag_id}/datasets/queuedEvent/{uri}"
 _DAG_QUEUED_ONE_V2 = "/dags/{dag_id}/assets/{asset_id}/queuedEvents"
 
 
-def _no_fields() -> dict[str, JsonValue]:
-    return {}
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class AssetAlias(Model):
-    """An asset alias (Airflow 3's ``AssetAliasResponse``).
-
-    Attributes:
-        id: The alias's id.
-        name: Its name.
-        group: Its group.
-    """
-
-    id: int | None = None
-    name: str | None = None
-    group: str | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _AliasList(Model):
-    asset_aliases: list[AssetAlias] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _AssetList(Model):
-    """A page of assets: ``assets`` on Airflow 3, ``datasets`` on Airflow 2."""
-
-    assets: list[Dataset] | None = None
-    datasets: list[Dataset] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-    @property
-    def items(self) -> builtins.list[Dataset]:
-        return self.assets if self.assets is not None else self.datasets or []
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _EventList(Model):
-    """A page of events: ``asset_events`` on Airflow 3, ``dataset_events`` on Airflow 2."""
-
-    asset_events: list[DatasetEvent] | None = None
-    dataset_events: list[DatasetEvent] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
 def _queued(collection: QueuedEventCollection) -> builtins.list[QueuedEvent]:
-    # Both servers send queued_events; Airflow 2's spec names the key datasets.
-    events = collection.queued_events
-    return events if events is not None else collection.datasets or []
+    # The model fills queued_events from Airflow 2's spec key (datasets).
+    return collection.queued_events or []
 
 
 def _checked_asset(asset: object) -> int | str:
@@ -149,7 +105,7 @@ class AssetsResource(Resource):
         name_prefix_pattern: str | None = None,
         dag_ids: Sequence[str] | None = None,
         only_active: bool | None = None,
-    ) -> AsyncPaginator[Dataset]:
+    ) -> AsyncPaginator[Asset]:
         """List assets: await for one page, ``async for`` for every asset.
 
         With a filter, Airflow 2's ``total_entries`` still counts every dataset; the
@@ -169,8 +125,8 @@ class AssetsResource(Resource):
                 ``True``). Airflow 3 only.
 
         Returns:
-            A paginator of :class:`Dataset` (Airflow 3's fields such as ``name`` and
-            ``group`` in ``extra_fields``).
+            A paginator of :class:`Asset` (Airflow 3's fields such as ``name`` and
+            ``group`` are ``None`` on Airflow 2).
 
         Raises:
             ValueError: ``dag_ids`` is empty, or an id is empty or holds a comma (both
@@ -191,7 +147,12 @@ class AssetsResource(Resource):
             "only_active": only_active,
         }
         return self._paginate(
-            self._list, _AssetList, lambda c: c.items, query=query, offset=offset, limit=limit
+            self._list,
+            AssetCollection,
+            lambda c: c.assets or [],
+            query=query,
+            offset=offset,
+            limit=limit,
         )
 
     _get = Routes(
@@ -199,7 +160,7 @@ class AssetsResource(Resource):
         v2=Route("GET", "/assets/{asset_id}", "get_asset"),
     )
 
-    async def get(self, asset: int | str) -> Dataset:
+    async def get(self, asset: int | str) -> Asset:
         """Get one asset, by id (``int``) or by URI (``str``).
 
         Airflow 2 reads a dataset by URI and Airflow 3 an asset by id; the other key
@@ -219,20 +180,20 @@ class AssetsResource(Resource):
         _, api = await self._route(self._get)
         if api == "v1" and isinstance(key, str):
             sent = await self._send(self._get, path={"uri": key})
-            return sent.model(Dataset)
+            return sent.model(Asset)
         if api == "v2" and isinstance(key, int):
             sent = await self._send(self._get, path={"asset_id": key})
-            return sent.model(Dataset)
+            return sent.model(Asset)
         return await self._look_up(key, api)
 
-    async def _look_up(self, asset: int | str, api: ApiVersion) -> Dataset:
+    async def _look_up(self, asset: int | str, api: ApiVersion) -> Asset:
         """Find an asset by the key its server's API does not route by."""
         if isinstance(asset, str):
             # uri_pattern is a substring (ILIKE) match: many may come back.
             query: dict[str, object] = {"uri_pattern": asset, "only_active": False}
             found, sent = await self._scan(query, lambda d: d.uri == asset)
             if len(found) > 1:
-                named = [d for d in found if d.extra_fields.get("name") == asset]
+                named = [d for d in found if d.name == asset]
                 if len(named) != 1:
                     ids = ", ".join(str(d.id) for d in found)
                     raise ValueError(
@@ -249,18 +210,18 @@ class AssetsResource(Resource):
         return found[0]
 
     async def _scan(
-        self, query: Mapping[str, object], match: Callable[[Dataset], bool], *, first: bool = False
-    ) -> tuple[builtins.list[Dataset], Sent]:
+        self, query: Mapping[str, object], match: Callable[[Asset], bool], *, first: bool = False
+    ) -> tuple[builtins.list[Asset], Sent]:
         """Page through the list with ``query``; return the assets ``match`` accepts.
 
         With ``first``, stop at the page that holds one (ids are unique).
         """
-        found: builtins.list[Dataset] = []
+        found: builtins.list[Asset] = []
         offset = 0
         while True:
             sent = await self._send(self._list, query={**query, "offset": offset})
-            page = sent.model(_AssetList)
-            items = page.items
+            page = sent.model(AssetCollection)
+            items = page.assets or []
             found += [d for d in items if match(d)]
             offset += len(items)
             done = not items or (page.total_entries is not None and offset >= page.total_entries)
@@ -271,15 +232,9 @@ class AssetsResource(Resource):
         """The key ``api`` routes an asset by: its URI on Airflow 2, its id on Airflow 3."""
         key = _checked_asset(asset)
         if api == "v1" and isinstance(key, int):
-            uri = (await self._look_up(key, api)).uri
-            if uri is None:
-                raise ValueError(f"the dataset of id {key} has no URI")
-            return uri
+            return (await self._look_up(key, api)).uri
         if api == "v2" and isinstance(key, str):
-            asset_id = (await self._look_up(key, api)).id
-            if asset_id is None:
-                raise ValueError(f"the asset of URI {key!r} has no id")
-            return asset_id
+            return (await self._look_up(key, api)).id
         return key
 
     async def _path(self, routes: Routes, asset: int | str, **path: object) -> dict[str, object]:
@@ -312,7 +267,7 @@ class AssetsResource(Resource):
         timestamp_gt: DateTimeFilter = None,
         timestamp_lte: DateTimeFilter = None,
         timestamp_lt: DateTimeFilter = None,
-    ) -> AsyncPaginator[DatasetEvent]:
+    ) -> AsyncPaginator[AssetEvent]:
         """List asset events: await for one page, ``async for`` for every event.
 
         Args:
@@ -336,8 +291,8 @@ class AssetsResource(Resource):
             timestamp_lt: Only events before this time. Airflow 3.1+.
 
         Returns:
-            A paginator of :class:`DatasetEvent` (Airflow 3's ``asset_id``, ``uri`` and
-            ``name`` in ``extra_fields``).
+            A paginator of :class:`AssetEvent` (``asset_id`` and ``uri`` filled from
+            Airflow 2's ``dataset_id`` and ``dataset_uri``).
         """
         query = {
             "order_by": order_by,
@@ -355,8 +310,8 @@ class AssetsResource(Resource):
         }
         return self._paginate(
             self._list_events,
-            _EventList,
-            lambda c: c.asset_events if c.asset_events is not None else c.dataset_events,
+            AssetEventCollection,
+            lambda c: c.asset_events,
             query=query,
             offset=offset,
             limit=limit,
@@ -374,7 +329,7 @@ class AssetsResource(Resource):
         extra: Missing[Mapping[str, JsonValue]] = UNSET,
         partition_key: Missing[str | None] = UNSET,
         access_control: Missing[Mapping[str, JsonValue] | None] = UNSET,
-    ) -> DatasetEvent:
+    ) -> AssetEvent:
         """Record an update of an asset, as a producing task would.
 
         The server marks the event as coming from the REST API and queues it for every
@@ -404,7 +359,7 @@ class AssetsResource(Resource):
             else access_control,
         }
         sent = await self._send(self._create_event, body=body)
-        return sent.model(DatasetEvent)
+        return sent.model(AssetEvent)
 
     _list_queued_events = Routes(
         v1=Route("GET", _QUEUED_V1, "get_dataset_queued_events", paged=False),
@@ -626,7 +581,7 @@ class AssetsResource(Resource):
         }
         return self._paginate(
             self._list_aliases,
-            _AliasList,
+            AssetAliasCollection,
             lambda c: c.asset_aliases,
             query=query,
             offset=offset,
@@ -676,7 +631,7 @@ class AssetsResource(Resource):
             partition_key: The partition to materialize.
 
         Returns:
-            The queued run (Airflow 3's fields in ``extra_fields``).
+            The queued run.
 
         Raises:
             NotFoundError: No asset has this id or URI, or no DAG produces it.

@@ -10,16 +10,16 @@ from typing import Literal, overload
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, JsonValue, Missing
-from ._base import OrderBy, Resource
-from ._v2_models import (
+from ..models import (
     Backfill,
     BackfillCollection,
     DryRunBackfill,
     DryRunBackfillCollection,
     ReprocessBehavior,
 )
+from ._base import OrderBy, Resource
 
-__all__ = ["Backfill", "BackfillsResource", "DryRunBackfill", "ReprocessBehavior"]
+__all__ = ["BackfillsResource"]
 
 _BACKFILL = "/backfills/{backfill_id}"
 

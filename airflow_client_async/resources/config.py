@@ -104,7 +104,9 @@ class ConfigResource(Resource):
                 continue
             for entry in found.options or []:
                 if entry.key == option:
-                    return entry.value
+                    # A (value, source) pair when the server was asked for sources.
+                    value = entry.value
+                    return value[0] if isinstance(value, tuple) else value
         raise invalid_response(
             sent.response, "Config", f"the answer holds no option [{section}] {option}"
         )

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict
-
-import attrs
 
 from .. import _json
 from .._bulk import BulkResult, OnExistence, OnNonExistence
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
-from .._types import UNSET, JsonValue, Missing
-from ..models import Connection, ConnectionTest
-from ..models._base import Model
+from .._types import UNSET, Missing
+from ..models import (
+    AsyncConnectionTest,
+    Connection,
+    ConnectionCollection,
+    ConnectionTest,
+    ConnectionTestQueued,
+)
 from ._base import OrderBy, Resource
 
 if TYPE_CHECKING:
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionEntity",
-    "ConnectionTestQueued",
-    "ConnectionTestStatus",
     "ConnectionsResource",
     "Extra",
 ]
@@ -46,10 +46,6 @@ def _extra_text(extra: Missing[Extra]) -> Missing[str | None]:
     if extra is UNSET or extra is None or isinstance(extra, str):
         return extra
     return _json.dumps(dict(extra), compact=False)
-
-
-def _no_fields() -> dict[str, JsonValue]:
-    return {}
 
 
 class ConnectionEntity(TypedDict, total=False):
@@ -88,53 +84,6 @@ def _bulk_entity(entity: ConnectionEntity) -> dict[str, object]:
     if "extra" in entity:
         out["extra"] = _extra_text(entity["extra"])
     return out
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class ConnectionTestQueued(Model):
-    """A connection test queued for a worker (Airflow 3.3's ``ConnectionTestQueuedResponse``).
-
-    Attributes:
-        token: The token to ask for the outcome with
-            :meth:`ConnectionsResource.get_test_result`; a secret of sorts, so not shown in
-            the ``repr``.
-        connection_id: The connection tested.
-        state: The test's state (``"pending"`` when just queued).
-    """
-
-    token: str | None = attrs.field(default=None, repr=False)
-    connection_id: str | None = None
-    state: str | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class ConnectionTestStatus(Model):
-    """Where a queued connection test stands (Airflow 3.3's ``AsyncConnectionTestResponse``).
-
-    Attributes:
-        token: The test's token (not shown in the ``repr``).
-        connection_id: The connection tested.
-        state: ``"pending"``, ``"running"``, ``"success"``, ``"failed"``, …
-        result_message: The hook's message once the test ran.
-        created_at: When the test was queued.
-    """
-
-    token: str | None = attrs.field(default=None, repr=False)
-    connection_id: str | None = None
-    state: str | None = None
-    result_message: str | None = None
-    created_at: datetime.datetime | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _ConnectionList(Model):
-    """A page of connections, decoded as the same type ``get`` returns."""
-
-    connections: list[Connection] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
 
 
 class ConnectionsResource(Resource):
@@ -181,7 +130,7 @@ class ConnectionsResource(Resource):
         }
         return self._paginate(
             self._list,
-            _ConnectionList,
+            ConnectionCollection,
             lambda c: c.connections,
             query=query,
             offset=offset,
@@ -517,7 +466,7 @@ class ConnectionsResource(Resource):
         v2=Route("GET", "/connections/enqueue-test", "get_connection_test", since=(3, 3))
     )
 
-    async def get_test_result(self, token: str) -> ConnectionTestStatus:
+    async def get_test_result(self, token: str) -> AsyncConnectionTest:
         """Get where a queued connection test stands. Airflow 3.3 and later.
 
         The token travels in the ``Airflow-Connection-Test-Token`` header, not in the URL.
@@ -536,4 +485,4 @@ class ConnectionsResource(Resource):
         sent = await self._send(
             self._get_test_result, headers={"Airflow-Connection-Test-Token": token}
         )
-        return sent.model(ConnectionTestStatus)
+        return sent.model(AsyncConnectionTest)

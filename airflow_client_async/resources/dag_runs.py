@@ -28,23 +28,23 @@ from .._workflows import (
     new_run_id,
 )
 from ..models import (
+    AssetEvent,
+    AssetEventCollection,
+    ClearPartitionsResult,
     DAGRun,
     DAGRunCollection,
+    DagRunState,
     DagRunType,
-    DagState,
-    DatasetEvent,
     TaskInstance,
     TaskInstanceCollection,
 )
 from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
-from ._v2_models import ClearPartitionsResult, UpstreamEventCollection
 from .dags import with_identity
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 __all__ = [
-    "ClearPartitionsResult",
     "DagRunBulkUpdate",
     "DagRunFilters",
     "DagRunListFilters",
@@ -97,7 +97,7 @@ class DagRunFilters(TypedDict, total=False):
         conf_contains: Runs whose ``conf``, as JSON text, contains this. Airflow 3 only.
     """
 
-    state: Sequence[DagState | str]
+    state: Sequence[DagRunState | str]
     logical_date_gte: DateTimeFilter
     logical_date_gt: DateTimeFilter
     logical_date_lte: DateTimeFilter
@@ -183,7 +183,7 @@ class DagRunBulkUpdate(_DagRunKey, total=False):
     """
 
     dag_id: str
-    state: DagState | str
+    state: DagRunState | str
     note: str | None
 
 
@@ -418,7 +418,7 @@ class DagRunsResource(Resource):
         dag_id: str,
         dag_run_id: str,
         *,
-        state: Missing[DagState | str] = UNSET,
+        state: Missing[DagRunState | str] = UNSET,
         note: Missing[str | None] = UNSET,
     ) -> DAGRun:
         """Set a DAG run's state, its note, or both.
@@ -805,7 +805,7 @@ class DagRunsResource(Resource):
         *,
         limit: int | None = None,
         offset: int | None = None,
-    ) -> AsyncPaginator[DatasetEvent]:
+    ) -> AsyncPaginator[AssetEvent]:
         """List the asset (Airflow 2: dataset) events that triggered an asset-scheduled run.
 
         The server sends every event at once; ``limit`` and ``offset`` slice the list here.
@@ -824,8 +824,8 @@ class DagRunsResource(Resource):
         """
         return self._paginate(
             self._list_upstream_asset_events,
-            UpstreamEventCollection,
-            lambda c: c.asset_events if c.asset_events is not None else c.dataset_events,
+            AssetEventCollection,
+            lambda c: c.asset_events,
             path={"dag_id": dag_id, "dag_run_id": dag_run_id},
             offset=offset,
             limit=limit,

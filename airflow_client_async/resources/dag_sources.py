@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import attrs
-
 from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._routes import ApiVersion, Route, Routes
-from ..models import DAG
+from ..models import DAG, DAGSource
 from ._base import Resource, Sent
-from ._v2_models import DagSource
 from .dags import DagsResource
 
-__all__ = ["DagSource", "DagSourcesResource"]
+__all__ = ["DagSourcesResource"]
 
 
 class DagSourcesResource(Resource):
@@ -27,7 +24,7 @@ class DagSourcesResource(Resource):
         v2=Route("GET", "/dagSources/{dag_id}", "get_dag_source"),
     )
 
-    async def get(self, dag_id: str, *, version_number: int | None = None) -> DagSource:
+    async def get(self, dag_id: str, *, version_number: int | None = None) -> DAGSource:
         """Get the source code of a DAG's file.
 
         Asks for the JSON form, whose encoding JSON fixes as UTF-8 (the ``text/plain``
@@ -46,15 +43,13 @@ class DagSourcesResource(Resource):
             UnsupportedByServerError: ``version_number`` on Airflow 2 (nothing was sent).
             ResponseValidationError: The answer holds no string ``content``.
         """
-        sent, api_version = await self._source(dag_id, version_number, "application/json")
-        source = sent.model(DagSource)
+        sent, _ = await self._source(dag_id, version_number, "application/json")
+        # Airflow 2 answers with the content alone; the DAG is the one asked for.
+        source = sent.model(DAGSource, fill={"dag_id": dag_id})
         if not isinstance(source.content, str):
             raise invalid_response(
-                sent.response, "DagSource", "expected an object with a string 'content'"
+                sent.response, "DAGSource", "expected an object with a string 'content'"
             )
-        if api_version == "v1":
-            # Airflow 2 answers with the content alone; the DAG is the one asked for.
-            source = attrs.evolve(source, dag_id=dag_id)
         return source
 
     async def get_text(self, dag_id: str, *, version_number: int | None = None) -> str:

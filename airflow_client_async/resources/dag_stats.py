@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from .._errors import UnsupportedByServerError
 from .._pagination import AsyncPaginator, Page
 from .._routes import Route, Routes
-from ..models import DagStatsCollectionItem, DagStatsCollectionSchema
+from ..models import DagStats, DagStatsCollection
 from ._base import Resource
 
 __all__ = ["DagStatsResource"]
@@ -31,7 +31,7 @@ class DagStatsResource(Resource):
         dag_ids: str | Sequence[str] | None = None,
         limit: int | None = None,
         offset: int | None = None,
-    ) -> AsyncPaginator[DagStatsCollectionItem]:
+    ) -> AsyncPaginator[DagStats]:
         """Count the runs of DAGs by state (queued, running, success, failed).
 
         The server answers for every id at once; ``limit`` and ``offset`` slice the
@@ -54,7 +54,7 @@ class DagStatsResource(Resource):
         """
         ids = _checked_ids(dag_ids)
 
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DagStatsCollectionItem]:
+        async def fetch(page_offset: int, page_limit: int | None) -> Page[DagStats]:
             if ids is None:
                 _, api_version = await self._route(self._list)
                 if api_version == "v1":
@@ -67,7 +67,7 @@ class DagStatsResource(Resource):
                     )
             everything = self._paginate(
                 self._list,
-                DagStatsCollectionSchema,
+                DagStatsCollection,
                 lambda c: c.dags,
                 query={"dag_ids": ids},
                 offset=page_offset,

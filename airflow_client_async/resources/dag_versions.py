@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
+from ..models import DagVersion, DAGVersionCollection
 from ._base import OrderBy, Resource
-from ._v2_models import DagVersion, DagVersionCollection
 
-__all__ = ["DagVersion", "DagVersionsResource"]
+__all__ = ["DagVersionsResource"]
 
 _VERSIONS = "/dags/{dag_id}/dagVersions"
 
@@ -57,7 +57,7 @@ class DagVersionsResource(Resource):
         }
         return self._paginate(
             self._list,
-            DagVersionCollection,
+            DAGVersionCollection,
             lambda c: c.dag_versions,
             path={"dag_id": dag_id},
             query=query,

@@ -11,9 +11,8 @@ import attrs
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
-from ..models import DAG, DAGCollection, DAGDetail, DagState
+from ..models import DAG, DAGCollection, DAGDetail, DagRunState, DAGTagCollection
 from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
-from ._v2_models import DagTagCollection
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -83,7 +82,7 @@ class DagListFilters(DagFilters, total=False):
     dag_display_name_pattern: str
     dag_display_name_prefix_pattern: str
     has_import_errors: bool
-    last_dag_run_state: DagState | str
+    last_dag_run_state: DagRunState | str
     bundle_name: str
     bundle_version: str
     has_asset_schedule: bool
@@ -96,7 +95,7 @@ class DagListFilters(DagFilters, total=False):
     dag_run_end_date_gt: DateTimeFilter
     dag_run_end_date_lte: DateTimeFilter
     dag_run_end_date_lt: DateTimeFilter
-    dag_run_state: Sequence[DagState | str]
+    dag_run_state: Sequence[DagRunState | str]
     is_favorite: bool
     timetable_type: Sequence[str]
 
@@ -155,7 +154,7 @@ class DagsResource(Resource):
         query = {
             **checked_filters(filters, DagListFilters),
             "order_by": order_by,
-            "fields": with_identity(fields, "dag_id"),
+            "fields": with_identity(fields, "dag_id", "file_token"),
         }
         return self._paginate(
             self._list, DAGCollection, lambda c: c.dags, query=query, offset=offset, limit=limit
@@ -177,7 +176,7 @@ class DagsResource(Resource):
         Raises:
             NotFoundError: No such DAG.
         """
-        query = {"fields": with_identity(fields, "dag_id")}
+        query = {"fields": with_identity(fields, "dag_id", "file_token")}
         sent = await self._send(self._get, path={"dag_id": dag_id}, query=query)
         return sent.model(DAG)
 
@@ -197,7 +196,7 @@ class DagsResource(Resource):
         Raises:
             NotFoundError: No such DAG.
         """
-        query = {"fields": with_identity(fields, "dag_id")}
+        query = {"fields": with_identity(fields, "dag_id", "file_token")}
         sent = await self._send(self._get_details, path={"dag_id": dag_id}, query=query)
         return sent.model(DAGDetail)
 
@@ -355,7 +354,7 @@ class DagsResource(Resource):
         }
         return self._paginate(
             self._list_tags,
-            DagTagCollection,
+            DAGTagCollection,
             lambda c: c.tags,
             query=query,
             offset=offset,

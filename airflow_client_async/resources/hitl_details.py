@@ -4,114 +4,17 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
-
-import attrs
 
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, JsonValue, Missing
-from ..models import TaskInstance, TaskState
-from ..models._base import Model
+from ..models import HITLDetail, HITLDetailCollection, HITLDetailUpdate, TaskInstanceState
 from ._base import DateTimeFilter, OrderBy, Resource
 
-__all__ = [
-    "HITLDetail",
-    "HITLDetailCollection",
-    "HITLDetailsResource",
-    "HITLResponse",
-    "HITLUser",
-]
-
-if TYPE_CHECKING:
-    _Json: TypeAlias = JsonValue
-else:
-    # Free-form JSON fields hold what json.loads made; the converter passes Any through.
-    _Json = Any
+__all__ = ["HITLDetailsResource"]
 
 _RUN = "/dags/{dag_id}/dagRuns/{dag_run_id}"
 _DETAIL = _RUN + "/taskInstances/{task_id}/{map_index}/hitlDetails"
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class HITLUser(Model):
-    """A user who may answer, or answered, a human-in-the-loop task.
-
-    Attributes:
-        id: The user's id in the auth manager.
-        name: The user's name.
-    """
-
-    id: str | None = None
-    name: str | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class HITLDetail(Model):
-    """What a human-in-the-loop task asks, and the answer once one came.
-
-    Attributes:
-        task_instance: The task instance that asks (as it was in that try, for
-            :meth:`HITLDetailsResource.get` with a ``try_number``).
-        options: The options to choose from.
-        subject: The question's subject.
-        body: The question's text.
-        defaults: The options chosen when nobody answers in time.
-        multiple: Whether several options may be chosen.
-        params: The form's parameters, each ``{"value", "description", "schema"}``.
-        assigned_users: Who may answer (empty: anyone allowed to).
-        created_at: When the question was asked.
-        responded_by_user: Who answered.
-        responded_at: When the answer came.
-        chosen_options: The options chosen.
-        params_input: The parameters' values given with the answer.
-        response_received: Whether an answer came.
-    """
-
-    task_instance: TaskInstance | None = None
-    options: builtins.list[str] | None = None
-    subject: str | None = None
-    body: str | None = None
-    defaults: builtins.list[str] | None = None
-    multiple: bool | None = None
-    params: dict[str, _Json] | None = None
-    assigned_users: builtins.list[HITLUser] | None = None
-    created_at: datetime | None = None
-    responded_by_user: HITLUser | None = None
-    responded_at: datetime | None = None
-    chosen_options: builtins.list[str] | None = None
-    params_input: dict[str, _Json] | None = None
-    response_received: bool | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class HITLDetailCollection(Model):
-    """One page of human-in-the-loop details."""
-
-    hitl_details: builtins.list[HITLDetail] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class HITLResponse(Model):
-    """The answer recorded by :meth:`HITLDetailsResource.update`.
-
-    Attributes:
-        responded_by: Who answered (the client's user).
-        responded_at: When.
-        chosen_options: The options chosen.
-        params_input: The parameters' values given.
-    """
-
-    responded_by: HITLUser | None = None
-    responded_at: datetime | None = None
-    chosen_options: builtins.list[str] | None = None
-    params_input: dict[str, _Json] | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
 
 
 class HITLDetailsResource(Resource):
@@ -135,7 +38,7 @@ class HITLDetailsResource(Resource):
         task_id_pattern: str | None = None,
         task_id_prefix_pattern: str | None = None,
         map_index: int | None = None,
-        state: Sequence[TaskState | str] | None = None,
+        state: Sequence[TaskInstanceState | str] | None = None,
         response_received: bool | None = None,
         responded_by_user_id: Sequence[str] | None = None,
         responded_by_user_name: Sequence[str] | None = None,
@@ -260,7 +163,7 @@ class HITLDetailsResource(Resource):
         chosen_options: Sequence[str],
         params_input: Missing[Mapping[str, JsonValue]] = UNSET,
         map_index: int = -1,
-    ) -> HITLResponse:
+    ) -> HITLDetailUpdate:
         """Answer a human-in-the-loop task: the task goes on with the options chosen.
 
         Args:
@@ -297,4 +200,4 @@ class HITLDetailsResource(Resource):
             "map_index": map_index,
         }
         sent = await self._send(self._update, path=path, body=body)
-        return sent.model(HITLResponse)
+        return sent.model(HITLDetailUpdate)

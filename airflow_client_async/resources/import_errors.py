@@ -6,8 +6,7 @@ from .._pagination import AsyncPaginator
 from .._routes import Routes
 
 # The model is named after the spec's schema; aliased so the builtin stays usable here.
-from ..models import ImportError as DagImportError
-from ..models import ImportErrorCollection
+from ..models import DagImportError, DagImportErrorCollection
 from ._base import OrderBy, Resource
 
 __all__ = ["ImportErrorsResource"]
@@ -45,7 +44,7 @@ class ImportErrorsResource(Resource):
             bundle_name: Only errors of this DAG bundle.
 
         Returns:
-            A paginator of :class:`airflow_client_async.models.ImportError`.
+            A paginator of :class:`airflow_client_async.models.DagImportError`.
 
         Raises:
             UnsupportedByServerError: An Airflow 3 filter on Airflow 2.
@@ -59,7 +58,7 @@ class ImportErrorsResource(Resource):
         }
         return self._paginate(
             self._list,
-            ImportErrorCollection,
+            DagImportErrorCollection,
             lambda c: c.import_errors,
             query=query,
             offset=offset,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
-from ..models import Job
+from ..models import Job, JobCollection
 from ._base import DateTimeFilter, OrderBy, Resource
-from ._v2_models import JobCollection
 
 __all__ = ["JobsResource"]
 

@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-import attrs
-
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
-from .._types import JsonValue
-from ..models import PluginCollection, PluginCollectionItem
-from ..models._base import Model
+from ..models import Plugin, PluginCollection, PluginImportError, PluginImportErrorCollection
 from ._base import Resource
 
-__all__ = ["PluginImportError", "PluginsResource"]
-
-
-def _no_fields() -> dict[str, JsonValue]:
-    return {}
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class PluginImportError(Model):
-    """A plugin that failed to load (Airflow 3's ``PluginImportErrorResponse``).
-
-    Attributes:
-        source: Where the plugin comes from (its file, or its package's entry point).
-        error: The error it raised.
-    """
-
-    source: str | None = None
-    error: str | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _ImportErrorList(Model):
-    import_errors: list[PluginImportError] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
+__all__ = ["PluginsResource"]
 
 
 class PluginsResource(Resource):
@@ -48,18 +19,18 @@ class PluginsResource(Resource):
 
     def list(
         self, *, limit: int | None = None, offset: int | None = None
-    ) -> AsyncPaginator[PluginCollectionItem]:
+    ) -> AsyncPaginator[Plugin]:
         """List the loaded plugins: await for one page, ``async for`` for every plugin.
 
         Airflow 3 describes a plugin with other fields (``fastapi_apps``,
-        ``react_apps``, …); they are in ``extra_fields``.
+        ``react_apps``, …), which are ``None`` on Airflow 2.
 
         Args:
             limit: Page size (the server caps it at its ``maximum_page_limit``).
             offset: Where to start.
 
         Returns:
-            A paginator of :class:`PluginCollectionItem`.
+            A paginator of :class:`Plugin`.
         """
         return self._paginate(
             self._list, PluginCollection, lambda c: c.plugins, offset=offset, limit=limit
@@ -89,7 +60,7 @@ class PluginsResource(Resource):
         """
         return self._paginate(
             self._list_import_errors,
-            _ImportErrorList,
+            PluginImportErrorCollection,
             lambda c: c.import_errors,
             offset=offset,
             limit=limit,

@@ -147,10 +147,9 @@ class RolesResource(FabResource):
             raise ValueError("name must be a non-empty string")
         body = {"name": name, "actions": _actions_body(_pairs(actions))}
         sent = await self._send(self._create, body=body)
-        created = sent.model(Role)
-        if created.name is None:
+        if sent.json() == {}:
             return await self.get(name)
-        return created
+        return sent.model(Role)
 
     _update = Routes(
         v1=Route(

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, TypedDict
 import anyio
 import attrs
 
-from .. import _converter
 from .._bulk import BulkResult, OnNonExistence
+from .._converter import format_datetime, parse_datetime
 from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._pagination import AsyncPaginator
@@ -24,14 +24,14 @@ from ..models import (
     TaskFailedDependency,
     TaskInstance,
     TaskInstanceCollection,
+    TaskInstanceDependencyCollection,
     TaskInstanceHistory,
     TaskInstanceHistoryCollection,
     TaskInstanceReference,
     TaskInstanceReferenceCollection,
-    TaskState,
+    TaskInstanceState,
     UpdateTaskState,
 )
-from ..models._base import Model
 from ._base import DateTimeFilter, OrderBy, Resource, Sent, checked_filters
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ class TaskInstanceFilters(TypedDict, total=False):
     duration_gt: float | None
     duration_lte: float | None
     duration_lt: float | None
-    state: Sequence[TaskState | str] | None
+    state: Sequence[TaskInstanceState | str] | None
     pool: Sequence[str] | None
     pool_name_pattern: str | None
     pool_name_prefix_pattern: str | None
@@ -218,7 +218,7 @@ class TaskLogEvent:
         """Return the event as one log line: ``[timestamp] {logger} LEVEL - event k=v``."""
         parts: builtins.list[str] = []
         if self.timestamp is not None:
-            parts.append(f"[{_converter.format_datetime(self.timestamp)}]")
+            parts.append(f"[{format_datetime(self.timestamp)}]")
         if self.logger:
             parts.append(f"{{{self.logger}}}")
         if self.level:
@@ -244,15 +244,6 @@ class TaskLog:
     text: str
     events: tuple[TaskLogEvent, ...] = ()
     continuation_token: str | None = attrs.field(default=None, repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _DependencyCollection(Model):
-    """The answer of both APIs' dependency reads (which count nothing)."""
-
-    dependencies: builtins.list[TaskFailedDependency] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
 
 
 class TaskInstancesResource(Resource):
@@ -396,7 +387,7 @@ class TaskInstancesResource(Resource):
         dag_ids: Sequence[str] | None = None,
         dag_run_ids: Sequence[str] | None = None,
         task_ids: Sequence[str] | None = None,
-        state: Sequence[TaskState | str | None] | None = None,
+        state: Sequence[TaskInstanceState | str | None] | None = None,
         pool: Sequence[str] | None = None,
         queue: Sequence[str] | None = None,
         executor: Sequence[str] | None = None,
@@ -1058,7 +1049,7 @@ class TaskInstancesResource(Resource):
         routes = self._list_dependencies if map_index is None else self._list_dependencies__mapped
         return self._paginate(
             routes,
-            _DependencyCollection,
+            TaskInstanceDependencyCollection,
             lambda c: c.dependencies,
             path=_ids(dag_id, dag_run_id, task_id, map_index),
             offset=offset,
@@ -1455,22 +1446,20 @@ class TaskInstancesResource(Resource):
         """Read the instances Airflow 2 answered with references to, in their order."""
         if not references:
             return []
-        order: dict[tuple[str | None, str | None, str | None], int] = {}
+        order: dict[tuple[str, str, str], int] = {}
         for number, reference in enumerate(references):
             order.setdefault((reference.dag_id, reference.dag_run_id, reference.task_id), number)
-        runs = {r.dag_run_id for r in references}
         found = self.list_batch(
-            dag_ids=sorted({r.dag_id for r in references if r.dag_id}),
-            # A reference without a run id (named by its logical date) cannot narrow it.
-            dag_run_ids=None if None in runs else sorted(r for r in runs if r),
-            task_ids=sorted({r.task_id for r in references if r.task_id}),
+            dag_ids=sorted({r.dag_id for r in references}),
+            dag_run_ids=sorted({r.dag_run_id for r in references}),
+            task_ids=sorted({r.task_id for r in references}),
         )
         wanted = [ti async for ti in found if (ti.dag_id, ti.dag_run_id, ti.task_id) in order]
         return sorted(
             wanted,
             key=lambda ti: (
                 order[(ti.dag_id, ti.dag_run_id, ti.task_id)],
-                -1 if ti.map_index is None else ti.map_index,
+                ti.map_index,
             ),
         )
 
@@ -1514,8 +1503,6 @@ def _try_ended(instance: TaskInstance, try_number: int) -> bool:
     if state in _FINISHED_STATES:
         return True
     current = instance.try_number
-    if current is None:
-        return False
     # A retry gives the instance a new try number; the followed try has then ended.
     return current > try_number or (current == try_number and state == "up_for_retry")
 
@@ -1560,7 +1547,7 @@ def _log_event(item: JsonValue) -> TaskLogEvent:
     raw_time = item.get("timestamp")
     if isinstance(raw_time, str):
         try:
-            timestamp = _converter.parse_datetime(raw_time)
+            timestamp = parse_datetime(raw_time)
         except ValueError:
             fields["timestamp"] = raw_time
     elif raw_time is not None:

@@ -2,55 +2,19 @@
 
 from __future__ import annotations
 
-import builtins
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
-
-import attrs
+from typing import Literal
 
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, JsonValue, Missing
-from ..models._base import Model
+from ..models import TaskStateStore, TaskStateStoreCollection
 from ._base import Resource
 
-__all__ = ["TaskStateEntry", "TaskStateEntryCollection", "TaskStateStoreResource"]
-
-if TYPE_CHECKING:
-    _Json: TypeAlias = JsonValue
-else:
-    # A stored value is what json.loads made of it; the converter passes Any through.
-    _Json = Any
+__all__ = ["TaskStateStoreResource"]
 
 _STORE = "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/state-store"
 _KEY = _STORE + "/{key}"
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class TaskStateEntry(Model):
-    """One key of a task instance's state store.
-
-    Attributes:
-        key: The key.
-        value: Its value (any JSON but ``null``).
-        updated_at: When it was last written.
-        expires_at: When it expires (``None``: never).
-    """
-
-    key: str | None = None
-    value: _Json = None
-    updated_at: datetime | None = None
-    expires_at: datetime | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class TaskStateEntryCollection(Model):
-    """One page of a task instance's state store."""
-
-    task_state_store: builtins.list[TaskStateEntry] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=dict[str, JsonValue], repr=False)
 
 
 def _scope(dag_id: str, dag_run_id: str, task_id: str) -> dict[str, object]:
@@ -77,7 +41,7 @@ class TaskStateStoreResource(Resource):
         map_index: int | None = None,
         limit: int | None = None,
         offset: int | None = None,
-    ) -> AsyncPaginator[TaskStateEntry]:
+    ) -> AsyncPaginator[TaskStateStore]:
         """List the keys of a task instance's state store, in key order.
 
         Args:
@@ -89,14 +53,14 @@ class TaskStateStoreResource(Resource):
             offset: Where to start.
 
         Returns:
-            A paginator of :class:`TaskStateEntry`.
+            A paginator of :class:`TaskStateStore`.
 
         Raises:
             UnsupportedByServerError: Airflow 2, or Airflow 3 before 3.3.
         """
         return self._paginate(
             self._list,
-            TaskStateEntryCollection,
+            TaskStateStoreCollection,
             lambda c: c.task_state_store,
             path=_scope(dag_id, dag_run_id, task_id),
             query={"map_index": map_index},
@@ -114,7 +78,7 @@ class TaskStateStoreResource(Resource):
         key: str,
         *,
         map_index: int | None = None,
-    ) -> TaskStateEntry:
+    ) -> TaskStateStore:
         """Get one key of a task instance's state store.
 
         Raises:
@@ -126,7 +90,7 @@ class TaskStateStoreResource(Resource):
             path={**_scope(dag_id, dag_run_id, task_id), "key": key},
             query={"map_index": map_index},
         )
-        return sent.model(TaskStateEntry)
+        return sent.model(TaskStateStore)
 
     _set = Routes(v2=Route("PUT", _KEY, "set_task_state_store", since=(3, 3)))
 

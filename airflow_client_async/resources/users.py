@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
-
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
-from .._types import UNSET, JsonValue, Missing
-from ..models import User
-from ..models._base import Model
+from .._types import UNSET, Missing
+from ..models import User, UserCollection
 from ._fab import FabResource
 
 __all__ = ["UsersResource"]
@@ -26,19 +23,6 @@ def _roles_body(roles: Sequence[str]) -> list[dict[str, str]]:
     if isinstance(roles, str):
         raise TypeError("roles is a sequence of role names, e.g. ['Viewer']")
     return [{"name": role} for role in roles]
-
-
-def _no_fields() -> dict[str, JsonValue]:
-    return {}
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class _UserList(Model):
-    """A page of users, decoded as the same type ``get`` returns."""
-
-    users: list[User] | None = None
-    total_entries: int | None = None
-    extra_fields: dict[str, JsonValue] = attrs.field(factory=_no_fields, repr=False)
 
 
 class UsersResource(FabResource):
@@ -80,7 +64,7 @@ class UsersResource(FabResource):
         """
         return self._paginate(
             self._list,
-            _UserList,
+            UserCollection,
             lambda c: c.users,
             query={"order_by": order_by},
             offset=offset,

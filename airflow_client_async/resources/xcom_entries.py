@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import JsonValue
-from ..models import XCom, XComCollection, XComCollectionItem
+from ..models import XCom, XComCollection
 from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class XComEntriesResource(Resource):
         map_index: int | None = None,
         xcom_key: str | None = None,
         **filters: Unpack[XComFilters],
-    ) -> AsyncPaginator[XComCollectionItem]:
+    ) -> AsyncPaginator[XCom]:
         """List XCom entries: await for one page, ``async for`` for every entry.
 
         ``"~"`` (the default) for the DAG, the run or the task means all of them. The items
@@ -103,7 +103,7 @@ class XComEntriesResource(Resource):
             **filters: Airflow 3's other filters, see :class:`XComFilters`.
 
         Returns:
-            A paginator of :class:`XComCollectionItem`, ordered by DAG, task, run, map
+            A paginator of :class:`XCom`, ordered by DAG, task, run, map
             index and key unless ``order_by`` says else.
 
         Raises:

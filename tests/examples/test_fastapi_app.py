@@ -11,6 +11,7 @@ import respx
 from fastapi_app import create_app
 
 from airflow_client_async import AsyncClient
+from airflow_client_async.models import DAG, DAGRun
 
 from ..integration._server import ServerInfo, ServerNotStartedError, load_server
 from ..unit import payloads
@@ -110,6 +111,61 @@ async def test_airflow_errors_become_sensible_answers(
     assert answer.status_code == status
     assert answer.json()["error"] == error
     assert "pw" not in answer.text
+
+
+async def test_the_endpoints_return_the_client_s_models(
+    backend: httpx.AsyncClient, airflow: respx.MockRouter
+) -> None:
+    airflow.get("/dags").respond(
+        json={"dags": [payloads.dag("etl"), payloads.dag("report")], "total_entries": 2}
+    )
+    airflow.get("/dags/etl/dagRuns/r1").respond(json=payloads.dag_run("etl", "r1"))
+
+    listed = await backend.get("/dags", params={"limit": 2})
+    read = await backend.get("/dags/etl/runs/r1")
+
+    assert listed.status_code == 200
+    assert listed.json() == [DAG.from_dict(payloads.dag(n)).to_dict() for n in ("etl", "report")]
+    # The whole run, as the model's JSON form: every field, Airflow 3's names filled.
+    assert read.json() == DAGRun.from_dict(payloads.dag_run("etl", "r1")).to_dict()
+    assert read.json()["logical_date"] == "2024-05-01T12:00:00+00:00"
+    assert read.json()["state"] == "queued"
+
+
+async def test_a_request_body_that_does_not_fit_is_refused(
+    backend: httpx.AsyncClient, airflow: respx.MockRouter
+) -> None:
+    answer = await backend.post("/dags/etl/runs", json={"conf": ["not", "an", "object"]})
+    assert answer.status_code == 422
+    assert "conf" in answer.text
+    # Refused before Airflow is called.
+    assert [c for c in airflow.calls if c.request.url.host != "backend"] == []
+
+
+async def test_the_openapi_schema_describes_the_models(backend: httpx.AsyncClient) -> None:
+    document = (await backend.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    run = schemas["DAGRun"]
+
+    assert run["type"] == "object"
+    assert run["required"] == ["dag_run_id", "dag_id"]
+    assert run["properties"]["dag_run_id"] == {"type": "string", "title": "Dag Run Id"}
+    assert {"type": "string", "format": "date-time"} in run["properties"]["logical_date"]["anyOf"]
+    assert {"$ref": "#/components/schemas/DagRunState"} in run["properties"]["state"]["anyOf"]
+    versions = run["properties"]["dag_versions"]["anyOf"][0]
+    assert versions["items"] == {"$ref": "#/components/schemas/DagVersion"}
+    assert schemas["DagRunState"]["enum"] == ["queued", "running", "success", "failed"]
+    assert "file_token" in schemas["DAG"]["required"]
+    paths = document["paths"]
+    trigger = paths["/dags/{dag_id}/runs"]["post"]
+    assert trigger["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TriggerDAGRunPostBody"
+    }
+    assert trigger["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/DAGRun"
+    }
+    listed = paths["/dags"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["items"] == {"$ref": "#/components/schemas/DAG"}
 
 
 async def test_one_client_serves_every_request(airflow: respx.MockRouter) -> None:

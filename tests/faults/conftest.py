@@ -29,7 +29,9 @@ TIMEOUT = httpx.Timeout(5.0, connect=0.25, read=0.2)
 
 USER, PASSWORD = "admin", "s3cret-pass"
 
-DAG_BODY = b'{"dag_id": "etl", "is_paused": false, "tags": [{"name": "nightly"}]}'
+DAG_BODY = (
+    b'{"dag_id": "etl", "file_token": "t", "is_paused": false, "tags": [{"name": "nightly"}]}'
+)
 RUN_BODY = b'{"dag_id": "etl", "dag_run_id": "manual__1", "state": "queued", "conf": {}}'
 JSON = ("Content-Type", "application/json")
 

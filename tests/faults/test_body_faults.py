@@ -170,7 +170,10 @@ async def test_huge_body_is_decoded_whole(serve: ServeFactory, connect: ClientFa
     # A 24 MiB variable value, then a 5,000-DAG page: nothing is cut or capped.
     value = "v" * (24 * 1024 * 1024)
     big_variable = json.dumps({"key": "k", "value": value, "description": None}).encode()
-    dags = [{"dag_id": f"dag_{i}", "tags": [{"name": "t"}], "owners": ["o"]} for i in range(5000)]
+    dags = [
+        {"dag_id": f"dag_{i}", "file_token": "t", "tags": [{"name": "t"}], "owners": ["o"]}
+        for i in range(5000)
+    ]
     big_page = json.dumps({"dags": dags, "total_entries": 5000}).encode()
     server = serve(
         in_turn(respond_with(200, [JSON], big_variable), respond_with(200, [JSON], big_page))
@@ -203,7 +206,9 @@ async def test_huge_html_error_keeps_the_body_but_not_in_the_message(
 async def test_chunks_split_inside_utf8_characters_decode(
     serve: ServeFactory, connect: ClientFactory
 ) -> None:
-    body = json.dumps({"dag_id": "étl-✓-🐍", "description": "ünïcödé " * 50}).encode()
+    body = json.dumps(
+        {"dag_id": "étl-✓-🐍", "file_token": "t", "description": "ünïcödé " * 50}
+    ).encode()
     chunks = [body[i : i + 3] for i in range(0, len(body), 3)]  # cuts multi-byte sequences
     server = serve(drip(chunks, delay=0.0))
     client = connect(server.url)
@@ -238,7 +243,7 @@ async def test_corrupt_gzip_body_is_a_validation_error(
 async def test_body_not_in_utf8_is_a_validation_error(
     serve: ServeFactory, connect: ClientFactory
 ) -> None:
-    body = '{"dag_id": "étl"}'.encode("latin-1")
+    body = '{"dag_id": "étl", "file_token": "t"}'.encode("latin-1")
     server = serve(respond_with(200, [("Content-Type", "application/json; charset=latin-1")], body))
     client = connect(server.url)
 
@@ -283,7 +288,8 @@ async def test_a_lying_content_length_poisons_no_later_request(
 ) -> None:
     # Twelve bytes promised, more sent: the rest must not be read as the next response.
     lying = respond_with(200, [JSON, ("Content-Length", "12")], DAG_BODY)
-    server = serve(in_turn(lying, respond_with(200, [JSON], b'{"dag_id": "next"}')))
+    following = respond_with(200, [JSON], b'{"dag_id": "next", "file_token": "t"}')
+    server = serve(in_turn(lying, following))
     client = connect(server.url)
 
     if transport == "aiohttp":
@@ -302,7 +308,9 @@ async def test_a_lying_content_length_poisons_no_later_request(
 
 
 def _page(count: int) -> bytes:
-    dags = [{"dag_id": f"dag_{i}", "description": "d" * 50} for i in range(count)]
+    dags = [
+        {"dag_id": f"dag_{i}", "file_token": "t", "description": "d" * 50} for i in range(count)
+    ]
     return json.dumps({"dags": dags, "total_entries": count}).encode()
 
 

@@ -263,7 +263,7 @@ async def test_drip_slower_than_the_read_timeout_is_a_timeout(
     serve: ServeFactory, connect: ClientFactory
 ) -> None:
     # The head arrives at once, then the body stalls: the read timeout covers every gap.
-    server = serve(drip([b'{"dag_id": ', b'"etl"}'], delay=0.45))
+    server = serve(drip([b'{"dag_id": ', b'"etl", "file_token": "t"}'], delay=0.45))
     client = connect(server.url)
 
     with pytest.raises(APITimeoutError):

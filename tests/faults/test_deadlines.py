@@ -177,14 +177,14 @@ def test_a_trigger_that_timed_out_is_not_sent_again(wire: str) -> None:
 
 @pytest.mark.parametrize("wire", WIRES)
 def test_a_slow_answer_within_the_deadline_is_read(wire: str) -> None:
-    # Each byte 0.05 s apart, all of it within the timeout: the deadline is no shorter.
+    # Each byte 0.013 s apart, all of it within the timeout: the deadline is no shorter.
     async def slow_but_in_time(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: int
     ) -> None:
         await _read_head(reader)
-        body = b'{"dag_id": "etl"}'
+        body = b'{"dag_id": "etl", "file_token": "t"}'
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
-        await _drip(writer, body, 0.03)
+        await _drip(writer, body, 0.013)
 
     with WireServer(raw_handler=slow_but_in_time) as server:
 

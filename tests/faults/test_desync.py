@@ -23,7 +23,7 @@ from .conftest import WIRES, run_on, transport_of
 
 pytestmark = pytest.mark.timeout(60)
 
-SMUGGLED_BODY = b'{"dag_id": "smuggled"}'
+SMUGGLED_BODY = b'{"dag_id": "smuggled", "file_token": "t"}'
 SMUGGLED = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
     len(SMUGGLED_BODY),
     SMUGGLED_BODY,
@@ -31,7 +31,7 @@ SMUGGLED = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length
 
 
 def _answer(number: int) -> bytes:
-    body = json.dumps({"dag_id": f"next-{number}"}).encode()
+    body = json.dumps({"dag_id": f"next-{number}", "file_token": "t"}).encode()
     return b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
         len(body),
         body,

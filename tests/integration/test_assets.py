@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
-from airflow_client_async.models import Dataset, DatasetEvent, QueuedEvent
+from airflow_client_async.models import Asset, AssetEvent, QueuedEvent
 
 URI = "s3://client-test/dataset"
 PRODUCER = "client_test_dataset_producer"
@@ -40,17 +40,14 @@ async def set_paused(client: AsyncClient, dag_id: str, paused: bool) -> bool:
 
 async def test_get_by_uri_and_by_id(client: AsyncClient) -> None:
     dataset = await client.assets.get(URI)
-    assert isinstance(dataset, Dataset)
+    assert isinstance(dataset, Asset)
     assert dataset.uri == URI and dataset.id is not None
     producers = [ref.dag_id for ref in dataset.producing_tasks or []]
     assert PRODUCER in producers
-    if "scheduled_dags" in dataset.extra_fields:
-        # Airflow 3.1 renamed consuming_dags scheduled_dags (not in the 2.x model yet).
-        consumers = [ref["dag_id"] for ref in dataset.extra_fields["scheduled_dags"]]
-    else:
-        consumers = [ref.dag_id for ref in dataset.consuming_dags or []]
+    # Filled from consuming_dags on Airflow 2 and 3.0 (3.1 renamed it scheduled_dags).
+    consumers = [ref.dag_id for ref in dataset.scheduled_dags or []]
     if await on_airflow_3(client):
-        assert dataset.extra_fields["name"] == URI
+        assert dataset.name == URI
     else:
         assert "aliases" in dataset.extra_fields  # sent by the server, not in the spec
     assert CONSUMER in consumers
@@ -140,9 +137,9 @@ async def delete_triggered_runs(client: AsyncClient) -> None:
                 )
 
 
-def _asset_id(event: DatasetEvent) -> int:
-    # Airflow 2 names it dataset_id; Airflow 3's asset_id is not in the 2.x model yet.
-    found = event.dataset_id if event.dataset_id is not None else event.extra_fields["asset_id"]
+def _asset_id(event: AssetEvent) -> int:
+    # Filled from dataset_id on Airflow 2.
+    found = event.asset_id
     assert isinstance(found, int)
     return found
 
@@ -152,7 +149,7 @@ async def test_create_event_and_read_it_back(client: AsyncClient, unique: str) -
     assert asset_id is not None
     async with consumer_paused(client):
         event = await client.assets.create_event(URI, extra={"client-test": unique})
-        assert isinstance(event, DatasetEvent)
+        assert isinstance(event, AssetEvent)
         assert _asset_id(event) == asset_id and event.source_dag_id is None
         assert event.extra == {"client-test": unique, "from_rest_api": True}
         assert event.created_dagruns == []
@@ -180,7 +177,7 @@ async def test_queued_events_per_dag_and_per_asset(client: AsyncClient, unique: 
         queued = await queue_one_event(client, f"{unique}-a")
         assert queued.dag_id == CONSUMER
         if await on_airflow_3(client):
-            assert queued.extra_fields["asset_id"] == asset_id
+            assert queued.asset_id == asset_id
         else:
             assert queued.uri == URI
         assert queued.created_at is not None and queued.created_at.tzinfo is not None

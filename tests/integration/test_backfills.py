@@ -12,7 +12,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.resources.backfills import Backfill, ReprocessBehavior
+from airflow_client_async.models import Backfill, ReprocessBehavior
 
 from ._server import ServerInfo
 

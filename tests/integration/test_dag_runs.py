@@ -17,7 +17,7 @@ from airflow_client_async import (
     UnsupportedByServerError,
 )
 from airflow_client_async._routes import parse_release
-from airflow_client_async.models import DAGRun, DagState, DatasetEvent, TaskInstance
+from airflow_client_async.models import AssetEvent, DAGRun, DagRunState, TaskInstance
 
 from ._server import ServerInfo
 
@@ -44,9 +44,9 @@ async def test_trigger_a_fast_dag_and_wait_for_it(client: AsyncClient, unique: s
     assert run.dag_run_id == run_id
     assert run.conf == {"greeting": "hi"}
     assert run.note == "n1"
-    assert run.state in (DagState.QUEUED, DagState.RUNNING)
+    assert run.state in (DagRunState.QUEUED, DagRunState.RUNNING)
     done = await client.dag_runs.wait(FAST, run_id, timeout=120)
-    assert done.state is DagState.SUCCESS
+    assert done.state is DagRunState.SUCCESS
     assert done.end_date is not None and done.start_date is not None
     assert done.end_date >= done.start_date
 
@@ -89,35 +89,39 @@ async def test_run_lifecycle_on_a_paused_dag(
     run_id = f"client-test-life-{unique}"
     run = await client.dag_runs.trigger(PAUSED, dag_run_id=run_id, logical_date=logical)
     assert run.logical_date == logical
-    assert run.state is DagState.QUEUED
+    assert run.state is DagRunState.QUEUED
 
     got = await client.dag_runs.get(PAUSED, run_id)
     assert got.dag_run_id == run_id
     if airflow_3(server):
-        assert got.extra_fields["triggered_by"] == "rest_api"
+        assert got.triggered_by == "rest_api"
     else:
         assert got.external_trigger is True
 
     partial = await client.dag_runs.get(PAUSED, run_id, fields=["state"])
-    assert (partial.dag_id, partial.dag_run_id, partial.state) == (PAUSED, run_id, DagState.QUEUED)
+    assert (partial.dag_id, partial.dag_run_id, partial.state) == (
+        PAUSED,
+        run_id,
+        DagRunState.QUEUED,
+    )
 
     noted = await client.dag_runs.update(PAUSED, run_id, note="a note ✓")
     assert noted.note == "a note ✓"
-    failed = await client.dag_runs.update(PAUSED, run_id, state=DagState.FAILED)
-    assert failed.state is DagState.FAILED
+    failed = await client.dag_runs.update(PAUSED, run_id, state=DagRunState.FAILED)
+    assert failed.state is DagRunState.FAILED
     assert failed.note == "a note ✓"
     both = await client.dag_runs.update(PAUSED, run_id, state="success", note="both")
-    assert (both.state, both.note) == (DagState.SUCCESS, "both")
+    assert (both.state, both.note) == (DagRunState.SUCCESS, "both")
     assert (await client.dag_runs.get(PAUSED, run_id)).note == "both"
 
     dry = await client.dag_runs.clear(PAUSED, run_id)
     assert dry and all(isinstance(i, TaskInstance) for i in dry)
     assert {i.task_id for i in dry} >= {"runme_0", "run_after_loop"}
     # A dry run changed nothing.
-    assert (await client.dag_runs.get(PAUSED, run_id)).state is DagState.SUCCESS
+    assert (await client.dag_runs.get(PAUSED, run_id)).state is DagRunState.SUCCESS
     cleared = await client.dag_runs.clear(PAUSED, run_id, dry_run=False)
     assert isinstance(cleared, DAGRun)
-    assert cleared.state is DagState.QUEUED
+    assert cleared.state is DagRunState.QUEUED
 
     listed = [r.dag_run_id async for r in client.dag_runs.list(PAUSED, limit=3)]
     assert run_id in listed
@@ -255,9 +259,9 @@ async def test_asset_triggered_run_has_upstream_events(
     await client.dags.unpause(producer)
     run_id = f"client-test-produce-{unique}"
     await client.dag_runs.trigger(producer, dag_run_id=run_id)
-    assert (await client.dag_runs.wait(producer, run_id, timeout=120)).state is DagState.SUCCESS
+    assert (await client.dag_runs.wait(producer, run_id, timeout=120)).state is DagRunState.SUCCESS
     run_type = "asset_triggered" if airflow_3(server) else "dataset_triggered"
-    events: list[DatasetEvent] = []
+    events: list[AssetEvent] = []
     for _ in range(60):
         runs = [r async for r in client.dag_runs.list(consumer, order_by="-start_date", limit=5)]
         triggered = [r for r in runs if str(r.run_type) == run_type]
@@ -273,7 +277,7 @@ async def test_asset_triggered_run_has_upstream_events(
         raise AssertionError("the consumer run never showed the producer's event")
     event = next(e for e in events if e.source_run_id == run_id)
     if airflow_3(server):
-        assert event.extra_fields["uri"] == "s3://client-test/dataset"
+        assert event.uri == "s3://client-test/dataset"
     else:
         assert event.dataset_uri == "s3://client-test/dataset"
     assert event.source_dag_id == producer

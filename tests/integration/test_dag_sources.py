@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
-from airflow_client_async.resources.dag_sources import DagSource
+from airflow_client_async.models import DAGSource
 
 from ._server import ServerInfo
 
@@ -18,7 +18,7 @@ def airflow_3(server: ServerInfo) -> bool:
 
 async def test_source_in_both_forms(client: AsyncClient, server: ServerInfo) -> None:
     source = await client.dag_sources.get(FAST)
-    assert isinstance(source, DagSource)
+    assert isinstance(source, DAGSource)
     assert source.dag_id == FAST
     assert source.content is not None and 'dag_id="client_test_fast"' in source.content
     assert source.content == (server.dags_folder / "client_test_fast.py").read_text()

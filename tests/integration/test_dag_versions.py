@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
-from airflow_client_async.resources.dag_versions import DagVersion
+from airflow_client_async.models import DagVersion
 
 from ._server import ServerInfo
 

@@ -9,7 +9,7 @@ import anyio
 import pytest
 
 from airflow_client_async import AsyncClient, ConflictError, UnsupportedByServerError
-from airflow_client_async.resources.hitl_details import HITLDetail
+from airflow_client_async.models import HITLDetail
 
 from ._runs import airflow_minor, delete_run, trigger, unpause, wait
 

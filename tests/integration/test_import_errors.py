@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
-from airflow_client_async.models import ImportError as DagImportError
+from airflow_client_async.models import DagImportError
 
 from ._runs import airflow_major, airflow_minor
 from ._server import ServerInfo

@@ -21,7 +21,7 @@ from airflow_client_async import (
     NotFoundError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import TaskInstance, TaskInstanceHistory, TaskState
+from airflow_client_async.models import TaskInstance, TaskInstanceHistory, TaskInstanceState
 
 from ._runs import (
     airflow_major,
@@ -58,7 +58,7 @@ async def test_list_get_and_filters(client: AsyncClient, runs: dict[str, str]) -
     assert page.total_entries == 1
     ti = await client.task_instances.get(XCOM, run_id, "push")
     assert isinstance(ti, TaskInstance)
-    assert ti.state is TaskState.SUCCESS
+    assert ti.state is TaskInstanceState.SUCCESS
     assert ti.try_number == 1 and ti.map_index == -1
     assert ti.duration is not None and ti.start_date is not None
     assert ti.start_date.tzinfo is not None
@@ -74,7 +74,7 @@ async def test_list_get_and_filters(client: AsyncClient, runs: dict[str, str]) -
         queue=["default"],
     )
     assert [t.task_id for t in narrowed.items] == ["push"]
-    none_failed = await client.task_instances.list(XCOM, run_id, state=[TaskState.FAILED])
+    none_failed = await client.task_instances.list(XCOM, run_id, state=[TaskInstanceState.FAILED])
     assert none_failed.items == [] and none_failed.total_entries == 0
 
     # The run's logical date: Airflow 2 gives a manual run one (now); Airflow 3 none,
@@ -215,7 +215,7 @@ async def test_mapped_instances(client: AsyncClient, runs: dict[str, str]) -> No
     assert [t.map_index for t in reverse.items] == [2, 1, 0]
     assert reverse.total_entries == 3
     one = await client.task_instances.get(MAPPED, run_id, "double", map_index=1)
-    assert one.map_index == 1 and one.state is TaskState.SUCCESS
+    assert one.map_index == 1 and one.state is TaskInstanceState.SUCCESS
     assert one.rendered_fields is not None and one.rendered_fields["op_kwargs"] == {"item": 2}
     with pytest.raises(NotFoundError):
         await client.task_instances.get(MAPPED, run_id, "double", map_index=7)
@@ -231,7 +231,7 @@ async def test_mapped_dependencies_tries_notes_and_state(
     assert [(t.map_index, t.try_number) for t in tries.items] == [(2, 1)]
     detail = await client.task_instances.get_try(MAPPED, run_id, "double", 1, map_index=2)
     assert isinstance(detail, TaskInstanceHistory)
-    assert detail.map_index == 2 and detail.state is TaskState.SUCCESS
+    assert detail.map_index == 2 and detail.state is TaskInstanceState.SUCCESS
 
     noted = await client.task_instances.update(MAPPED, run_id, "double", map_index=2, note="map ✓")
     assert [(t.note, t.map_index) for t in noted] == [("map ✓", 2)]
@@ -249,7 +249,7 @@ async def test_mapped_dependencies_tries_notes_and_state(
             MAPPED, run_id, "double", map_index=2, state="success"
         )
         assert [(t.task_id, t.map_index, t.state) for t in done] == [
-            ("double", 2, TaskState.SUCCESS)
+            ("double", 2, TaskInstanceState.SUCCESS)
         ]
     else:
         # Airflow 3 refuses to set the state an instance already has.
@@ -309,9 +309,9 @@ async def test_waiting_instance_dependencies_and_state_changes(
         assert (await client.task_instances.get(PAUSED, run_id, "runme_0")).state is None
 
         done = await client.task_instances.update(PAUSED, run_id, "runme_0", state="failed")
-        assert [(t.task_id, t.state) for t in done] == [("runme_0", TaskState.FAILED)]
+        assert [(t.task_id, t.state) for t in done] == [("runme_0", TaskInstanceState.FAILED)]
         after = await client.task_instances.get(PAUSED, run_id, "runme_0")
-        assert after.state is TaskState.FAILED
+        assert after.state is TaskInstanceState.FAILED
 
         # Airflow 2 answers 400 and Airflow 3 422, which is a BadRequestError too.
         with pytest.raises(BadRequestError, match="success"):
@@ -329,7 +329,7 @@ async def test_waiting_instance_dependencies_and_state_changes(
             PAUSED, run_id, "runme_1", state="skipped", note="skipped by hand"
         )
         assert [(t.task_id, t.state, t.note) for t in both] == [
-            ("runme_1", TaskState.SKIPPED, "skipped by hand")
+            ("runme_1", TaskInstanceState.SKIPPED, "skipped by hand")
         ]
 
         related = await client.task_instances.update(
@@ -337,7 +337,7 @@ async def test_waiting_instance_dependencies_and_state_changes(
         )
         changed = {t.task_id for t in related}
         after_2 = await client.task_instances.get(PAUSED, run_id, "run_after_loop")
-        assert after_2.state is TaskState.SUCCESS
+        assert after_2.state is TaskInstanceState.SUCCESS
         if await airflow_major(client) == 2:
             # Airflow 2 lists every instance it changed.
             assert {"runme_2", "run_after_loop"} <= changed
@@ -356,7 +356,9 @@ async def test_clear(client: AsyncClient, runs: dict[str, str]) -> None:
     assert [(t.dag_id, t.dag_run_id, t.task_id) for t in would] == [(XCOM, run_id, "push")]
     assert all(isinstance(t, TaskInstance) for t in would)
     # A dry run changed nothing.
-    assert (await client.task_instances.get(XCOM, run_id, "push")).state is TaskState.SUCCESS
+    assert (
+        await client.task_instances.get(XCOM, run_id, "push")
+    ).state is TaskInstanceState.SUCCESS
     nothing_failed = await client.task_instances.clear(XCOM, dag_run_id=run_id)
     assert nothing_failed == []
     if await airflow_major(client) == 2:
@@ -538,7 +540,9 @@ async def test_follow_log_of_a_running_task(client: AsyncClient, unique: str) ->
         # The ticks came in several reads spread over the task's ~8 s, not in one.
         assert len(with_ticks) >= 3
         assert with_ticks[-1] - with_ticks[0] >= 3.0
-        assert (await client.task_instances.get(SLOW, run_id, "tick")).state is TaskState.SUCCESS
+        assert (
+            await client.task_instances.get(SLOW, run_id, "tick")
+        ).state is TaskInstanceState.SUCCESS
         # Nothing the task wrote was left out: the whole log holds the same tick lines.
         full = await client.task_instances.get_log(SLOW, run_id, "tick", 1)
         assert TICK.findall(full.text) == TICK.findall(whole)

@@ -19,7 +19,7 @@ from airflow_client_async import (
     NotFoundError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import XCom, XComCollectionItem
+from airflow_client_async.models import XCom
 
 from ._runs import airflow_major, airflow_minor, delete_runs, start_runs
 from ._server import ServerInfo
@@ -42,7 +42,7 @@ async def test_list_entries_of_a_task(client: AsyncClient, runs: dict[str, str])
     assert page.total_entries == 2
     assert [e.key for e in page.items] == ["answer", "return_value"]
     entry = page.items[0]
-    assert isinstance(entry, XComCollectionItem)
+    assert isinstance(entry, XCom)
     assert (entry.dag_id, entry.task_id, entry.map_index) == (XCOM, "push", -1)
     assert entry.timestamp is not None and entry.timestamp.tzinfo is not None
     # Lists never carry the value, not even as an unknown field.

@@ -380,7 +380,7 @@ async def test_cancelling_a_prefetching_paginator_leaks_nothing(transport: Trans
         offset = int(request.target.split("offset=")[1].split("&")[0])
         rng = random.Random(request.target)
         await asyncio.sleep(rng.uniform(0, 0.01))
-        dags = [{"dag_id": f"dag-{offset + i}"} for i in range(10)]
+        dags = [{"dag_id": f"dag-{offset + i}", "file_token": "t"} for i in range(10)]
         body = json.dumps({"dags": dags, "total_entries": 200}).encode()
         await responder.respond(200, [("Content-Type", "application/json")], body)
 

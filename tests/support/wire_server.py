@@ -159,9 +159,32 @@ Handler = Callable[[RawRequest, Responder], Awaitable[None]]
 RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
 
 
+#: Placeholders for the identity fields the models require, so that any model decodes the
+#: default answer whatever route was called.
+IDENTITY_PLACEHOLDERS: dict[str, object] = {
+    "dag_id": "d",
+    "dag_run_id": "r",
+    "task_id": "t",
+    "map_index": -1,
+    "try_number": 1,
+    "file_token": "ft",
+    "name": "n",
+    "key": "k",
+    "connection_id": "c",
+    "username": "u",
+    "event_log_id": 1,
+    "import_error_id": 1,
+    "package_name": "p",
+    "id": 1,
+    "uri": "u://",
+    "warning_type": "w",
+}
+
+
 async def json_handler(request: RawRequest, responder: Responder) -> None:
-    """Answer 200 ``application/json`` ``{"ok": true, "path": <raw target>}``."""
-    body = json.dumps({"ok": True, "path": request.target}).encode()
+    """Answer 200 ``application/json`` ``{"ok": true, "path": <raw target>}`` and the
+    :data:`IDENTITY_PLACEHOLDERS`."""
+    body = json.dumps({"ok": True, "path": request.target, **IDENTITY_PLACEHOLDERS}).encode()
     await responder.respond(200, [("Content-Type", "application/json")], body)
 
 

@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 from typing_extensions import assert_type
 
 from airflow_client_async import AsyncClient, RunError, RunOk, RunResult, WaitTimeoutError
-from airflow_client_async.models import DAG, DAGRun, TaskInstance
-from airflow_client_async.resources.backfills import Backfill, DryRunBackfill
+from airflow_client_async.models import DAG, Backfill, DAGRun, DryRunBackfill, TaskInstance
 
 
 async def fan_out(client: AsyncClient) -> list[str]:

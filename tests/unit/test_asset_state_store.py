@@ -14,7 +14,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.resources.asset_state_store import AssetStateEntry, AssetStateWriter
+from airflow_client_async.models import AssetStateStore, AssetStateStoreLastUpdatedBy
 
 from .wire import airflow3, operation_calls, sent_json, sent_query
 
@@ -45,10 +45,10 @@ async def test_get_decodes_any_json_value(
         json=entry("cursor/1", {"offset": [1, 2], "done": False})
     )
     got = await client_v2.asset_state_store.get(5, "cursor/1")
-    assert isinstance(got, AssetStateEntry)
+    assert isinstance(got, AssetStateStore)
     assert (got.key, got.value) == ("cursor/1", {"offset": [1, 2], "done": False})
     assert got.updated_at == datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
-    assert got.last_updated_by == AssetStateWriter(
+    assert got.last_updated_by == AssetStateStoreLastUpdatedBy(
         kind="task", dag_id="producer", run_id="r1", task_id="produce", map_index=-1
     )
     assert route.calls.last.request.url.raw_path == b"/api/v2/assets/5/state-store/cursor%2F1"

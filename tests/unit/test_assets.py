@@ -16,8 +16,7 @@ from airflow_client_async import (
     NotFoundError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import DAGRun, Dataset, DatasetEvent, QueuedEvent
-from airflow_client_async.resources.assets import AssetAlias
+from airflow_client_async.models import Asset, AssetAlias, AssetEvent, DAGRun, QueuedEvent
 
 from . import payloads
 from .conftest import Versioned
@@ -93,9 +92,9 @@ async def test_get_encodes_the_uri_into_one_segment(
     route = router.get(f"/datasets/{ENCODED}").respond(json=dataset())
     got = await client.assets.get(URI)
     assert route.calls.last.request.url.raw_path == f"/api/v1/datasets/{ENCODED}".encode()
-    assert isinstance(got, Dataset) and got.uri == URI
+    assert isinstance(got, Asset) and got.uri == URI
     assert [d.dag_id for d in got.consuming_dags or []] == ["consumer"]
-    assert got.extra_fields == {"aliases": []}
+    assert got.aliases == [] and got.extra_fields == {}
 
 
 async def test_list_joins_dag_ids(client: AsyncClient, router: respx.MockRouter) -> None:
@@ -141,7 +140,7 @@ async def test_list_events_filters(client: AsyncClient, router: respx.MockRouter
             source_map_index=-1,
         )
     ]
-    assert len(events) == 1 and isinstance(events[0], DatasetEvent)
+    assert len(events) == 1 and isinstance(events[0], AssetEvent)
     assert events[0].source_dag_id is None
     runs = events[0].created_dagruns or []
     assert runs[0].dag_run_id == "dataset_triggered__2024-05-01T12:00:03+00:00"
@@ -276,8 +275,8 @@ QUEUED_V2 = {
 async def test_get_by_id_on_airflow_3(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
     route = router_v2.get("/assets/5").respond(json=asset(5))
     got = await client_v2.assets.get(5)
-    assert isinstance(got, Dataset) and (got.id, got.uri) == (5, URI)
-    assert got.extra_fields["name"] == URI and got.extra_fields["group"] == "asset"
+    assert isinstance(got, Asset) and (got.id, got.uri) == (5, URI)
+    assert got.name == URI and got.group == "asset"
     assert route.call_count == 1 and len(operation_calls(router_v2)) == 1
 
 
@@ -389,7 +388,7 @@ async def test_list_events_on_airflow_3(
     [found] = await client_v2.assets.list_events(
         asset_id=5, timestamp_gte=after, timestamp_lt="2026-12-02T00:00:00Z", order_by=["-id"]
     ).to_list()
-    assert isinstance(found, DatasetEvent) and found.extra_fields["asset_id"] == 5
+    assert isinstance(found, AssetEvent) and found.asset_id == 5
     assert sent_query(route.calls.last) == [
         ("offset", "0"),
         ("order_by", "-id"),
@@ -422,7 +421,7 @@ async def test_create_event_takes_an_id_or_a_uri_on_each_api(versions: Versioned
         )
     for key in (5, URI):
         got = await versions.client.assets.create_event(key, extra={"k": 1})
-        assert isinstance(got, DatasetEvent)
+        assert isinstance(got, AssetEvent)
         wanted = {"asset_id": 5} if v2 else {"dataset_uri": URI}
         assert sent_json(post.calls.last) == {**wanted, "extra": {"k": 1}}
     # One lookup each way: a URI on Airflow 3, an id on Airflow 2.
@@ -455,7 +454,7 @@ async def test_queued_events_by_id_on_airflow_3(
         "consumer",
         "second",
     ]
-    assert first.items[0].extra_fields["asset_id"] == 5
+    assert first.items[0].asset_id == 5
 
     router_v2.get("/assets/6/queuedEvents").respond(json={"queued_events": [], "total_entries": 0})
     assert await client_v2.assets.list_queued_events(6).to_list() == []

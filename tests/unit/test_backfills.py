@@ -14,7 +14,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.resources.backfills import Backfill, DryRunBackfill, ReprocessBehavior
+from airflow_client_async.models import Backfill, DryRunBackfill, ReprocessBehavior
 
 from .dag_payloads import answer_version, body_of, operation_calls
 

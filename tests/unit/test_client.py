@@ -246,7 +246,10 @@ async def test_a_trigger_marked_idempotent_is_replayed(
     client: AsyncClient, router: respx.MockRouter
 ) -> None:
     route = router.post("/dags/d/dagRuns").mock(
-        side_effect=[httpx.ReadError("reset"), httpx.Response(200, json={"dag_run_id": "r1"})]
+        side_effect=[
+            httpx.ReadError("reset"),
+            httpx.Response(200, json={"dag_id": "d", "dag_run_id": "r1"}),
+        ]
     )
     run = await client.dag_runs.trigger("d", dag_run_id="r1", idempotent=True)
     assert run.dag_run_id == "r1"
@@ -257,7 +260,10 @@ async def test_connection_refused_is_retried_even_for_post(
     client: AsyncClient, router: respx.MockRouter, sleeps: SleepRecorder
 ) -> None:
     route = router.post("/dags/d/dagRuns").mock(
-        side_effect=[httpx.ConnectError("refused"), httpx.Response(200, json={"dag_run_id": "r"})]
+        side_effect=[
+            httpx.ConnectError("refused"),
+            httpx.Response(200, json={"dag_id": "d", "dag_run_id": "r"}),
+        ]
     )
     await client.dag_runs.trigger("d")
     assert route.call_count == 2

@@ -18,8 +18,12 @@ from airflow_client_async import (
     PermissionDeniedError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import Connection, ConnectionTest
-from airflow_client_async.resources.connections import ConnectionTestQueued, ConnectionTestStatus
+from airflow_client_async.models import (
+    AsyncConnectionTest,
+    Connection,
+    ConnectionTest,
+    ConnectionTestQueued,
+)
 
 from . import payloads
 from .conftest import Versioned
@@ -208,7 +212,7 @@ async def test_list_on_each_api(versions: Versioned) -> None:
         with pytest.raises(UnsupportedByServerError, match="connection_id_pattern"):
             await versions.client.connections.list(connection_id_pattern="c")
         return
-    assert got.password == "***" and got.extra_fields == {"team_name": None}
+    assert got.password == "***" and got.team_name is None and got.extra_fields == {}
     await versions.client.connections.list(
         connection_id_pattern="c", connection_id_prefix_pattern="c1"
     )
@@ -408,7 +412,7 @@ async def test_enqueue_test_and_poll_by_header(
         }
     )
     status = await client_v2.connections.get_test_result(token)
-    assert isinstance(status, ConnectionTestStatus)
+    assert isinstance(status, AsyncConnectionTest)
     assert (status.state, status.result_message) == ("success", "Connection successfully tested")
     assert status.created_at is not None and status.created_at.tzinfo is not None
     request = polled.calls.last.request

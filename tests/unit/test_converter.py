@@ -6,7 +6,9 @@ import copy
 import datetime as dt
 import enum
 import json
+import re
 import types
+import typing
 from typing import Any
 
 import attrs
@@ -26,15 +28,16 @@ from airflow_client_async.models import (
     DAGCollection,
     DAGDetail,
     DAGRun,
+    DagRunState,
+    DagRunTriggeredByType,
     DagRunType,
-    DagState,
     HealthInfo,
     HealthStatus,
     RelativeDelta,
     ScheduleInterval,
     Task,
     TaskInstance,
-    TaskState,
+    TaskInstanceState,
     TimeDelta,
     TriggerRule,
     User,
@@ -43,6 +46,13 @@ from airflow_client_async.models import (
 )
 
 UTC = dt.timezone.utc
+
+# The identity fields each model requires, for bodies that are about other fields.
+DAG_IDS: dict[str, Any] = {"dag_id": "d", "file_token": "t"}
+RUN_IDS: dict[str, Any] = {"dag_id": "d", "dag_run_id": "r"}
+TI_IDS: dict[str, Any] = {**RUN_IDS, "task_id": "t", "map_index": -1, "try_number": 1}
+TASK_IDS: dict[str, Any] = {"task_id": "t"}
+XCOM_IDS: dict[str, Any] = {"dag_id": "d", "task_id": "t", "key": "k", "map_index": -1}
 
 # -- bodies as Airflow 2.11 sends them (nulls, and a key the spec does not declare) -------
 
@@ -214,7 +224,7 @@ COLLECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
             "timestamp": "2025-03-01T09:20:14.001122+00:00",
         },
     ),
-    "ImportErrorCollection": (
+    "DagImportErrorCollection": (
         "import_errors",
         {
             "filename": "/opt/airflow/dags/broken.py",
@@ -239,7 +249,7 @@ COLLECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
             "when": "2025-03-01T08:59:58.120331+00:00",
         },
     ),
-    "DatasetCollection": (
+    "AssetCollection": (
         "datasets",
         {
             "consuming_dags": [
@@ -264,9 +274,10 @@ COLLECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
             "uri": "s3://bucket/key",
         },
     ),
-    "DatasetEventCollection": (
+    "AssetEventCollection": (
         "dataset_events",
         {
+            "id": 1,
             "created_dagruns": [
                 {
                     "dag_id": "consumer",
@@ -350,7 +361,7 @@ COLLECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
             "version": "5.2.0",
         },
     ),
-    "DagStatsCollectionSchema": (
+    "DagStatsCollection": (
         "dags",
         {
             "dag_id": "example_bash_operator",
@@ -453,11 +464,13 @@ def test_dag_fields() -> None:
 def test_dag_run_fields_and_free_form_conf() -> None:
     run = structure(DAG_RUN_JSON, DAGRun)
 
-    assert run.state is DagState.QUEUED
+    assert run.state is DagRunState.QUEUED
     assert run.run_type is DagRunType.MANUAL
     assert run.conf == {"key": "value", "nested": {"n": [1, 2]}}
     assert run.end_date is None
-    assert run.extra_fields == {"triggered_by": "rest_api"}
+    # triggered_by is Airflow 3's; a body carrying it decodes it all the same.
+    assert run.triggered_by is DagRunTriggeredByType.REST_API
+    assert run.extra_fields == {}
 
 
 def test_pending_task_instance_has_null_state_and_duration() -> None:
@@ -473,7 +486,7 @@ def test_pending_task_instance_has_null_state_and_duration() -> None:
 def test_task_with_timedelta_and_enums() -> None:
     task = structure(TASK_JSON, Task)
 
-    assert task.retry_delay == TimeDelta(type="TimeDelta", days=0, seconds=300, microseconds=0)
+    assert task.retry_delay == dt.timedelta(minutes=5)
     assert task.execution_timeout is None
     assert task.trigger_rule is TriggerRule.ALL_SUCCESS
     assert task.weight_rule is WeightRule.DOWNSTREAM
@@ -482,7 +495,9 @@ def test_task_with_timedelta_and_enums() -> None:
     assert task.extra_links == [
         ClassReference(class_name="GithubLink", module_path="my_plugin.links")
     ]
-    assert task.extra_fields == {"operator_name": "BashOperator", "params": {}}
+    assert task.operator_name == "BashOperator"
+    assert task.params == {}
+    assert task.extra_fields == {}
 
 
 def test_dag_detail_params_keep_class_objects() -> None:
@@ -545,13 +560,14 @@ def test_basic_dag_run_reads_dag_run_id() -> None:
     run = structure({"dag_run_id": "r1", "dag_id": "d", "state": "success"}, BasicDAGRun)
 
     assert run.dag_run_id == "r1"
-    assert run.run_id is None
+    # Airflow 3 names the run id run_id: it is filled from Airflow 2's key.
+    assert run.run_id == "r1"
     assert run.extra_fields == {}
 
 
 def test_xcom_value_is_any_json() -> None:
     for value in ("text", 3, 2.5, True, None, [1, "a"], {"k": {"n": None}}):
-        xcom = structure({"key": "return_value", "value": value}, XCom)
+        xcom = structure({**XCOM_IDS, "key": "return_value", "value": value}, XCom)
         assert xcom.value == value
 
 
@@ -568,7 +584,7 @@ def test_top_level_list_of_models() -> None:
 
 
 def test_mapping_that_is_not_a_dict_is_accepted() -> None:
-    dag = structure(types.MappingProxyType({"dag_id": "x"}), DAG)
+    dag = structure(types.MappingProxyType({"dag_id": "x", "file_token": "t"}), DAG)
 
     assert dag.dag_id == "x"
 
@@ -586,35 +602,35 @@ def test_unknown_enum_values_are_kept_as_strings() -> None:
 
 
 def test_custom_weight_rule_path_is_kept() -> None:
-    task = structure({"weight_rule": "my_company.strategies.Custom"}, Task)
+    task = structure({**TASK_IDS, "weight_rule": "my_company.strategies.Custom"}, Task)
 
     assert task.weight_rule == "my_company.strategies.Custom"
 
 
 def test_task_state_none_member_and_null() -> None:
-    assert structure({"state": "none"}, TaskInstance).state is TaskState.NONE
-    assert structure({"state": None}, TaskInstance).state is None
+    assert structure({**TI_IDS, "state": "none"}, TaskInstance).state is TaskInstanceState.NONE
+    assert structure({**TI_IDS, "state": None}, TaskInstance).state is None
 
 
 def test_open_enum_top_level() -> None:
-    assert structure("running", DagState | str) is DagState.RUNNING
-    assert structure("later", DagState | str) == "later"
+    assert structure("running", DagRunState | str) is DagRunState.RUNNING
+    assert structure("later", DagRunState | str) == "later"
     with pytest.raises(TypeError):
-        structure(3, DagState | str)
+        structure(3, DagRunState | str)
 
 
 def test_enum_field_refuses_non_strings() -> None:
     with pytest.raises(ClassValidationError, match="state"):
-        structure({"state": 3}, DAGRun)
+        structure({**RUN_IDS, "state": 3}, DAGRun)
     with pytest.raises(ClassValidationError, match="state"):
-        structure({"state": ["running"]}, DAGRun)
+        structure({**RUN_IDS, "state": ["running"]}, DAGRun)
 
 
 # -- strings --------------------------------------------------------------------------
 
 
 def test_null_never_becomes_the_string_none() -> None:
-    dag = structure({"dag_id": "d", "description": None, "pickle_id": None}, DAG)
+    dag = structure({**DAG_IDS, "description": None, "pickle_id": None}, DAG)
 
     assert dag.description is None
     assert dag.pickle_id is None
@@ -628,48 +644,55 @@ def test_null_never_becomes_the_string_none() -> None:
     [(3, "3"), (2.5, "2.5"), (True, "true"), (False, "false"), ("x", "x"), ("", "")],
 )
 def test_scalars_where_a_string_is_declared_become_json_text(value: Any, text: str) -> None:
-    assert structure({"dag_id": value}, DAG).dag_id == text
+    assert structure({**DAG_IDS, "dag_id": value}, DAG).dag_id == text
     assert structure(value, str) == text
 
 
 @pytest.mark.parametrize("value", [[1], {"a": 1}, []])
 def test_arrays_and_objects_where_a_string_is_declared_raise(value: Any) -> None:
     with pytest.raises(ClassValidationError, match=r"DAG: dag_id: expected a string"):
-        structure({"dag_id": value}, DAG)
+        structure({**DAG_IDS, "dag_id": value}, DAG)
 
 
 def test_enum_member_in_a_string_field_becomes_its_value() -> None:
-    assert structure(DagState.RUNNING, str) == "running"
-    assert type(structure(DagState.RUNNING, str)) is str
+    assert structure(DagRunState.RUNNING, str) == "running"
+    assert type(structure(DagRunState.RUNNING, str)) is str
 
 
 # -- numbers and booleans -------------------------------------------------------------
 
 
 def test_int_fields() -> None:
-    assert structure({"max_active_runs": 3}, DAG).max_active_runs == 3
-    assert structure({"max_active_runs": 3.0}, DAG).max_active_runs == 3
+    assert structure({**DAG_IDS, "max_active_runs": 3}, DAG).max_active_runs == 3
+    assert structure({**DAG_IDS, "max_active_runs": 3.0}, DAG).max_active_runs == 3
     for bad in (True, "3", 3.5, [3]):
         with pytest.raises(ClassValidationError, match="max_active_runs"):
-            structure({"max_active_runs": bad}, DAG)
+            structure({**DAG_IDS, "max_active_runs": bad}, DAG)
 
 
 def test_float_fields_accept_ints() -> None:
-    assert structure({"retries": 2}, Task).retries == 2
-    assert structure({"retries": 2.5}, Task).retries == 2.5
+    assert structure({**TI_IDS, "duration": 2}, TaskInstance).duration == 2
+    assert structure({**TI_IDS, "duration": 2.5}, TaskInstance).duration == 2.5
     for bad in (True, "2", {"n": 2}):
-        with pytest.raises(ClassValidationError, match="retries"):
-            structure({"retries": bad}, Task)
+        with pytest.raises(ClassValidationError, match="duration"):
+            structure({**TI_IDS, "duration": bad}, TaskInstance)
+
+
+def test_operator_counts_are_ints_sent_as_floats() -> None:
+    assert structure({**TASK_IDS, "retries": 2.0}, Task).retries == 2
+    assert type(structure({**TASK_IDS, "pool_slots": 1.0}, Task).pool_slots) is int
+    with pytest.raises(ClassValidationError, match="retries: expected an integer"):
+        structure({**TASK_IDS, "retries": 2.5}, Task)
 
 
 def test_bool_fields_are_strict() -> None:
-    assert structure({"is_paused": False}, DAG).is_paused is False
+    assert structure({**DAG_IDS, "is_paused": False}, DAG).is_paused is False
     for bad in (0, "false", None):
         if bad is None:
-            assert structure({"is_paused": bad}, DAG).is_paused is None
+            assert structure({**DAG_IDS, "is_paused": bad}, DAG).is_paused is None
             continue
         with pytest.raises(ClassValidationError, match="is_paused"):
-            structure({"is_paused": bad}, DAG)
+            structure({**DAG_IDS, "is_paused": bad}, DAG)
 
 
 # -- datetimes ------------------------------------------------------------------------
@@ -696,7 +719,7 @@ EXPECTED = dt.datetime(2025, 3, 1, 9, 12, 45, 374812, tzinfo=UTC)
     ],
 )
 def test_datetime_forms(text: str, expected: dt.datetime) -> None:
-    parsed = structure({"last_parsed_time": text}, DAG).last_parsed_time
+    parsed = structure({**DAG_IDS, "last_parsed_time": text}, DAG).last_parsed_time
 
     assert parsed == expected
     assert parsed is not None
@@ -722,7 +745,9 @@ def test_slow_datetime_parser_agrees_with_the_fast_one(text: str) -> None:
 
 def test_spec_datetime_format_fields_decode() -> None:
     # TaskInstance.execution_date uses the spec's non-standard "format: datetime".
-    ti = structure({"execution_date": "2025-03-01T09:12:45.374812+00:00"}, TaskInstance)
+    ti = structure({**TI_IDS, "execution_date": "2025-03-01T09:12:45.374812+00:00"}, TaskInstance)
+    # Airflow 2's execution_date is the logical date Airflow 3 sends under that name.
+    assert ti.logical_date == EXPECTED
 
     assert ti.execution_date == EXPECTED
 
@@ -730,7 +755,7 @@ def test_spec_datetime_format_fields_decode() -> None:
 @pytest.mark.parametrize("bad", ["yesterday", "2025-13-01T00:00:00", 1740820365, ["2025-03-01"]])
 def test_bad_datetimes_raise_naming_the_field(bad: Any) -> None:
     with pytest.raises(ClassValidationError, match="last_parsed_time"):
-        structure({"last_parsed_time": bad}, DAG)
+        structure({**DAG_IDS, "last_parsed_time": bad}, DAG)
 
 
 def test_datetimes_unstructure_with_offset() -> None:
@@ -739,7 +764,8 @@ def test_datetimes_unstructure_with_offset() -> None:
 
     assert unstructure(aware) == "2025-03-01T09:00:00+02:00"
     assert unstructure(naive) == "2025-03-01T09:00:00+00:00"
-    assert unstructure(DAG(next_dagrun=aware))["next_dagrun"] == "2025-03-01T09:00:00+02:00"
+    encoded = unstructure(DAG(**DAG_IDS, next_dagrun=aware))
+    assert encoded["next_dagrun"] == "2025-03-01T09:00:00+02:00"
 
 
 _OFFSETS = st.builds(
@@ -829,22 +855,25 @@ def test_schedule_interval_variants(raw: Any, expected: Any) -> None:
 def test_unknown_schedule_type_keeps_the_raw_dict() -> None:
     raw = {"__type": "DatasetTriggeredTimetable", "datasets": ["s3://x"]}
 
-    dag = structure({"schedule_interval": raw}, DAG)
+    dag = structure({**DAG_IDS, "schedule_interval": raw}, DAG)
 
     assert dag.schedule_interval == raw
-    assert unstructure(dag) == {"schedule_interval": raw}
+    assert unstructure(dag) == {**DAG_IDS, "schedule_interval": raw}
     assert structure(raw, ScheduleInterval) == raw
 
 
 def test_schedule_interval_wrong_shape_raises() -> None:
     with pytest.raises(ClassValidationError, match=r"schedule_interval: expected an object"):
-        structure({"schedule_interval": "0 0 * * *"}, DAG)
+        structure({**DAG_IDS, "schedule_interval": "0 0 * * *"}, DAG)
 
 
 def test_tagged_model_without_type_is_written_with_its_tag() -> None:
-    encoded = unstructure(DAG(schedule_interval=CronExpression(value="@hourly")))
+    encoded = unstructure(DAG(**DAG_IDS, schedule_interval=CronExpression(value="@hourly")))
 
-    assert encoded == {"schedule_interval": {"__type": "CronExpression", "value": "@hourly"}}
+    assert encoded == {
+        **DAG_IDS,
+        "schedule_interval": {"__type": "CronExpression", "value": "@hourly"},
+    }
     assert structure(encoded, DAG).schedule_interval == CronExpression(
         type="CronExpression", value="@hourly"
     )
@@ -855,22 +884,24 @@ def test_tagged_model_without_type_is_written_with_its_tag() -> None:
 
 def test_unstructure_rules() -> None:
     run = DAGRun(
+        dag_id="d",
         dag_run_id="r",
-        state=DagState.RUNNING,
+        state=DagRunState.RUNNING,
         logical_date=dt.datetime(2025, 3, 1, tzinfo=UTC),
         note=None,
-        conf={"when": dt.datetime(2025, 3, 1, tzinfo=UTC), "states": [DagState.FAILED]},
-        extra_fields={"triggered_by": "rest_api", "dag_run_id": "ignored"},
+        conf={"when": dt.datetime(2025, 3, 1, tzinfo=UTC), "states": [DagRunState.FAILED]},
+        extra_fields={"a_new_key": "kept", "dag_run_id": "ignored"},
     )
 
     encoded = unstructure(run)
 
     assert encoded == {
         "dag_run_id": "r",
+        "dag_id": "d",
         "state": "running",
         "logical_date": "2025-03-01T00:00:00+00:00",
         "conf": {"when": "2025-03-01T00:00:00+00:00", "states": ["failed"]},
-        "triggered_by": "rest_api",
+        "a_new_key": "kept",
     }
     assert type(encoded["state"]) is str
     json.dumps(encoded)
@@ -881,9 +912,9 @@ def test_unstructure_renames_attributes_back_to_json_keys() -> None:
 
 
 def test_unstructure_scalars() -> None:
-    assert unstructure(DagState.SUCCESS) == "success"
-    assert unstructure([DagState.SUCCESS, None, 1]) == ["success", None, 1]
-    assert unstructure({"k": TaskState.QUEUED}) == {"k": "queued"}
+    assert unstructure(DagRunState.SUCCESS) == "success"
+    assert unstructure([DagRunState.SUCCESS, None, 1]) == ["success", None, 1]
+    assert unstructure({"k": TaskInstanceState.QUEUED}) == {"k": "queued"}
 
 
 def test_round_trip_keeps_unknown_fields() -> None:
@@ -907,13 +938,20 @@ def test_round_trip_keeps_unknown_fields() -> None:
         (DAG, [], "DAG: expected an object, got an array"),
         (DAG, "dag", "DAG: expected an object, got a string"),
         (DAG, None, "DAG: expected an object, got null"),
-        (DAG, {"tags": {"name": "x"}}, "DAG: tags: expected an array, got an object"),
-        (DAG, {"tags": ["x"]}, "DAG: tags[0]: expected an object, got a string"),
-        (DAG, {"owners": "airflow"}, "DAG: owners: expected an array, got a string"),
-        (DAG, {"owners": [["a"]]}, "DAG: owners[0]: expected a string, got an array"),
-        (DAG, {"max_active_runs": "16"}, "DAG: max_active_runs: expected an integer"),
-        (DAGRun, {"conf": ["a"]}, "DAGRun: conf: expected an object, got an array"),
-        (TaskInstance, {"sla_miss": []}, "TaskInstance: sla_miss: expected an object"),
+        (DAG, {**DAG_IDS, "tags": {"name": "x"}}, "DAG: tags: expected an array, got an object"),
+        (DAG, {**DAG_IDS, "tags": ["x"]}, "DAG: tags[0]: expected an object, got a string"),
+        (DAG, {**DAG_IDS, "owners": "airflow"}, "DAG: owners: expected an array, got a string"),
+        (DAG, {**DAG_IDS, "owners": [["a"]]}, "DAG: owners[0]: expected a string, got an array"),
+        (DAG, {**DAG_IDS, "max_active_runs": "16"}, "DAG: max_active_runs: expected an integer"),
+        (DAGRun, {**RUN_IDS, "conf": ["a"]}, "DAGRun: conf: expected an object, got an array"),
+        (TaskInstance, {**TI_IDS, "sla_miss": []}, "TaskInstance: sla_miss: expected an object"),
+        (DAGRun, {"dag_id": "d"}, "DAGRun: dag_run_id: required field missing"),
+        (DAGRun, {**RUN_IDS, "dag_run_id": None}, "DAGRun: dag_run_id: required field is null"),
+        (
+            DAGCollection,
+            {"dags": [DAG_JSON, {"dag_id": "x"}]},
+            "DAGCollection: dags[1].file_token: required field missing",
+        ),
         (
             DAGCollection,
             {"dags": [DAG_JSON, {**DAG_JSON, "tags": [{"name": {}}]}]},
@@ -921,7 +959,7 @@ def test_round_trip_keeps_unknown_fields() -> None:
         ),
         (
             DAGCollection,
-            {"dags": [{"schedule_interval": {"__type": "TimeDelta", "days": "1"}}]},
+            {"dags": [{**DAG_IDS, "schedule_interval": {"__type": "TimeDelta", "days": "1"}}]},
             "DAGCollection: dags[0].schedule_interval.days: expected an integer",
         ),
         (DAGCollection, {"dags": {}}, "DAGCollection: dags: expected an array, got an object"),
@@ -936,7 +974,7 @@ def test_wrong_shapes_raise_naming_class_and_field(cls: type, data: Any, path: s
 
 def test_several_bad_fields_are_all_reported() -> None:
     with pytest.raises(ClassValidationError) as caught:
-        structure({"dag_id": [], "is_paused": "no", "tags": 3}, DAG)
+        structure({**DAG_IDS, "dag_id": [], "is_paused": "no", "tags": 3}, DAG)
 
     message = str(caught.value)
     assert "dag_id" in message
@@ -1026,7 +1064,7 @@ def test_secrets_are_not_in_repr() -> None:
 
 
 def test_extra_fields_are_not_in_repr() -> None:
-    dag = structure({"dag_id": "d", "api_token": "zzz-token"}, DAG)
+    dag = structure({**DAG_IDS, "api_token": "zzz-token"}, DAG)
 
     assert "zzz-token" not in repr(dag)
 
@@ -1053,13 +1091,182 @@ def test_hand_written_attrs_classes_still_work() -> None:
 
 def test_models_decoded_are_the_generated_classes() -> None:
     for cls in _model_classes():
-        decoded = structure({}, cls)
+        hints = typing.get_type_hints(cls)
+        required = [f for f in attrs.fields(cls)[:-1] if f.default is attrs.NOTHING]
+        ids = {f.metadata.get("json", f.name): 1 if hints[f.name] is int else "x" for f in required}
+        decoded = structure(ids, cls)
         assert type(decoded) is cls
-        assert all(getattr(decoded, f.name) is None for f in attrs.fields(cls)[:-1])
+        for field in attrs.fields(cls)[:-1]:
+            if field.default is not attrs.NOTHING:
+                assert getattr(decoded, field.name) == field.default
+
+
+def test_a_missing_identity_field_is_named() -> None:
+    for cls in _model_classes():
+        for field in attrs.fields(cls)[:-1]:
+            if field.default is attrs.NOTHING:
+                with pytest.raises(ClassValidationError, match=f"{field.name}: required field"):
+                    structure({}, cls)
 
 
 def test_enums_are_plain_strings_when_printed() -> None:
-    assert str(DagState.RUNNING) == "running"
-    assert f"{TaskState.UP_FOR_RETRY}" == "up_for_retry"
-    assert isinstance(DagState.RUNNING, str)
-    assert isinstance(DagState.RUNNING, enum.Enum)
+    assert str(DagRunState.RUNNING) == "running"
+    assert f"{TaskInstanceState.UP_FOR_RETRY}" == "up_for_retry"
+    assert isinstance(DagRunState.RUNNING, str)
+    assert isinstance(DagRunState.RUNNING, enum.Enum)
+
+
+# -- durations ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ({"__type": "TimeDelta", "days": 1, "seconds": 30, "microseconds": 5}, (1, 30, 5)),
+        ({"days": 0, "seconds": 300, "microseconds": 0}, (0, 300, 0)),
+        ("PT1H", (0, 3600, 0)),
+        ("PT300S", (0, 300, 0)),
+        ("P1DT2H3M4.5S", (1, 7384, 500000)),
+        ("P2W", (14, 0, 0)),
+        ("-PT30S", (-1, 86370, 0)),
+        ("PT0S", (0, 0, 0)),
+        ("pt1,5s", (0, 1, 500000)),
+        (90, (0, 90, 0)),
+        (1.5, (0, 1, 500000)),
+    ],
+)
+def test_durations_in_every_shape_a_server_sends(sent: Any, expected: tuple[int, int, int]) -> None:
+    days, seconds, micro = expected
+    want = dt.timedelta(days=days, seconds=seconds, microseconds=micro)
+
+    assert structure({**TASK_IDS, "retry_delay": sent}, Task).retry_delay == want
+    assert structure(sent, dt.timedelta) == want
+
+
+@pytest.mark.parametrize("bad", ["P1Y", "P1M", "PT", "P", "1 hour", True, [1], {"weeks": 1}])
+def test_bad_durations_raise_naming_the_field(bad: Any) -> None:
+    with pytest.raises(ClassValidationError, match="retry_delay"):
+        structure({**TASK_IDS, "retry_delay": bad}, Task)
+
+
+@given(st.timedeltas(min_value=-dt.timedelta(days=10**5), max_value=dt.timedelta(days=10**5)))
+def test_durations_round_trip_through_iso_8601(value: dt.timedelta) -> None:
+    text = _converter.format_duration(value)
+
+    assert _converter.parse_duration(text) == value
+    assert re.fullmatch(r"-?P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?", text)
+
+
+def test_duration_text() -> None:
+    assert _converter.format_duration(dt.timedelta(minutes=5)) == "PT5M"
+    assert _converter.format_duration(dt.timedelta(days=1, seconds=0.5)) == "P1DT0.5S"
+    assert _converter.format_duration(dt.timedelta(0)) == "PT0S"
+    assert _converter.format_duration(-dt.timedelta(seconds=30)) == "-PT30S"
+    assert unstructure(dt.timedelta(hours=2)) == "PT2H"
+
+
+# -- fields the versions type differently ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sent", "multiplier"), [(True, 2.0), (False, 0.0), (2.5, 2.5), (0, 0)])
+def test_retry_backoff_reads_old_booleans_as_multipliers(sent: Any, multiplier: float) -> None:
+    task = structure({**TASK_IDS, "retry_exponential_backoff": sent}, Task)
+
+    assert task.retry_exponential_backoff == multiplier
+    assert type(task.retry_exponential_backoff) is type(multiplier)
+
+
+def test_retry_backoff_refuses_other_shapes() -> None:
+    with pytest.raises(ClassValidationError, match="retry_exponential_backoff: expected a number"):
+        structure({**TASK_IDS, "retry_exponential_backoff": "yes"}, Task)
+
+
+def test_union_items_are_decided_by_their_json_kind() -> None:
+    task = structure(
+        {**TASK_IDS, "extra_links": ["Link", {"class_name": "GithubLink", "module_path": "p"}]},
+        Task,
+    )
+    option = structure({"key": "k", "value": ["v", "airflow.cfg"]}, models.ConfigOption)
+    plain = structure({"key": "k", "value": "v"}, models.ConfigOption)
+    error = structure({"detail": {"reason": "Unique constraint violation"}}, models.Error)
+
+    assert task.extra_links == ["Link", ClassReference(class_name="GithubLink", module_path="p")]
+    assert option.value == ("v", "airflow.cfg")
+    assert plain.value == "v"
+    assert error.detail == {"reason": "Unique constraint violation"}
+    with pytest.raises(ClassValidationError, match=r"value: expected an array of 2 items"):
+        structure({"key": "k", "value": ["v"]}, models.ConfigOption)
+    with pytest.raises(ClassValidationError, match=r"extra_links\[0\]: expected"):
+        structure({**TASK_IDS, "extra_links": [3]}, Task)
+
+
+def test_models_of_one_union_are_told_apart_by_their_keys() -> None:
+    instance = {**TI_IDS, "state": "success"}
+    new_task = {"task_id": "t2", "task_display_name": "T2"}
+
+    cleared = structure(
+        {"task_instances": [instance, new_task], "total_entries": 2},
+        models.ClearTaskInstanceCollection,
+    )
+
+    assert [type(item) for item in cleared.task_instances or []] == [TaskInstance, models.NewTask]
+
+
+def test_literal_fields_tell_bulk_actions_apart() -> None:
+    body = structure(
+        {
+            "actions": [
+                {"action": "create", "entities": [{"name": "p", "slots": 1}]},
+                {"action": "delete", "entities": ["old", {"name": "older"}]},
+                {"action": "update", "entities": [], "update_mask": ["slots"]},
+            ]
+        },
+        models.BulkBodyPoolBody,
+    )
+
+    kinds = [type(action).__name__ for action in body.actions or []]
+    assert kinds == [
+        "BulkCreateActionPoolBody",
+        "BulkDeleteActionPoolBody",
+        "BulkUpdateActionPoolBody",
+    ]
+    assert models.BulkCreateActionPoolBody(entities=[]).action == "create"
+    assert unstructure(models.BulkDeleteActionPoolBody(entities=["x"])) == {
+        "action": "delete",
+        "entities": ["x"],
+    }
+    with pytest.raises(ClassValidationError, match="cannot tell which"):
+        structure({"actions": [{"action": "rename", "entities": []}]}, models.BulkBodyPoolBody)
+
+
+def test_a_literal_or_a_datetime() -> None:
+    assert structure(
+        {"value": 1, "expires_at": "default"}, models.TaskStateStoreBody
+    ).expires_at == ("default")
+    when = structure({"value": 1, "expires_at": "2025-03-01T09:00:00Z"}, models.TaskStateStoreBody)
+    assert when.expires_at == dt.datetime(2025, 3, 1, 9, tzinfo=UTC)
+
+
+def test_a_model_instance_passes_as_it_is() -> None:
+    tag = models.Tag(name="a")
+    dag = structure({**DAG_IDS, "tags": [tag]}, DAG)
+
+    assert (dag.tags or [])[0] is tag
+    assert structure(dag, DAG) is dag
+
+
+def test_optional_unions_at_the_top_level() -> None:
+    assert structure(None, DagRunState | str | None) is None
+    assert structure("running", DagRunState | str | None) is DagRunState.RUNNING
+    assert structure(["x", None], list[ClassReference | str | None]) == ["x", None]
+
+
+def test_error_lines_name_each_bad_field() -> None:
+    with pytest.raises(ClassValidationError) as caught:
+        structure({"dag_id": [], "tags": 3}, DAG)
+
+    assert _converter.error_lines(caught.value) == [
+        "dag_id: expected a string, got an array",
+        "tags: expected an array, got a number",
+        "file_token: required field missing",
+    ]

@@ -17,8 +17,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import DAGRun, DagState, TaskInstance
-from airflow_client_async.resources.dag_runs import ClearPartitionsResult
+from airflow_client_async.models import ClearPartitionsResult, DAGRun, DagRunState, TaskInstance
 
 from . import payloads
 from .conftest import API_V2, BASE, Versioned
@@ -43,7 +42,7 @@ async def test_trigger_sends_only_what_was_given_on_v1(
     )
     assert isinstance(run, DAGRun)
     assert run.dag_run_id == "run-1"
-    assert run.state is DagState.QUEUED
+    assert run.state is DagRunState.QUEUED
     assert body_of(route.calls.last.request) == {
         "dag_run_id": "run-1",
         "logical_date": "2024-05-01T12:00:00+02:00",
@@ -150,7 +149,7 @@ async def test_list_defaults_to_every_dag_and_pages(versions: Versioned) -> None
     ids = [
         r.dag_run_id
         async for r in versions.client.dag_runs.list(
-            state=["success", DagState.FAILED], start_date_gte=when
+            state=["success", DagRunState.FAILED], start_date_gte=when
         )
     ]
     assert ids == [f"r{n}" for n in range(12)]
@@ -243,7 +242,7 @@ async def test_get_does_not_send_fields_on_v2(
 ) -> None:
     route = router_v2.get("/dags/d/dagRuns/r").respond(json=dag_run_v2("d", "r"))
     run = await client_v2.dag_runs.get("d", "r", fields=["state"])
-    assert run.dag_run_id == "r" and run.state is DagState.QUEUED
+    assert run.dag_run_id == "r" and run.state is DagRunState.QUEUED
     assert dict(route.calls.last.request.url.params) == {}
 
 
@@ -323,10 +322,10 @@ async def test_update_state_on_v1(client: AsyncClient, router: respx.MockRouter)
     route = router.patch("/dags/d/dagRuns/r").respond(
         json=payloads.dag_run("d", "r", state="failed")
     )
-    run = await client.dag_runs.update("d", "r", state=DagState.FAILED)
+    run = await client.dag_runs.update("d", "r", state=DagRunState.FAILED)
     assert body_of(route.calls.last.request) == {"state": "failed"}
     assert "update_mask" not in route.calls.last.request.url.params
-    assert run.state is DagState.FAILED
+    assert run.state is DagRunState.FAILED
 
 
 async def test_update_note_on_v1_uses_set_note(
@@ -353,7 +352,7 @@ async def test_update_both_on_v1_takes_two_requests(
     assert (state.call_count, note.call_count) == (1, 1)
     assert body_of(state.calls.last.request) == {"state": "success"}
     assert body_of(note.calls.last.request) == {"note": "done"}
-    assert (run.state, run.note) == (DagState.SUCCESS, "done")
+    assert (run.state, run.note) == (DagRunState.SUCCESS, "done")
 
 
 async def test_update_on_v2_is_one_patch_with_a_repeated_mask(
@@ -367,7 +366,7 @@ async def test_update_on_v2_is_one_patch_with_a_repeated_mask(
     # A comma-joined mask updates nothing on Airflow 3.
     assert request.url.params.get_list("update_mask") == ["state", "note"]
     assert body_of(request) == {"state": "success", "note": "done"}
-    assert (run.state, run.note) == (DagState.SUCCESS, "done")
+    assert (run.state, run.note) == (DagRunState.SUCCESS, "done")
     await client_v2.dag_runs.update("d", "r", note=None)
     request = route.calls.last.request
     assert request.url.params.get_list("update_mask") == ["note"]
@@ -384,7 +383,16 @@ async def test_update_needs_a_field(versions: Versioned) -> None:
 
 async def test_clear_dry_run_lists_task_instances(versions: Versioned) -> None:
     preview = {
-        "task_instances": [{"task_id": "t", "dag_id": "d", "dag_run_id": "r", "state": None}],
+        "task_instances": [
+            {
+                "task_id": "t",
+                "dag_id": "d",
+                "dag_run_id": "r",
+                "map_index": -1,
+                "try_number": 1,
+                "state": None,
+            }
+        ],
         "total_entries": 1,
     }
     route = versions.router.post("/dags/d/dagRuns/r/clear").respond(json=preview)
@@ -395,7 +403,7 @@ async def test_clear_dry_run_lists_task_instances(versions: Versioned) -> None:
     assert body_of(route.calls.last.request) == {"dry_run": True}
     route.respond(json=dag_run(versions.api_version, "d", "r", state="queued"))
     cleared = await versions.client.dag_runs.clear("d", "r", dry_run=False)
-    assert isinstance(cleared, DAGRun) and cleared.state is DagState.QUEUED
+    assert isinstance(cleared, DAGRun) and cleared.state is DagRunState.QUEUED
     assert body_of(route.calls.last.request) == {"dry_run": False}
 
 
@@ -487,7 +495,7 @@ async def test_upstream_events_on_v2(client_v2: AsyncClient, router_v2: respx.Mo
     )
     events = [e async for e in client_v2.dag_runs.list_upstream_asset_events("d", "r", limit=1)]
     assert [e.source_run_id for e in events] == ["manual__1", "manual__1"]
-    assert [e.extra_fields["id"] for e in events] == [3, 4]
+    assert [e.id for e in events] == [3, 4]
 
 
 async def test_unknown_enum_values_are_kept(versions: Versioned) -> None:
@@ -499,14 +507,15 @@ async def test_unknown_enum_values_are_kept(versions: Versioned) -> None:
     versions.router.get("/dags/d/dagRuns/s").respond(
         json=dag_run(versions.api_version, "d", "s", state="success")
     )
-    assert (await versions.client.dag_runs.get("d", "s")).state is DagState.SUCCESS
+    assert (await versions.client.dag_runs.get("d", "s")).state is DagRunState.SUCCESS
 
 
 # -- Airflow 3 only -----------------------------------------------------------------
 
 
 async def test_clear_many(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
-    preview = {"task_instances": [{"task_id": "t", "task_display_name": "t"}], "total_entries": 1}
+    instance = {"task_id": "t", "dag_id": "d", "dag_run_id": "r1", "map_index": -1, "try_number": 1}
+    preview = {"task_instances": [instance], "total_entries": 1}
     route = router_v2.post("/dags/d/clearDagRuns").respond(json=preview)
     would = await client_v2.dag_runs.clear_many("d", dag_runs=["r1", ("d", "r2")], only_failed=True)
     assert [i.task_id for i in would] == ["t"]

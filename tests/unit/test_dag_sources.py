@@ -12,7 +12,7 @@ from airflow_client_async import (
     ResponseValidationError,
     UnsupportedByServerError,
 )
-from airflow_client_async.resources.dag_sources import DagSource
+from airflow_client_async.models import DAGSource
 
 from . import payloads
 from .dag_payloads import answer_version, operation_calls
@@ -31,7 +31,7 @@ async def test_get_on_v1_reads_the_file_token_first(
     dag = dag_with_token(router)
     route = router.get(f"/dagSources/{TOKEN}").respond(json={"content": SOURCE})
     source = await client.dag_sources.get("fast")
-    assert isinstance(source, DagSource)
+    assert isinstance(source, DAGSource)
     assert (source.content, source.dag_id, source.version_number) == (SOURCE, "fast", None)
     # Only the fields needed are asked for.
     assert dag.calls.last.request.url.params.get_list("fields") == ["dag_id", "file_token"]

@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
-from airflow_client_async.resources.dag_versions import DagVersion
+from airflow_client_async.models import DagVersion
 
 from .dag_payloads import answer_version, operation_calls
 

@@ -64,8 +64,8 @@ async def test_list_sends_v1_filters_with_their_v1_names(
     assert page.total_entries == 23
     params = route.calls.last.request.url.params
     assert params.get_list("tags") == ["a", "b"]
-    # The client adds the identity field to a partial answer.
-    assert params.get_list("fields") == ["dag_id", "is_paused"]
+    # The client adds the identity fields to a partial answer.
+    assert params.get_list("fields") == ["dag_id", "file_token", "is_paused"]
     assert params["paused"] == "false"
     assert params["only_active"] == "true"  # exclude_stale's Airflow 2 name
     assert "exclude_stale" not in params
@@ -177,11 +177,13 @@ async def test_get_decodes_an_airflow_3_dag(
 async def test_get_fields_add_the_identity_on_v1_and_are_not_sent_on_v2(
     versions: Versioned,
 ) -> None:
-    route = versions.router.get("/dags/d").respond(json={"dag_id": "d", "is_paused": False})
+    partial = {"dag_id": "d", "file_token": "tok", "is_paused": False}
+    route = versions.router.get("/dags/d").respond(json=partial)
     got = await versions.client.dags.get("d", fields=["is_paused"])
-    assert (got.dag_id, got.is_paused) == ("d", False)
+    assert (got.dag_id, got.file_token, got.is_paused) == ("d", "tok", False)
     fields = route.calls.last.request.url.params.get_list("fields")
-    assert fields == (["dag_id", "is_paused"] if versions.api_version == "v1" else [])
+    expected = ["dag_id", "file_token", "is_paused"]
+    assert fields == (expected if versions.api_version == "v1" else [])
 
 
 def test_fields_must_be_a_list(client: AsyncClient) -> None:
@@ -249,7 +251,7 @@ async def test_get_details(client: AsyncClient, router: respx.MockRouter) -> Non
     assert detail.params is not None and detail.params["x"]["value"] == 1
     assert detail.start_date == datetime(2021, 1, 1, tzinfo=timezone.utc)
     fields = route.calls.last.request.url.params.get_list("fields")
-    assert fields == ["dag_id", "catchup", "params", "start_date"]
+    assert fields == ["dag_id", "file_token", "catchup", "params", "start_date"]
 
 
 async def test_get_details_on_v2(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:

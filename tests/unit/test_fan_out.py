@@ -294,7 +294,7 @@ async def test_wait_many_takes_what_trigger_many_returns(versions: Versioned) ->
 
 async def test_wait_many_refuses_a_run_without_ids(versions: Versioned) -> None:
     with pytest.raises(ValueError, match="without dag_id"):
-        await versions.client.dag_runs.wait_many([DAGRun(dag_id="d")])
+        await versions.client.dag_runs.wait_many([DAGRun(dag_id="d", dag_run_id="")])
 
 
 async def test_wait_many_polls_hundreds_of_runs_in_batches(versions: Versioned) -> None:

@@ -1,4 +1,4 @@
-"""The model generator and the spec corrections it applies."""
+"""The model generator, the concept map, the spec corrections and the v2 history."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ from typing import Any
 
 import pytest
 
+from airflow_client_async import _api_history
+from airflow_client_async.models._schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import extract_spec  # noqa: E402
 import generate_models  # noqa: E402
+import model_concepts  # noqa: E402
 import spec_corrections  # noqa: E402
+import spec_corrections_v2  # noqa: E402
 from spec_corrections import (  # noqa: E402
     CORRECTIONS,
     ERROR_MEDIA_TYPE,
@@ -24,11 +30,29 @@ from spec_corrections import (  # noqa: E402
 )
 
 RAW_SPEC: dict[str, Any] = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+RAW_V2: dict[str, Any] = json.loads((ROOT / "openapi-v2.json").read_text(encoding="utf-8"))
+RAW_FAB: dict[str, Any] = json.loads((ROOT / "openapi-fab.json").read_text(encoding="utf-8"))
+HISTORY: dict[str, Any] = json.loads((ROOT / "openapi-v2-history.json").read_text(encoding="utf-8"))
+OUTPUTS = (
+    "GENERATED_PATH",
+    "INIT_PATH",
+    "SCHEMAS_PATH",
+    "HISTORY_MODULE_PATH",
+)
 
 
 @pytest.fixture(scope="module")
 def generated() -> dict[pathlib.Path, str]:
     return generate_models.generate()
+
+
+def _specs(**changed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The corrected specs, with some replaced by (corrected) variants."""
+    return {
+        "v1": apply_corrections(changed.get("v1", RAW_SPEC)),
+        "v2": spec_corrections_v2.apply_corrections(changed.get("v2", RAW_V2)),
+        "fab": spec_corrections_v2.apply_fab_corrections(changed.get("fab", RAW_FAB)),
+    }
 
 
 # -- --check ----------------------------------------------------------------------------
@@ -41,6 +65,7 @@ def test_committed_output_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_generation_is_deterministic(generated: dict[pathlib.Path, str]) -> None:
     assert generate_models.generate() == generated
+    assert {getattr(generate_models, name) for name in OUTPUTS} == set(generated)
 
 
 def test_check_reports_a_stale_file(
@@ -49,18 +74,21 @@ def test_check_reports_a_stale_file(
     capsys: pytest.CaptureFixture[str],
     generated: dict[pathlib.Path, str],
 ) -> None:
-    stale = tmp_path / "_generated.py"
-    init = tmp_path / "__init__.py"
-    stale.write_text(generated[generate_models.GENERATED_PATH].replace("class DAG(", "class Dag("))
-    init.write_text(generated[generate_models.INIT_PATH])
-    monkeypatch.setattr(generate_models, "GENERATED_PATH", stale)
-    monkeypatch.setattr(generate_models, "INIT_PATH", init)
+    for name in OUTPUTS:
+        target = tmp_path / f"{name}.py"
+        target.write_text(generated[getattr(generate_models, name)])
+        monkeypatch.setattr(generate_models, name, target)
+    stale = tmp_path / "GENERATED_PATH.py"
+    stale.write_text(stale.read_text().replace("class DAG(", "class Dag("))
+    history = tmp_path / "HISTORY_MODULE_PATH.py"
+    history.write_text(history.read_text().replace('"refresh": (3, 1)', '"refresh": (3, 0)'))
 
     assert generate_models.main(["--check"]) == 1
 
     out = capsys.readouterr()
     assert "-class Dag(" in out.out
     assert "+class DAG(" in out.out
+    assert '+        "refresh": (3, 1),' in out.out
     assert "out of date" in out.err
     # --check writes nothing.
     assert "class Dag(" in stale.read_text()
@@ -69,15 +97,14 @@ def test_check_reports_a_stale_file(
 def test_regenerating_writes_the_files(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, generated: dict[pathlib.Path, str]
 ) -> None:
-    target = tmp_path / "models" / "_generated.py"
-    init = tmp_path / "models" / "__init__.py"
-    expected = generated[generate_models.GENERATED_PATH]
-    monkeypatch.setattr(generate_models, "GENERATED_PATH", target)
-    monkeypatch.setattr(generate_models, "INIT_PATH", init)
+    expected = {name: generated[getattr(generate_models, name)] for name in OUTPUTS}
+    for name in OUTPUTS:
+        monkeypatch.setattr(generate_models, name, tmp_path / "out" / f"{name}.py")
 
     assert generate_models.main([]) == 0
 
-    assert target.read_text() == expected
+    for name in OUTPUTS:
+        assert getattr(generate_models, name).read_text() == expected[name]
     assert generate_models.main(["--check"]) == 0
 
 
@@ -85,8 +112,14 @@ def test_generated_module_header_lists_the_corrections(
     generated: dict[pathlib.Path, str],
 ) -> None:
     source = generated[generate_models.GENERATED_PATH]
-    for correction in CORRECTIONS:
+    for correction in (
+        *CORRECTIONS,
+        *spec_corrections_v2.CORRECTIONS,
+        *spec_corrections_v2.FAB_CORRECTIONS,
+    ):
         assert f"* {correction.name}\n" in source
+    for spec in (RAW_SPEC, RAW_V2, RAW_FAB):
+        assert spec["x-extracted-from"] in source
     assert "do not edit by hand" in source
 
 
@@ -103,6 +136,7 @@ def test_generated_module_header_lists_the_corrections(
         ("content-type", "content_type"),
         ("1st", "f_1st"),
         ("datetime", "datetime_"),
+        ("JsonValue", "JsonValue_"),
         ("_", "field"),
     ],
 )
@@ -111,26 +145,127 @@ def test_attribute_names(key: str, attribute: str) -> None:
     assert attribute.isidentifier()
 
 
+@pytest.mark.parametrize(
+    ("source", "schema", "name"),
+    [
+        ("v1", "DAGRun", "DAGRun"),
+        ("v1", "ImportErrorResponse", "ImportErrorResponse"),
+        ("v2", "BackfillResponse", "Backfill"),
+        ("v2", "BulkBody_PoolBody_", "BulkBodyPoolBody"),
+        ("v2", "PoolBody", "PoolBody"),
+        ("fab", "LoginResponse", "Login"),
+        ("v2", "Response", "Response"),
+    ],
+)
+def test_default_names(source: str, schema: str, name: str) -> None:
+    assert generate_models.default_name(source, schema) == name
+
+
 def test_docstrings_escape_quotes_and_backslashes() -> None:
     text = 'ends with a quote " and has \\ and """ inside'
     literal = generate_models._docstring(text, "")
     assert eval(literal).rstrip() == text
 
 
-def test_generator_rejects_two_schemas_with_one_name() -> None:
-    spec = copy.deepcopy(RAW_SPEC)
-    spec["components"]["schemas"]["DagRunType"] = {"type": "string", "enum": ["x"]}
-    with pytest.raises(ValueError, match="DagRunType"):
-        generate_models._Builder(apply_corrections(spec)).build()
+# -- merging and its failures ---------------------------------------------------------------
+
+
+def test_every_schema_of_the_three_specs_lands_in_one_model() -> None:
+    merger, definitions = generate_models.build(_specs())
+    names = {d.name for d in definitions}
+    for source, mapping in (("v1", V1_SCHEMAS), ("v2", V2_SCHEMAS), ("fab", FAB_SCHEMAS)):
+        assert set(mapping) == merger.components[source]
+        assert set(mapping.values()) - {"JsonValue"} <= names
+    for concept in model_concepts.CONCEPTS:
+        assert concept.name in names
+
+
+def test_an_unresolved_type_conflict_fails_the_generator() -> None:
+    v2 = copy.deepcopy(RAW_V2)
+    v2["components"]["schemas"]["DAGResponse"]["properties"]["max_active_runs"] = {
+        "type": "array",
+        "items": {"type": "string"},
+    }
+    with pytest.raises(generate_models.GenerationError, match=r"DAG\.max_active_runs"):
+        generate_models.build(_specs(v2=v2))
+
+
+def test_a_type_named_in_the_map_must_hold_every_version_s_shape() -> None:
+    v2 = copy.deepcopy(RAW_V2)
+    v2["components"]["schemas"]["TaskResponse"]["properties"]["retries"] = {"type": "string"}
+    with pytest.raises(generate_models.GenerationError, match=r"Task\.retries.*does not decode"):
+        generate_models.build(_specs(v2=v2))
+
+
+def test_two_schemas_with_one_name_fail_the_generator() -> None:
+    fab = copy.deepcopy(RAW_FAB)
+    fab["components"]["schemas"]["PoolResponse"] = {"type": "object", "properties": {}}
+    with pytest.raises(generate_models.GenerationError, match="would be named Pool"):
+        generate_models.build(_specs(fab=fab))
+    v2 = copy.deepcopy(RAW_V2)
+    v2["components"]["schemas"]["NewThingResponse"] = {"type": "object", "properties": {}}
+    v2["components"]["schemas"]["NewThing"] = {"type": "object", "properties": {}}
+    with pytest.raises(generate_models.GenerationError, match="both be named NewThing"):
+        generate_models.build(_specs(v2=v2))
+
+
+def test_an_identity_field_must_be_in_every_version() -> None:
+    v2 = copy.deepcopy(RAW_V2)
+    del v2["components"]["schemas"]["PoolResponse"]["properties"]["name"]
+    v2["components"]["schemas"]["PoolResponse"]["required"].remove("name")
+    with pytest.raises(generate_models.GenerationError, match=r"Pool\.name: identity field"):
+        generate_models.build(_specs(v2=v2))
+
+
+def test_an_undecidable_union_fails_the_generator() -> None:
+    v2 = copy.deepcopy(RAW_V2)
+    props = v2["components"]["schemas"]["BackfillResponse"]["properties"]
+    props["dag_run_conf"] = {"anyOf": [{"type": "integer"}, {"type": "number"}]}
+    with pytest.raises(generate_models.GenerationError, match="cannot tell int, float apart"):
+        generate_models.build(_specs(v2=v2))
+
+
+def test_type_annotations_of_the_map_are_read() -> None:
+    merger, _ = generate_models.build(_specs())
+    parse = merger.parse
+    assert generate_models.render(parse("list[ClassReference | str]", "x"), merger) == (
+        "list[ClassReference | str]"
+    )
+    assert generate_models.render(parse("str | tuple[str, str]", "x"), merger) == (
+        "str | tuple[str, str]"
+    )
+    assert generate_models.render(parse("dict[str, str | None]", "x"), merger) == (
+        "dict[str, str | None]"
+    )
+    with pytest.raises(generate_models.GenerationError, match="cannot read"):
+        parse("set[str]", "x")
+
+
+def test_the_concept_map_is_consistent() -> None:
+    names = [c.name for c in model_concepts.CONCEPTS]
+    assert len(names) == len(set(names))
+    table = model_concepts.markdown_table()
+    for concept in model_concepts.CONCEPTS:
+        assert f"| `{concept.name}` |" in table
+        for fill in concept.fills:
+            assert len(fill.reason) > 30
+        for field_type in concept.types.values():
+            assert len(field_type.reason) > 30
 
 
 # -- corrections --------------------------------------------------------------------------
 
+ALL_CORRECTIONS = (
+    [("v1", c) for c in CORRECTIONS]
+    + [("v2", c) for c in spec_corrections_v2.CORRECTIONS]
+    + [("fab", c) for c in spec_corrections_v2.FAB_CORRECTIONS]
+)
+
 
 def test_corrections_are_named_and_explained() -> None:
-    names = [c.name for c in CORRECTIONS]
+    names = [c.name for _, c in ALL_CORRECTIONS]
     assert len(names) == len(set(names))
-    for correction in CORRECTIONS:
+    for _, correction in ALL_CORRECTIONS:
         assert isinstance(correction, Correction)
         assert correction.name.isidentifier()
         assert len(correction.reason) > 40
@@ -140,24 +275,38 @@ def test_corrections_are_named_and_explained() -> None:
         "extra_links_plain_object",
         "errors_are_problem_json",
         "nullable_beside_ref",
+        "dag_detail_template_searchpath",
+        "task_operator_name_and_params",
+        "dataset_event_id",
+        "timestamps_are_datetimes",
+        "integral_numbers",
+        "delete_dag_no_content",
+        "xcom_entry_one_shape",
+        "retry_exponential_backoff_was_boolean",
+        "asset_consuming_dags_before_3_1",
     }
 
 
 def test_apply_corrections_leaves_its_input_alone() -> None:
-    before = copy.deepcopy(RAW_SPEC)
+    before = [copy.deepcopy(s) for s in (RAW_SPEC, RAW_V2, RAW_FAB)]
 
     apply_corrections(RAW_SPEC)
+    spec_corrections_v2.apply_corrections(RAW_V2)
+    spec_corrections_v2.apply_fab_corrections(RAW_FAB)
 
-    assert before == RAW_SPEC
+    assert before == [RAW_SPEC, RAW_V2, RAW_FAB]
 
 
-@pytest.mark.parametrize("correction", CORRECTIONS, ids=lambda c: c.name)
-def test_each_correction_changes_the_spec(correction: Correction) -> None:
-    spec = copy.deepcopy(RAW_SPEC)
+@pytest.mark.parametrize(
+    ("source", "correction"), ALL_CORRECTIONS, ids=[c.name for _, c in ALL_CORRECTIONS]
+)
+def test_each_correction_changes_the_spec(source: str, correction: Correction) -> None:
+    raw = {"v1": RAW_SPEC, "v2": RAW_V2, "fab": RAW_FAB}[source]
+    spec = copy.deepcopy(raw)
 
     correction.apply(spec)
 
-    assert spec != RAW_SPEC
+    assert spec != raw
 
 
 def test_basic_dag_run_gains_dag_run_id() -> None:
@@ -209,6 +358,23 @@ def test_task_extra_links_are_class_references() -> None:
     }
 
 
+def test_v2_corrections_state_what_servers_send() -> None:
+    spec = spec_corrections_v2.apply_corrections(RAW_V2)
+    delete_dag = spec["paths"]["/api/v2/dags/{dag_id}"]["delete"]["responses"]
+    xcom = spec["paths"][
+        "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries/{xcom_key}"
+    ]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schemas = spec["components"]["schemas"]
+
+    assert "204" in delete_dag and "200" not in delete_dag
+    assert xcom == {"$ref": "#/components/schemas/XComResponseNative"}
+    backoff = schemas["TaskResponse"]["properties"]["retry_exponential_backoff"]
+    assert backoff["anyOf"] == [{"type": "number"}, {"type": "boolean"}]
+    assert "consuming_dags" in schemas["AssetResponse"]["properties"]
+    assert "error" in schemas["HTTPExceptionResponse"]["properties"]
+    assert spec_corrections_v2.SERVER_BEHAVIOUR["get_extra_links"]
+
+
 def test_module_exports() -> None:
     assert set(spec_corrections.__all__) == {
         "CORRECTIONS",
@@ -217,4 +383,112 @@ def test_module_exports() -> None:
         "SERVER_BEHAVIOUR",
         "Correction",
         "apply_corrections",
+    }
+    assert set(spec_corrections_v2.__all__) == {
+        "CORRECTIONS",
+        "FAB_CORRECTIONS",
+        "SERVER_BEHAVIOUR",
+        "apply_corrections",
+        "apply_fab_corrections",
+    }
+
+
+# -- the extracted specs and the v2 history -----------------------------------------------------
+
+
+def test_the_specs_say_where_they_come_from() -> None:
+    assert RAW_SPEC["x-extracted-from"] == (
+        "apache-airflow==2.11.2:airflow/api_connexion/openapi/v1.yaml"
+    )
+    assert RAW_V2["x-extracted-from"].startswith("apache-airflow-core==3.3.2:")
+    assert RAW_V2["openapi"].startswith("3.1")
+    assert RAW_FAB["x-extracted-from"].startswith("apache-airflow-providers-fab==3.10.2:")
+    assert extract_spec.core_source("3.0.0").member.endswith("/v1-rest-api-generated.yaml")
+    assert extract_spec.core_source("3.1.0").member.endswith("/v2-rest-api-generated.yaml")
+
+
+def _spec(paths: dict[str, dict[str, str]]) -> dict[str, Any]:
+    return {
+        "paths": {
+            path: {method: {"operationId": op} for method, op in ops.items()}
+            for path, ops in paths.items()
+        }
+    }
+
+
+def test_history_of_operations() -> None:
+    found = extract_spec.history(
+        {
+            "3.0.0": _spec(
+                {"/a": {"get": "get_a"}, "/a/{i}": {"get": "get_a"}, "/r": {"get": "r"}}
+            ),
+            "3.1.0": _spec({"/a": {"get": "get_a"}, "/a/{i}": {"get": "get_a_by_i"}}),
+            "3.2.0": _spec({"/a": {"get": "get_a"}, "/a/{i}": {"get": "get_a_by_i"}, "/n": {}}),
+        }
+    )
+
+    ops = found["operations"]
+    assert ops["get_a"]["since"] == "3.0.0" and "removed" not in ops["get_a"]
+    assert ops["get_a"]["routes"] == [["GET", "/a"]]
+    assert [c["release"] for c in ops["get_a"]["route_history"]] == ["3.0.0", "3.1.0"]
+    assert ops["get_a_by_i"] == {"since": "3.1.0", "routes": [["GET", "/a/{i}"]]}
+    assert ops["r"] == {"since": "3.0.0", "removed": "3.1.0", "routes": [["GET", "/r"]]}
+    assert found["renamed"] == [
+        {"release": "3.1.0", "method": "GET", "path": "/a/{i}", "from": "get_a", "to": "get_a_by_i"}
+    ]
+
+
+def test_the_committed_history_matches_the_v2_spec() -> None:
+    newest = extract_spec.operations(RAW_V2)
+    current = {op for op, entry in HISTORY["operations"].items() if "removed" not in entry}
+
+    assert HISTORY["releases"] == ["3.0.0", "3.1.0", "3.2.0", "3.3.2"]
+    assert current == set(newest)
+    for operation_id, routes in newest.items():
+        assert [tuple(r) for r in HISTORY["operations"][operation_id]["routes"]] == routes
+    assert {r["from"] for r in HISTORY["renamed"]} == {
+        "patch_task_instance",
+        "get_task_instance_dependencies",
+        "patch_task_instance_dry_run",
+    }
+    assert HISTORY["operations"]["get_dag_reports"]["removed"] == "3.2.0"
+    assert HISTORY["operations"]["refresh"] == {
+        "since": "3.1.0",
+        "removed": "3.2.0",
+        "routes": [["GET", "/api/v2/auth/refresh"]],
+    }
+
+
+def test_the_package_knows_which_minor_has_each_operation() -> None:
+    by_map_index = "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}"
+    unmapped = "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"
+
+    assert _api_history.V2_MINORS == ((3, 0), (3, 1), (3, 2), (3, 3))
+    assert _api_history.V2_OPERATION_SINCE["get_dags"] == (3, 0)
+    assert _api_history.V2_OPERATION_SINCE["bulk_dag_runs"] == (3, 3)
+    assert _api_history.V2_OPERATION_SINCE["delete_xcom_entry"] == (3, 2)
+    assert _api_history.v2_routes("patch_task_instance", (3, 0)) == (
+        _api_history.Route("PATCH", unmapped),
+        _api_history.Route("PATCH", by_map_index),
+    )
+    assert _api_history.v2_routes("patch_task_instance", (3, 1)) == (
+        _api_history.Route("PATCH", unmapped),
+    )
+    assert _api_history.v2_routes("patch_task_instance_by_map_index", (3, 0)) == ()
+    assert _api_history.v2_routes("refresh", (3, 1)) == (
+        _api_history.Route("GET", "/api/v2/auth/refresh"),
+    )
+    assert _api_history.v2_routes("refresh", (3, 2)) == ()
+    assert _api_history.v2_routes("get_dag_reports", (3, 4)) == ()
+    assert _api_history.v2_routes("get_dags", (3, 9)) == (
+        _api_history.Route("GET", "/api/v2/dags"),
+    )
+    assert _api_history.v2_routes("no_such_operation", (3, 3)) == ()
+    assert _api_history.FAB_ROUTES["get_users"] == (
+        _api_history.Route("GET", "/auth/fab/v1/users"),
+    )
+    assert {r.old for r in _api_history.V2_RENAMED} == {
+        "patch_task_instance",
+        "get_task_instance_dependencies",
+        "patch_task_instance_dry_run",
     }

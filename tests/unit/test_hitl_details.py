@@ -17,8 +17,7 @@ from airflow_client_async import (
     NotFoundError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import TaskInstance
-from airflow_client_async.resources.hitl_details import HITLDetail, HITLResponse, HITLUser
+from airflow_client_async.models import HITLDetail, HITLDetailUpdate, HITLUser, TaskInstance
 
 DETAIL = "/dags/d/dagRuns/r/taskInstances/t/-1/hitlDetails"
 DAGS = r".*/dags/.*"
@@ -26,7 +25,14 @@ DAGS = r".*/dags/.*"
 
 def detail(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "task_instance": {"id": "0199", "task_id": "t", "dag_id": "d", "dag_run_id": "r"},
+        "task_instance": {
+            "id": "0199",
+            "task_id": "t",
+            "dag_id": "d",
+            "dag_run_id": "r",
+            "map_index": -1,
+            "try_number": 1,
+        },
         "options": ["Approve", "Reject"],
         "subject": "Ship it?",
         "body": "Release 1.2",
@@ -118,7 +124,15 @@ async def test_get_and_get_a_try(client_v2: AsyncClient, router_v2: respx.MockRo
     assert got.chosen_options == ["Approve"] and got.params_input == {"reason": "tested"}
     assert current.called
     mapped = router_v2.get("/dags/d/dagRuns/r/taskInstances/t/2/hitlDetails/tries/1").respond(
-        json=detail(task_instance={"task_id": "t", "map_index": 2, "try_number": 1})
+        json=detail(
+            task_instance={
+                "task_id": "t",
+                "dag_id": "d",
+                "dag_run_id": "r",
+                "map_index": 2,
+                "try_number": 1,
+            }
+        )
     )
     earlier = await client_v2.hitl_details.get("d", "r", "t", map_index=2, try_number=1)
     assert earlier.task_instance is not None and earlier.task_instance.try_number == 1
@@ -147,7 +161,7 @@ async def test_update_answers(client_v2: AsyncClient, router_v2: respx.MockRoute
     answer = await client_v2.hitl_details.update(
         "d", "r", "t", chosen_options=("Approve",), params_input={"reason": "ok"}
     )
-    assert isinstance(answer, HITLResponse)
+    assert isinstance(answer, HITLDetailUpdate)
     assert answer.responded_by == HITLUser(id="1", name="admin")
     assert answer.chosen_options == ["Approve"]
     assert json.loads(route.calls.last.request.content) == {

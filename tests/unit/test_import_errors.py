@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from airflow_client_async import AsyncClient, NotFoundError, UnsupportedByServerError
-from airflow_client_async.models import ImportError as DagImportError
+from airflow_client_async.models import DagImportError
 
 from .conftest import Versioned
 

@@ -47,7 +47,7 @@ async def test_list_sends_filters_and_decodes(
     assert isinstance(job, Job)
     assert (job.id, job.job_type, job.state) == (1, "SchedulerJob", "running")
     assert job.latest_heartbeat == datetime(2026, 12, 1, 12, 5, tzinfo=timezone.utc)
-    assert job.extra_fields == {"dag_display_name": None}
+    assert job.dag_display_name is None and job.extra_fields == {}
     params = route.calls.last.request.url.params
     assert dict(params) == {
         "job_type": "SchedulerJob",

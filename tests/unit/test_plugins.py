@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from airflow_client_async import AsyncClient, UnsupportedByServerError
-from airflow_client_async.resources.plugins import PluginImportError
+from airflow_client_async.models import AppBuilderView, FastAPIApp, PluginImportError
 
 from .wire import airflow3, operation_calls, sent_query
 
@@ -61,7 +61,7 @@ async def test_list_decodes_a_plugin(client: AsyncClient, router: respx.MockRout
     page = await client.plugins.list()
     got = page.items[0]
     assert got.listeners == ["airflow.example_dags.plugins.event_listener"]
-    assert got.appbuilder_views == [{"name": "v", "category": "c", "view": "x.y"}]
+    assert got.appbuilder_views == [AppBuilderView(name="v", category="c", view="x.y")]
     assert got.source == "$PLUGINS_FOLDER/listener_plugin.py"
     assert got.extra_fields == {"priority_weight_strategies": ["x.Y"]}
 
@@ -86,7 +86,7 @@ async def test_list_on_airflow_3(client_v2: AsyncClient, router_v2: respx.MockRo
     route = router_v2.get("/plugins").respond(json={"plugins": [body], "total_entries": 1})
     [got] = await client_v2.plugins.list(limit=10).to_list()
     assert (got.name, got.source) == ("p", "$PLUGINS_FOLDER/p.py")
-    assert got.extra_fields["fastapi_apps"] == [{"app": "x", "url_prefix": "/x", "name": "x"}]
+    assert got.fastapi_apps == [FastAPIApp(app="x", url_prefix="/x", name="x")]
     assert sent_query(route.calls.last) == [("limit", "10"), ("offset", "0")]
 
 

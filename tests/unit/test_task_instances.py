@@ -23,7 +23,7 @@ from airflow_client_async import (
 from airflow_client_async.models import (
     TaskInstance,
     TaskInstanceHistory,
-    TaskState,
+    TaskInstanceState,
     UpdateTaskState,
 )
 from airflow_client_async.resources.task_instances import TaskLog, TaskLogEvent
@@ -138,7 +138,7 @@ async def test_list_defaults_to_every_run_and_sends_the_filters(
             end_date_lte="2024-02-01T00:00:00Z",
             updated_at_gte=since,
             duration_gte=0.5,
-            state=[TaskState.SUCCESS, "none"],
+            state=[TaskInstanceState.SUCCESS, "none"],
             pool=["p1", "p2"],
             queue=["default"],
             executor=["LocalExecutor"],
@@ -388,7 +388,7 @@ async def test_list_mapped_sorts_by_several_fields_on_airflow_3_only(versions: V
 async def test_get_decodes_a_real_instance(client: AsyncClient, router: respx.MockRouter) -> None:
     router.get(f"{RUN}/t").respond(json=instance("t", brand_new_field={"x": 1}))
     ti = await client.task_instances.get("d", "r", "t")
-    assert ti.state is TaskState.SUCCESS
+    assert ti.state is TaskInstanceState.SUCCESS
     assert ti.executor is None and ti.note is None and ti.sla_miss is None
     assert ti.start_date is not None and ti.start_date.tzinfo is not None
     assert ti.extra_fields == {"brand_new_field": {"x": 1}}
@@ -466,7 +466,7 @@ async def test_update_on_airflow_2_patches_then_reads_the_instance(
     patch = router.patch(f"{RUN}/t").respond(json={})
     read = router.get(f"{RUN}/t").respond(json=instance("t", state="failed"))
     changed = await client.task_instances.update("d", "r", "t", state="failed")
-    assert [(ti.task_id, ti.state) for ti in changed] == [("t", TaskState.FAILED)]
+    assert [(ti.task_id, ti.state) for ti in changed] == [("t", TaskInstanceState.FAILED)]
     # Applied by default, and always said so: Airflow 2's own default is a dry run.
     assert body_of(patch) == {"dry_run": False, "new_state": "failed"}
     assert not patch.calls.last.request.url.params
@@ -507,7 +507,7 @@ async def test_update_state_and_note_on_airflow_2_takes_two_requests(
     patch = router.patch(f"{RUN}/t").respond(json={})
     note = router.patch(f"{RUN}/t/setNote").respond(json=instance("t", state="success", note="ok"))
     changed = await client.task_instances.update("d", "r", "t", state="success", note="ok")
-    assert [(ti.state, ti.note) for ti in changed] == [(TaskState.SUCCESS, "ok")]
+    assert [(ti.state, ti.note) for ti in changed] == [(TaskInstanceState.SUCCESS, "ok")]
     assert [c.request.url.path for c in router.calls] == [
         f"/api/v1{RUN}/t",
         f"/api/v1{RUN}/t/setNote",
@@ -599,7 +599,7 @@ async def test_update_on_airflow_3_is_one_patch(
     changed = await client_v2.task_instances.update(
         "d", "r", "t", map_index=map_index, state="failed", note="n", dry_run=dry_run
     )
-    assert [ti.state for ti in changed] == [TaskState.FAILED]
+    assert [ti.state for ti in changed] == [TaskInstanceState.FAILED]
     request = route.calls.last.request
     # A repeated update_mask: a comma-joined one would change nothing.
     assert request.url.params.get_list("update_mask") == ["new_state", "note"]
@@ -995,7 +995,7 @@ async def test_tries_are_read_from_the_key_the_server_sends(versions: Versioned)
     tries = await versions.client.task_instances.list_tries("d", "r", "t").to_list()
     assert [t.try_number for t in tries] == [1]
     assert isinstance(tries[0], TaskInstanceHistory)
-    assert tries[0].state is TaskState.SUCCESS
+    assert tries[0].state is TaskInstanceState.SUCCESS
     assert not route.calls.last.request.url.params
 
 
@@ -1012,8 +1012,8 @@ async def test_tries_under_the_declared_key_and_mapped(versions: Versioned) -> N
     )
     page = await versions.client.task_instances.list_tries("d", "r", "double", map_index=2)
     assert [(t.try_number, t.state) for t in page.items] == [
-        (1, TaskState.FAILED),
-        (2, TaskState.RUNNING),
+        (1, TaskInstanceState.FAILED),
+        (2, TaskInstanceState.RUNNING),
     ]
     assert page.items[1].end_date is None
     assert page.total_entries == 2

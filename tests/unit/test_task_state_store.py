@@ -17,7 +17,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.resources.task_state_store import TaskStateEntry
+from airflow_client_async.models import TaskStateStore
 
 STORE = "/dags/d/dagRuns/r/taskInstances/t/state-store"
 DAGS = r".*/dags/.*"
@@ -57,7 +57,7 @@ async def test_get(client_v2: AsyncClient, router_v2: respx.MockRouter) -> None:
         json=stored("a/b", {"cursor": [1, None]}, expires_at="2026-02-01T00:00:00Z")
     )
     entry = await client_v2.task_state_store.get("d", "r", "t", "a/b", map_index=0)
-    assert entry == TaskStateEntry(
+    assert entry == TaskStateStore(
         key="a/b",
         value={"cursor": [1, None]},
         updated_at=datetime(2026, 1, 1, tzinfo=timezone.utc),

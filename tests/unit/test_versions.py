@@ -26,6 +26,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
+from airflow_client_async._http import first_minor
 from airflow_client_async._routes import Route, Routes
 from airflow_client_async.resources._base import Resource
 
@@ -334,6 +335,65 @@ async def test_an_operation_newer_than_the_server_minor_names_the_release(
             await _Example(client._http).only_v2()
     assert caught.value.since == (3, 2)
     assert things.call_count == 0
+
+
+class _Unmarked(Resource):
+    """Routes that declare no ``since``: the v2 operation history decides."""
+
+    namespace = "unmarked"
+
+    _delete_xcom = Routes(v2=Route("DELETE", "/xcom", "delete_xcom_entry"))
+    _patch_mapped = Routes(v2=Route("PATCH", "/ti", "patch_task_instance_by_map_index"))
+
+    async def delete_xcom(self) -> None:
+        await self._send(self._delete_xcom)
+
+    async def patch_mapped(self) -> None:
+        await self._send(self._patch_mapped)
+
+
+def test_the_first_minor_of_a_route_comes_from_the_operation_history() -> None:
+    # Airflow 3.2 added delete_xcom_entry; 3.0 has get_dags; a route's own since wins
+    # when it is later; an operation 3.1 renamed keeps the minor of its route.
+    assert first_minor(Route("DELETE", "/x", "delete_xcom_entry")) == (3, 2)
+    assert first_minor(Route("GET", "/dags", "get_dags")) is None
+    assert first_minor(Route("GET", "/dags", "get_dags", since=(3, 1))) == (3, 1)
+    assert first_minor(Route("DELETE", "/x", "delete_xcom_entry", since=(3, 3))) == (3, 3)
+    assert first_minor(Route("PATCH", "/ti", "patch_task_instance_by_map_index")) is None
+    assert first_minor(Route("GET", "/x", None)) is None
+
+
+async def test_an_operation_the_history_dates_after_the_server_is_refused_before_any_io(
+    mock: respx.MockRouter,
+) -> None:
+    mock.get("/api/v2/version").respond(json={"version": "3.1.8"})
+    deleted = mock.delete("/api/v2/xcom")
+    async with AsyncClient(BASE, auth=BearerAuth("t")) as client:
+        with pytest.raises(
+            UnsupportedByServerError, match=r"needs Airflow 3\.2 or later"
+        ) as caught:
+            await _Unmarked(client._http).delete_xcom()
+    assert caught.value.since == (3, 2)
+    assert caught.value.method == "unmarked.delete_xcom"
+    assert caught.value.server.release == "3.1.8"
+    assert deleted.call_count == 0
+
+
+async def test_an_operation_the_history_dates_at_or_before_the_server_is_sent(
+    mock: respx.MockRouter,
+) -> None:
+    mock.get("/api/v2/version").respond(json={"version": "3.0.6"})
+    patched = mock.patch("/api/v2/ti").respond(json={})
+    deleted = mock.delete("/api/v2/xcom").respond(204)
+    async with AsyncClient(BASE, auth=BearerAuth("t")) as client:
+        await _Unmarked(client._http).patch_mapped()
+        with pytest.raises(UnsupportedByServerError):
+            await _Unmarked(client._http).delete_xcom()
+    async with AsyncClient(BASE, auth=BearerAuth("t")) as client:
+        mock.get("/api/v2/version").respond(json={"version": "3.2.0"})
+        await _Unmarked(client._http).delete_xcom()
+    assert patched.call_count == 1
+    assert deleted.call_count == 1
 
 
 async def test_a_parameter_the_api_lacks_is_refused_not_dropped(mock: respx.MockRouter) -> None:

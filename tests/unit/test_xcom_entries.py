@@ -18,7 +18,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async.models import XCom, XComCollectionItem
+from airflow_client_async.models import XCom
 
 from . import payloads
 from .conftest import Versioned
@@ -90,7 +90,7 @@ async def test_list_decodes_real_entries_and_sends_the_filters(
     page = await client.xcom_entries.list("d", "r", "t", map_index=-1, xcom_key="answer")
     assert page.total_entries == 2
     first = page.items[0]
-    assert isinstance(first, XComCollectionItem)
+    assert isinstance(first, XCom)
     assert (first.key, first.task_id, first.map_index) == ("answer", "push", -1)
     assert first.timestamp is not None and first.timestamp.tzinfo is not None
     assert first.extra_fields == {}
@@ -137,12 +137,14 @@ async def test_list_refuses_airflow_3_filters_on_airflow_2(
     assert not route.called
 
 
-async def test_list_keeps_unknown_fields(client: AsyncClient, router: respx.MockRouter) -> None:
+async def test_list_decodes_what_a_get_gives(client: AsyncClient, router: respx.MockRouter) -> None:
     router.get(ENTRIES).respond(
         json={"xcom_entries": [entry("k", run_id="r", value=None)], "total_entries": None}
     )
     page = await client.xcom_entries.list("d", "r", "t")
-    assert page.items[0].extra_fields == {"run_id": "r", "value": None}
+    # A list item is the same XCom a get gives: run_id and value are fields.
+    assert (page.items[0].run_id, page.items[0].value) == ("r", None)
+    assert page.items[0].extra_fields == {}
     assert page.total_entries is None
 
 

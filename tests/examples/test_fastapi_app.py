@@ -38,7 +38,9 @@ def airflow() -> respx.MockRouter:
 
 @pytest.fixture
 async def backend(airflow: respx.MockRouter) -> AsyncIterator[httpx.AsyncClient]:
-    async with serve(lambda: AsyncClient(AIRFLOW, auth=("svc", "pw"), max_retries=0)) as http:
+    async with serve(
+        lambda: AsyncClient(AIRFLOW + "/api/v1", auth=("svc", "pw"), max_retries=0)
+    ) as http:
         yield http
 
 
@@ -172,7 +174,7 @@ async def test_one_client_serves_every_request(airflow: respx.MockRouter) -> Non
     made: list[AsyncClient] = []
 
     def factory() -> AsyncClient:
-        made.append(AsyncClient(AIRFLOW, auth=("svc", "pw")))
+        made.append(AsyncClient(AIRFLOW + "/api/v1", auth=("svc", "pw")))
         return made[-1]
 
     airflow.get("/dags/etl/dagRuns/r1").respond(json=payloads.dag_run("etl", "r1"))

@@ -635,7 +635,7 @@ async def test_update_with_relatives_on_airflow_3_0_answers_the_task_itself(
     changed = await client_v2.task_instances.update(
         "d", "r", "t", state="success", include_downstream=True
     )
-    assert [(ti.task_id, ti.state) for ti in changed] == [("t", TaskState.SUCCESS)]
+    assert [(ti.task_id, ti.state) for ti in changed] == [("t", TaskInstanceState.SUCCESS)]
     assert patch.calls.last.request.url.params.get_list("update_mask") == ["new_state"]
     assert body_of(patch)["include_downstream"] is True
     assert read.call_count == 1

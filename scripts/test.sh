@@ -10,7 +10,7 @@
 # default: 2.11.2, 3.0.6 and 3.3.2, side by side). Every server-bound test runs once per
 # server. Each server is smoke-tested (`airflow_server.py check`) before the suite.
 # AIRFLOW_TEST_HTTPX_SERVERS lists the servers the suite runs against a second time over
-# httpx's own transport (default: 2.11.2 and 3.3.2). Extra arguments go to pytest.
+# httpx's own transport (default: 3.3.2, the newest). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +41,6 @@ fi
 if [ "$#" = 0 ]; then
     # The integration suite again, over httpx's own transport (the first run used the
     # default one, aiohttp on asyncio), so both transports pass the same real-server suite.
-    AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_HTTPX_SERVERS:-2.11.2 3.3.2}" \
+    AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_HTTPX_SERVERS:-3.3.2}" \
         AIRFLOW_CLIENT_TRANSPORT=httpx .venv/bin/python -m pytest tests/integration
 fi

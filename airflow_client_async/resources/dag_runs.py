@@ -37,9 +37,11 @@ from ..models import (
     DagRunType,
     TaskInstance,
     TaskInstanceCollection,
+    TaskInstanceReferenceCollection,
 )
 from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
 from .dags import with_identity
+from .task_instances import TaskInstancesResource, read_referenced
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -541,6 +543,11 @@ class DagRunsResource(Resource):
         path = {"dag_id": dag_id, "dag_run_id": dag_run_id}
         if dry_run:
             sent = await self._send(self._clear, path=path, body=body, idempotent=True)
+            if sent.api_version == "v1":
+                # Airflow 2 previews with references (no map index, no try): read them.
+                collection = sent.model(TaskInstanceReferenceCollection)
+                instances = TaskInstancesResource(self._http)
+                return await read_referenced(instances, collection.task_instances or [])
             return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
         sent = await self._send(self._clear, path=path, body=body)
         return sent.model(DAGRun)

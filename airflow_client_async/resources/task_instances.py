@@ -717,7 +717,7 @@ class TaskInstancesResource(Resource):
             routes = self._update__mapped_note if mapped else self._update__note
             noted = (await self._send(routes, path=path, body={"note": note})).model(TaskInstance)
         if references is not None:
-            return await self._referenced(references)
+            return await read_referenced(self, references)
         if noted is not None:
             return [noted]
         return [await self.get(dag_id, dag_run_id, task_id, map_index=map_index)]
@@ -900,7 +900,7 @@ class TaskInstancesResource(Resource):
         sent = await self._send(self._clear, path={"dag_id": dag_id}, body=body)
         if sent.api_version == "v1":
             references = sent.model(TaskInstanceReferenceCollection).task_instances or []
-            return await self._referenced(references)
+            return await read_referenced(self, references)
         return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
 
     _delete = Routes(v2=Route("DELETE", _INSTANCE, "delete_task_instance", since=(3, 1)))
@@ -1440,29 +1440,6 @@ class TaskInstancesResource(Resource):
 
     # -- helpers ------------------------------------------------------------------------
 
-    async def _referenced(
-        self, references: Sequence[TaskInstanceReference]
-    ) -> builtins.list[TaskInstance]:
-        """Read the instances Airflow 2 answered with references to, in their order."""
-        if not references:
-            return []
-        order: dict[tuple[str, str, str], int] = {}
-        for number, reference in enumerate(references):
-            order.setdefault((reference.dag_id, reference.dag_run_id, reference.task_id), number)
-        found = self.list_batch(
-            dag_ids=sorted({r.dag_id for r in references}),
-            dag_run_ids=sorted({r.dag_run_id for r in references}),
-            task_ids=sorted({r.task_id for r in references}),
-        )
-        wanted = [ti async for ti in found if (ti.dag_id, ti.dag_run_id, ti.task_id) in order]
-        return sorted(
-            wanted,
-            key=lambda ti: (
-                order[(ti.dag_id, ti.dag_run_id, ti.task_id)],
-                ti.map_index,
-            ),
-        )
-
     async def _unsupported(
         self, routes: Routes, parameter: str, reason: str
     ) -> UnsupportedByServerError:
@@ -1652,3 +1629,27 @@ def _split_sources(
         if event.event == _END_GROUP:
             return builtins.list(events[: index + 1]), builtins.list(events[index + 1 :])
     return builtins.list(events), []
+
+
+async def read_referenced(
+    instances: TaskInstancesResource, references: Sequence[TaskInstanceReference]
+) -> builtins.list[TaskInstance]:
+    """Read the instances Airflow 2 answered with references to, in their order."""
+    if not references:
+        return []
+    order: dict[tuple[str, str, str], int] = {}
+    for number, reference in enumerate(references):
+        order.setdefault((reference.dag_id, reference.dag_run_id, reference.task_id), number)
+    found = instances.list_batch(
+        dag_ids=sorted({r.dag_id for r in references}),
+        dag_run_ids=sorted({r.dag_run_id for r in references}),
+        task_ids=sorted({r.task_id for r in references}),
+    )
+    wanted = [ti async for ti in found if (ti.dag_id, ti.dag_run_id, ti.task_id) in order]
+    return sorted(
+        wanted,
+        key=lambda ti: (
+            order[(ti.dag_id, ti.dag_run_id, ti.task_id)],
+            ti.map_index,
+        ),
+    )

@@ -1,6 +1,8 @@
 """Trigger many DAG runs at once with bounded concurrency, wait for them, report timings.
 
-python examples/fan_out.py [--dag client_test_fast] [--runs 20] [--concurrency 8]
+python examples/fan_out.py [--dag client_test_fast] [--runs 200] [--concurrency 8]
+
+Progress bars come from rich (``pip install 'airflow-client-async[examples]'``).
 """
 
 from __future__ import annotations
@@ -9,24 +11,36 @@ import argparse
 import asyncio
 import statistics
 import time
+from collections.abc import Callable
 
 from _settings import airflow_settings
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from airflow_client_async import AsyncClient, RunResult, TriggerRequest
 
 
-class Progress:
-    """A one-line counter, redrawn as each result arrives."""
+def progress_bar() -> Progress:
+    """A live bar per phase: done/total, elapsed time."""
+    return Progress(
+        TextColumn("  {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
 
-    def __init__(self, verb: str, total: int) -> None:
-        self.verb, self.total, self.done, self.failed = verb, total, 0, 0
 
-    def __call__(self, result: RunResult) -> None:
-        self.done += 1
-        self.failed += not result.ok
-        failed = f", {self.failed} failed" if self.failed else ""
-        end = "\n" if self.done == self.total else ""
-        print(f"\r  {self.verb} {self.done}/{self.total}{failed}", end=end, flush=True)
+def advance(progress: Progress, verb: str, total: int) -> Callable[[RunResult], None]:
+    """A callback for ``on_result`` that moves a new bar on, counting failures."""
+    task = progress.add_task(verb, total=total)
+    failed = 0
+
+    def on_result(result: RunResult) -> None:
+        nonlocal failed
+        failed += not result.ok
+        label = f"{verb} ({failed} failed)" if failed else verb
+        progress.update(task, advance=1, description=label)
+
+    return on_result
 
 
 async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
@@ -36,9 +50,12 @@ async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
         requests = [TriggerRequest(dag_id=dag_id, conf={"n": n}) for n in range(runs)]
 
         started = time.perf_counter()
-        triggered = await client.dag_runs.trigger_many(
-            requests, max_concurrency=concurrency, on_result=Progress("triggered", runs)
-        )
+        with progress_bar() as progress:
+            triggered = await client.dag_runs.trigger_many(
+                requests,
+                max_concurrency=concurrency,
+                on_result=advance(progress, "triggered", runs),
+            )
         elapsed = time.perf_counter() - started
         ok = [r for r in triggered if r.ok]
         latencies = sorted(r.elapsed * 1000 for r in triggered)
@@ -55,9 +72,13 @@ async def main(dag_id: str, runs: int, concurrency: int, wait: bool) -> int:
 
         if wait:
             started = time.perf_counter()
-            finished = await client.dag_runs.wait_many(
-                ok, timeout=600, poll_interval=1.0, on_result=Progress("ended", len(ok))
-            )
+            with progress_bar() as progress:
+                finished = await client.dag_runs.wait_many(
+                    ok,
+                    timeout=600,
+                    poll_interval=1.0,
+                    on_result=advance(progress, "ended", len(ok)),
+                )
             states: dict[str, int] = {}
             for result in finished:
                 state = str(result.run.state) if result.ok else f"error: {result.error}"

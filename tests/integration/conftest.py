@@ -15,13 +15,14 @@ from __future__ import annotations
 import os
 import pathlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import cast
 
 import pytest
 
 from airflow_client_async import AsyncClient, TransportKind
 
+from ._capture import ResponseRecorder
 from ._server import (
     ServerInfo,
     ServerNotStartedError,
@@ -61,6 +62,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
             if not matches:
                 item.add_marker(pytest.mark.skip(reason=f"needs Airflow {spec}; this is {version}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_responses() -> Iterator[None]:
+    """With ``AIRFLOW_TEST_CAPTURE_DIR`` set, save the servers' answers as fixtures."""
+    target = os.environ.get("AIRFLOW_TEST_CAPTURE_DIR")
+    if not target:
+        yield
+        return
+    recorder = ResponseRecorder()
+    with recorder.installed():
+        yield
+    releases = {}
+    for version in SERVERS:
+        try:
+            releases[load_server(version).base_url.rstrip("/") + "/"] = version
+        except ServerNotStartedError:
+            continue
+    written = recorder.write(pathlib.Path(target), releases)
+    print(f"\nrecorded {recorder.seen} responses; wrote {written} fixtures under {target}")
 
 
 @pytest.fixture(scope="session", params=SERVERS, ids=SERVERS)

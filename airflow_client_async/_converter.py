@@ -983,36 +983,78 @@ def _make_model_structure(cls: type) -> _Hook:
         _building.discard(cls)
 
 
-def _slot_setters(cls: type) -> list[Callable[[Any, Any], None]] | None:
-    """The slot setters of ``cls``'s fields, in order, if filling them is all its
-    ``__init__`` does; otherwise ``None``.
+def _plain_slots(cls: type) -> bool:
+    """Tell whether filling its fields' slots is all ``cls``'s ``__init__`` does.
 
-    A frozen attrs class's ``__init__`` sets each field through ``object.__setattr__``;
-    setting the slots directly builds the same instance in half the time, which is most of
-    what decoding a page of models costs beyond ``json.loads``. Only done for a plain
-    attrs-generated ``__init__``: no validators, converters, init hooks, or slot besides
-    the fields' own (such as a cached hash) that ``__init__`` would fill as well.
+    True for a plain attrs-generated ``__init__``: no validators, converters, init hooks,
+    or slot besides the fields' own (such as a cached hash) that ``__init__`` would fill
+    as well. Such a class can be built without calling ``__init__``, which is most of
+    what decoding a page of models costs beyond parsing the JSON.
     """
     init = cls.__dict__.get("__init__")
     code = getattr(init, "__code__", None)
     if code is None or not code.co_filename.startswith("<attrs generated"):
-        return None
+        return False
     if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
-        return None
+        return False
     fields = attrs.fields(cls)
     if any(f.validator is not None or f.converter is not None or not f.init for f in fields):
-        return None
+        return False
     slots = {name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())}
     names = {f.name for f in fields}
     if not slots or slots - names - {"__weakref__"}:
+        return False
+    return all(isinstance(getattr(cls, f.name, None), types.MemberDescriptorType) for f in fields)
+
+
+def _builder(cls: type) -> type | None:
+    """A subclass of ``cls`` whose instances take plain attribute assignment, or ``None``.
+
+    A frozen class refuses ``o.name = value``, so its ``__init__`` (and the slot setters)
+    go through a call per field. An instance of this subclass is filled with ordinary
+    assignments, several times faster, and then becomes an instance of ``cls`` itself by
+    ``__class__`` assignment: the subclass adds no slot, so both have the same layout, and
+    what the caller gets is exactly what ``cls(...)`` would have built. ``None`` when this
+    Python refuses the assignment. Only for a class :func:`_plain_slots`.
+    """
+    namespace = {
+        "__slots__": (),
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+        # Both: they share one type slot, and either one overridden makes every
+        # assignment a call into Python again.
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+    }
+    builder = type(cls.__name__, (cls,), namespace)
+    try:
+        trial: Any = object.__new__(builder)
+        trial.__class__ = cls
+    except TypeError:
         return None
-    setters: list[Callable[[Any, Any], None]] = []
-    for field in fields:
-        descriptor = getattr(cls, field.name, None)
-        if not isinstance(descriptor, types.MemberDescriptorType):
-            return None
-        setters.append(descriptor.__set__)
-    return setters
+    return builder
+
+
+def _construct(cls: type, gen: _Codegen, values: list[tuple[str, str]]) -> list[str]:
+    """Lines that build ``cls`` from ``values`` (field name, expression) and return it."""
+    if not _plain_slots(cls):
+        arguments = ", ".join(f"{name}={value}" for name, value in values)
+        return [f"return {gen.name('c', cls)}({arguments})"]
+    gen.env["_new"] = object.__new__
+    builder = _builder(cls)
+    if builder is not None:
+        return [
+            f"o = _new({gen.name('b', builder)})",
+            *(f"o.{name} = {value}" for name, value in values),
+            f"o.__class__ = {gen.name('c', cls)}",
+            "return o",
+        ]
+    target = gen.name("c", cls)
+    return [
+        f"o = _new({target})",
+        *(f"{gen.name('s', getattr(cls, name).__set__)}(o, {value})" for name, value in values),
+        "return o",
+    ]
 
 
 def _build_model_structure(cls: type) -> _Hook:
@@ -1037,7 +1079,7 @@ def _build_model_structure(cls: type) -> _Hook:
         "    try:",
         "        g = d.get",
     ]
-    args: list[str] = []
+    values: list[tuple[str, str]] = []
     for index, field in enumerate(fields[:-1]):
         var = f"a{index}"
         key = field.metadata.get("json", field.name)
@@ -1051,23 +1093,15 @@ def _build_model_structure(cls: type) -> _Hook:
             default = gen.name("v", field.default)
             lines += [f"        if {var} is None:", f"            {var} = {default}"]
         lines.extend(f"        {line}" for line in gen.statement(field, var))
-        args.append(f"{field.name}={var}")
+        values.append((field.name, var))
     lines += [
         "        if d.keys() <= _known:",
         "            extra = {}",
         "        else:",
         "            extra = {k: v for k, v in d.items() if k not in _known}",
     ]
-    setters = _slot_setters(cls)
-    if setters is None:
-        lines.append(f"        return _cls({', '.join([*args, 'extra_fields=extra'])})")
-    else:
-        gen.env["_new"] = object.__new__
-        lines.append("        o = _new(_cls)")
-        for index, setter in enumerate(setters):
-            value = "extra" if index == len(fields) - 1 else f"a{index}"
-            lines.append(f"        {gen.name('s', setter)}(o, {value})")
-        lines.append("        return o")
+    construct = _construct(cls, gen, [*values, (_EXTRA_FIELDS, "extra")])
+    lines.extend(f"        {line}" for line in construct)
     lines += [
         "    except Exception as exc:",
         "        raise _explain(_cls, d, _plans(), exc) from None",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
@@ -597,7 +596,7 @@ class HTTPPipeline:
         idempotent: bool | None = None,
         api_version: ApiVersion | None = None,
     ) -> JsonValue:
-        """Send a request and return its JSON body, decoded with :func:`json.loads`.
+        """Send a request and return its JSON body, decoded as :func:`json.loads` does.
 
         Raises:
             ResponseValidationError: The body is not JSON (wrong content type, empty,
@@ -684,10 +683,10 @@ def decode_json(response: httpx.Response) -> JsonValue:
     media_type = _media_type(response)
     if media_type and media_type not in _JSON_MEDIA_TYPES and not media_type.endswith("+json"):
         raise invalid_response(response, "JSON", f"expected a JSON body, got {media_type!r}")
-    if not body.strip():
+    if not body or body.isspace():
         raise invalid_response(response, "JSON", "expected a JSON body, got an empty one")
     try:
-        value: JsonValue = json.loads(body)
+        value: JsonValue = _json.loads(body)
     except ValueError as exc:
         raise invalid_response(
             response, "JSON", f"malformed or truncated JSON body: {exc}"

@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 import scenarios  # noqa: E402
 from scenarios import Section, Sizes  # noqa: E402
 
-SCENARIOS = ("a", "b", "c", "d", "e", "f")
+SCENARIOS = ("a", "b", "c", "d", "e", "f", "h")
 _PACKAGES = (
     "airflow-client-async",
     "httpx",
@@ -40,6 +40,7 @@ _PACKAGES = (
     "anyio",
     "apache-airflow-client",
     "urllib3",
+    "msgspec",
 )
 
 
@@ -152,7 +153,7 @@ async def _run_async(name: str, base_url: str, sizes: Sizes) -> Section:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no RESULTS.md")
-    parser.add_argument("--only", help="comma-separated scenarios among a,b,c,d,e,f")
+    parser.add_argument("--only", help="comma-separated scenarios among " + ",".join(SCENARIOS))
     parser.add_argument("--output", type=Path, help="where to write the Markdown")
     args = parser.parse_args()
 
@@ -181,6 +182,8 @@ def main() -> int:
                 section = scenarios.import_time(sizes)
             elif name == "f":
                 section = scenarios.converter_codegen(sizes)
+            elif name == "h":
+                section = scenarios.decode_v3(sizes)
             else:
                 section = asyncio.run(_run_async(name, base_url, sizes))
             sections.append(section)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The benchmarks, in one command: prepare their own environment (benchmarks/.venv, with
-# this package, apache-airflow-client 2.10.0 and pyinstrument), then run them against a
-# local stub server that benchmarks/run.py starts and stops.
+# The benchmarks, in one command: prepare their own environments (benchmarks/.venv, with
+# this package and its fast extra, apache-airflow-client 2.10.0 and pyinstrument;
+# benchmarks/.venv-v3 with apache-airflow-client 3.3.2, which cannot share one with 2.x),
+# then run them against a local stub server that benchmarks/run.py starts and stops.
 #
 #   bash benchmarks/run.sh              # full run (~5 min), writes benchmarks/RESULTS.md
 #   bash benchmarks/run.sh --smoke      # tiny sizes (<1 min), writes a temporary file
@@ -12,8 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=benchmarks/.venv
+VENV_V3=benchmarks/.venv-v3
 PYTHON="${PYTHON:-python3}"
 REQUIREMENTS=(apache-airflow-client==2.10.0 pyinstrument)
+REQUIREMENTS_V3=(apache-airflow-client==3.3.2)
 
 if [ -x .venv/bin/uv ]; then
     UV=.venv/bin/uv
@@ -23,18 +26,25 @@ else
     UV=
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV"
-fi
+for venv in "$VENV" "$VENV_V3"; do
+    if [ ! -x "$venv/bin/python" ]; then
+        "$PYTHON" -m venv "$venv"
+    fi
+done
 # A regular (not editable) install with bytecode compiled ahead, so import times are what
 # users get; reinstalled every run so the working tree's code is what gets measured.
 if [ -n "$UV" ]; then
     "$UV" pip install --quiet --python "$VENV/bin/python" --compile-bytecode \
-        --reinstall-package airflow-client-async . "${REQUIREMENTS[@]}"
+        --reinstall-package airflow-client-async ".[fast]" "${REQUIREMENTS[@]}"
+    "$UV" pip install --quiet --python "$VENV_V3/bin/python" --compile-bytecode \
+        "${REQUIREMENTS_V3[@]}"
 else
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
         --force-reinstall --no-deps .
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check . "${REQUIREMENTS[@]}"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ".[fast]" \
+        "${REQUIREMENTS[@]}"
+    "$VENV_V3/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "${REQUIREMENTS_V3[@]}"
 fi
 
 export BENCHMARK_COMMAND="bash benchmarks/run.sh${*:+ $*}"

@@ -30,6 +30,7 @@ __all__ = [
     "Sizes",
     "converter_codegen",
     "decode",
+    "decode_v3",
     "fan_out",
     "import_time",
     "iterate",
@@ -429,6 +430,208 @@ def converter_codegen(sizes: Sizes) -> Section:
         )
     section.tables.append(rows)
     return section
+
+
+# -- h. decoding Airflow 3 pages against the official client 3.x ---------------------------
+
+#: The official client 3.x's own environment (``benchmarks/run.sh`` prepares it).
+OFFICIAL_V3_PYTHON = HERE / ".venv-v3" / "bin" / "python"
+#: The real page scenario h decodes (``benchmarks/capture_v2.py`` records it).
+V2_DAGS = HERE / "data" / "v2_dags.json"
+V2_TASK_INSTANCES = HERE / "data" / "v2_task_instances.json"
+V3_MIN_GAIN = 2.0
+
+
+class _OfficialV3:
+    """The official client 3.x in its own process, asked to time its decoding."""
+
+    def __init__(self, pages: dict[str, tuple[str, Path]]) -> None:
+        if not OFFICIAL_V3_PYTHON.exists():
+            raise RuntimeError(f"{OFFICIAL_V3_PYTHON} is missing: run benchmarks/run.sh")
+        arguments = [f"{name}={model}={path}" for name, (model, path) in pages.items()]
+        self.process = subprocess.Popen(
+            [str(OFFICIAL_V3_PYTHON), str(HERE / "_official_v3_child.py"), *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def ask(self, *words: object) -> str:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(" ".join(map(str, words)) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError("the official client's process ended")
+        return answer
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def decode_v3(sizes: Sizes) -> Section:
+    """Decode the same Airflow 3 pages with ours and with the official client 3.x."""
+    from importlib import metadata
+
+    from airflow_client_async import _json
+    from airflow_client_async._http import decode_model
+    from airflow_client_async.models import DAGCollection, TaskInstanceCollection
+
+    fast = _json._fast_loads
+    real_tis = V2_TASK_INSTANCES.exists()
+    pages: list[tuple[str, str, bytes, Any, str]] = [
+        ("dags", "100 DAGs", V2_DAGS.read_bytes(), DAGCollection, "DAGCollectionResponse"),
+        (
+            "tis",
+            "100 task instances" + ("" if real_tis else " (built)"),
+            V2_TASK_INSTANCES.read_bytes() if real_tis else payloads.task_instance_page_v2(100),
+            TaskInstanceCollection,
+            "TaskInstanceCollectionResponse",
+        ),
+    ]
+    version = subprocess.run(
+        [str(OFFICIAL_V3_PYTHON), "-c", "import airflow_client.client as c; print(c.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    section = Section(
+        "h. Decoding an Airflow 3 page: ours against the official client " + version,
+        "The same bytes decoded by ours and by the official `apache-airflow-client` "
+        f"{version} (pydantic models), which runs in its own environment "
+        "(`benchmarks/.venv-v3`, `benchmarks/_official_v3_child.py`) and is timed there. "
+        "Ours: `decode_model` (what each page of `client.dags.list()` runs: content-type "
+        "check, JSON parse, the converter), with msgspec parsing first "
+        f"(the `fast` extra; msgspec {_version_of('msgspec', metadata)}) and with "
+        "`json.loads` alone. Official: what its `get_dags` runs once the body is read "
+        "(`RESTResponse.read()`, `ApiClient.response_deserialize`: text, `json.loads`, "
+        "the model's `from_dict`). The DAG page is a real Airflow 3.3.2 answer "
+        "(`benchmarks/data/v2_dags.json`, joined from its pages of 10 by "
+        "`benchmarks/capture_v2.py`); "
+        + (
+            "so is the task instance page."
+            if real_tis
+            else "the server had run no task, so the task instance page is built in "
+            "Airflow 3.3's shape from recorded values (`payloads.task_instance_page_v2`)."
+        )
+        + " Median time per decode over rounds; the ratios are taken within each round.",
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        files = {}
+        for name, _label, body, _model, official_model in pages:
+            path = Path(folder) / f"{name}.json"
+            path.write_bytes(body)
+            files[name] = (official_model, path)
+        official = _OfficialV3(files)
+        try:
+            rows = [
+                [
+                    "page",
+                    "bytes",
+                    "json.loads alone",
+                    "msgspec alone",
+                    "ours",
+                    "ours, json.loads only",
+                    "official",
+                    "official / ours",
+                    "official / ours (json.loads only)",
+                ]
+            ]
+            for name, label, body, model, _official_model in pages:
+                row, gain = _decode_v3_row(
+                    sizes, official, name, label, body, model, fast, decode_model
+                )
+                rows.append(row)
+                section.checks.append(
+                    Check(
+                        f"h: {label}, ours ≥ {V3_MIN_GAIN:g}x faster than official {version}",
+                        fmt_ratio(gain),
+                        gain >= V3_MIN_GAIN,
+                    )
+                )
+        finally:
+            official.close()
+    section.tables.append(rows)
+    if fast is None:
+        section.notes.append(
+            "msgspec is not installed here: ours parses with `json.loads` in both columns."
+        )
+    return section
+
+
+def _version_of(name: str, metadata: Any) -> str:
+    try:
+        return str(metadata.version(name))
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _decode_v3_row(
+    sizes: Sizes,
+    official: _OfficialV3,
+    name: str,
+    label: str,
+    body: bytes,
+    model: Any,
+    fast: Any,
+    decode_model: Any,
+) -> tuple[list[str], float]:
+    """One page's row, and how many times faster than the official client ours is."""
+    from airflow_client_async import _json
+
+    request = httpx.Request("GET", "http://127.0.0.1:9/api/v2/dags")
+    response = httpx.Response(
+        200, content=body, headers={"Content-Type": "application/json"}, request=request
+    )
+
+    def ours(parser: Any) -> Any:
+        def run() -> float:
+            _json._fast_loads = parser
+            try:
+                return _repeat(lambda: decode_model(response, model), sizes.decode_ours)()
+            finally:
+                _json._fast_loads = fast
+
+        return run
+
+    ours_ids = [getattr(item, "dag_id", None) for item in _items(decode_model(response, model))]
+    if len(ours_ids) != 100 or json.loads(official.ask("check", name)) != ours_ids:
+        raise RuntimeError(f"{label}: the two clients decoded different items")
+    variants = {
+        "json": _repeat(lambda: json.loads(body), sizes.decode_ours),
+        "ours-json": ours(None),
+        "official": lambda: float(official.ask("time", name, sizes.decode_ours)),
+    }
+    if fast is not None:
+        variants["fast"] = _repeat(lambda: fast(body), sizes.decode_ours)
+        variants["ours"] = ours(fast)
+    rounds = run_rounds_sync(variants, sizes.decode_rounds * 3)
+
+    def ms(variant: str) -> str:
+        return fmt_ms(rounds.median(variant)) if variant in variants else "n/a"
+
+    def ratio(variant: str) -> str:
+        return fmt_ratio(rounds.ratio("official", variant)) if variant in variants else "n/a"
+
+    best = "ours" if fast is not None else "ours-json"
+    row = [
+        label,
+        f"{len(body):,}",
+        ms("json"),
+        ms("fast"),
+        ms(best),
+        ms("ours-json"),
+        ms("official"),
+        ratio(best),
+        ratio("ours-json"),
+    ]
+    return row, rounds.ratio("official", best)
+
+
+def _items(collection: Any) -> Any:
+    return collection.dags if hasattr(collection, "dags") else collection.task_instances
 
 
 # -- c. fan-out ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import json
 import re
 import types
 import typing
+import weakref
 from typing import Any
 
 import attrs
@@ -1099,6 +1100,42 @@ def test_models_decoded_are_the_generated_classes() -> None:
         for field in attrs.fields(cls)[:-1]:
             if field.default is not attrs.NOTHING:
                 assert getattr(decoded, field.name) == field.default
+
+
+def _sample_model() -> type:
+    # A fresh class each time, so its structure function is generated in the test.
+    @attrs.frozen(kw_only=True)
+    class Sample:
+        name: str
+        count: int | None = None
+        extra_fields: dict[str, Any] = attrs.field(factory=dict)
+
+    return Sample
+
+
+def test_a_decoded_model_is_what_its_constructor_builds() -> None:
+    cls = _sample_model()
+    decoded = structure({"name": "n", "count": 2, "other": True}, cls)
+    assert type(decoded) is cls
+    assert decoded == cls(name="n", count=2, extra_fields={"other": True})
+    assert weakref.ref(decoded)() is decoded
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        decoded.name = "m"  # type: ignore[misc]
+    assert type(structure({"name": "n"}, cls)) is cls
+
+
+@pytest.mark.parametrize("refused", ["assignment", "plain slots"])
+def test_models_decode_the_same_where_the_fast_construction_is_refused(
+    refused: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if refused == "assignment":
+        monkeypatch.setattr(_converter, "_builder", lambda cls: None)
+    else:
+        monkeypatch.setattr(_converter, "_plain_slots", lambda cls: False)
+    cls = _sample_model()
+    decoded = structure({"name": "n", "count": 2, "other": True}, cls)
+    assert type(decoded) is cls
+    assert decoded == cls(name="n", count=2, extra_fields={"other": True})
 
 
 def test_a_missing_identity_field_is_named() -> None:

@@ -40,7 +40,9 @@ fi
 
 if [ "$#" = 0 ]; then
     # The integration suite again, over httpx's own transport (the first run used the
-    # default one, aiohttp on asyncio), so both transports pass the same real-server suite.
+    # default one, aiohttp on asyncio), so both transports pass the same real-server suite;
+    # and reading with msgspec (the first run used json.loads), so both parsers do too.
     AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_HTTPX_SERVERS:-3.3.2}" \
-        AIRFLOW_CLIENT_TRANSPORT=httpx .venv/bin/python -m pytest tests/integration
+        AIRFLOW_CLIENT_TRANSPORT=httpx AIRFLOW_CLIENT_TEST_JSON=msgspec \
+        .venv/bin/python -m pytest tests/integration
 fi

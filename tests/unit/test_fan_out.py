@@ -22,7 +22,7 @@ from airflow_client_async import (
 from airflow_client_async._workflows import RUN_ID_PATTERN, new_run_id
 from airflow_client_async.models import DAGRun
 
-from .conftest import Versioned
+from .conftest import SleepRecorder, Versioned
 from .dag_payloads import body_of, dag_run, error, operation_calls
 
 RUN_ID = re.compile(r"^api__\d{8}T\d{6}\.[0-9a-f]{32}$")
@@ -392,3 +392,92 @@ async def test_trigger_many_lets_fewer_in_while_the_server_is_overloaded(
     assert all(r.ok for r in results[16:])
     # Halved once to 8 by the first overloaded round, then one more per 8 or so answers.
     assert 1 <= in_flight["peak_after"] <= 12
+
+
+async def test_a_trigger_answered_first_time_took_one_attempt(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=created(versions.api_version))
+    results = await versions.client.dag_runs.trigger_many(["d", "d", "d"])
+    assert [r.attempts for r in results] == [1, 1, 1]
+    assert all(r.ok and not r.already_existed for r in results)
+
+
+async def test_a_503_then_a_run_counts_two_attempts(
+    versions: Versioned, sleeps: SleepRecorder
+) -> None:
+    answers = iter(
+        [
+            httpx.Response(
+                503, headers={"Retry-After": "1"}, json=error(versions.api_version, 503, "busy")
+            )
+        ]
+    )
+    answer = created(versions.api_version)
+    route = versions.router.post("/dags/d/dagRuns").mock(
+        side_effect=lambda request: next(answers, None) or answer(request)
+    )
+    [result] = await versions.client.dag_runs.trigger_many(["d"])
+    assert isinstance(result, RunOk)
+    assert result.attempts == 2 and route.call_count == 2
+    assert not result.already_existed
+    assert sleeps.delays == [1.0]
+
+
+async def test_a_timeout_then_our_409_counts_two_attempts(versions: Versioned) -> None:
+    calls = 0
+
+    def lost_then_conflict(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise httpx.ReadTimeout("the response never came")
+        return httpx.Response(409, json=error(versions.api_version, 409, "already exists"))
+
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=lost_then_conflict)
+    versions.router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(versions.api_version, "d", request.url.path.rsplit("/", 1)[-1]),
+        )
+    )
+    [result] = await versions.client.dag_runs.trigger_many(["d"])
+    assert isinstance(result, RunOk)
+    assert result.already_existed
+    # The timed-out POST counts although no answer came; the GET that read the run does not.
+    assert result.attempts == 2
+
+
+async def test_a_trigger_that_failed_counts_every_attempt(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=httpx.ConnectError("refused"))
+    versions.router.post("/dags/mine/dagRuns").mock(side_effect=httpx.ReadTimeout("lost"))
+    generated, given = await versions.client.dag_runs.trigger_many(
+        ["d", TriggerRequest(dag_id="mine", dag_run_id="r")]
+    )
+    assert isinstance(generated, RunError) and generated.attempts == 3  # two retries
+    assert generated.error.retries == 2  # type: ignore[attr-defined]
+    # A caller's id is not replayed after an ambiguous failure.
+    assert isinstance(given, RunError) and given.attempts == 1
+
+
+async def test_wait_many_keeps_the_trigger_attempts(versions: Versioned) -> None:
+    router, api_version = versions.router, versions.api_version
+    router.get("/dags/d/dagRuns/a").respond(json=dag_run(api_version, "d", "a", state="success"))
+    router.get("/dags/d/dagRuns/b").respond(json=dag_run(api_version, "d", "b", state="running"))
+    router.post("/dags/~/dagRuns/list").respond(
+        json={"dag_runs": [dag_run(api_version, "d", "b", state="running")], "total_entries": 1}
+    )
+    triggered_a = RunOk(
+        dag_id="d", dag_run_id="a", run=DAGRun(dag_id="d", dag_run_id="a"), attempts=3
+    )
+    triggered_b = RunOk(
+        dag_id="d", dag_run_id="b", run=DAGRun(dag_id="d", dag_run_id="b"), attempts=2
+    )
+    a, b, pair = await versions.client.dag_runs.wait_many(
+        [triggered_a, triggered_b, ("d", "a")], timeout=0.05, poll_interval=0.01
+    )
+    assert isinstance(a, RunOk) and a.attempts == 3 and str(a.run.state) == "success"
+    # A run given twice gets one result, with the trigger's count.
+    assert pair is a
+    assert isinstance(b, RunError) and isinstance(b.error, WaitTimeoutError)
+    assert b.attempts == 2
+    [alone] = await versions.client.dag_runs.wait_many([("d", "a")])
+    assert alone.attempts == 0

@@ -43,10 +43,12 @@ from ._routes import API_PREFIXES, ApiVersion, Route, Routes, ServerVersion
 from ._types import UNSET, JsonValue
 
 __all__ = [
+    "Attempt",
     "HTTPPipeline",
     "PoolState",
     "ServerState",
     "build_path",
+    "capture_attempts",
     "capture_responses",
     "check_aware",
     "connection_error",
@@ -189,6 +191,49 @@ def capture_responses() -> Generator[list[httpx.Response]]:
         _CAPTURED.reset(token)
         if outer is not None:
             outer.extend(captured)
+
+
+@attrs.define(kw_only=True)
+class Attempt:
+    """One sending of a request by :meth:`HTTPPipeline.request`, retries each counting.
+
+    Attributes:
+        method: The HTTP method.
+        path: The path below the server's root, as sent (e.g.
+            ``/api/v2/dags/etl/dagRuns``).
+        status: The answer's status; ``None`` while in flight or when none arrived.
+        error: The transport error when no answer arrived (a timeout, a reset).
+    """
+
+    method: str
+    path: str
+    status: int | None = None
+    error: httpx.RequestError | None = None
+
+
+#: Where :func:`capture_attempts` records the attempts of the calls made inside it.
+_ATTEMPTS: contextvars.ContextVar[list[Attempt] | None] = contextvars.ContextVar(
+    "airflow_client_async_attempts", default=None
+)
+
+
+@contextlib.contextmanager
+def capture_attempts() -> Generator[list[Attempt]]:
+    """Record every attempt sent inside the block (tasks it starts included).
+
+    Unlike :func:`capture_responses` this counts attempts that got no answer, and an
+    attempt is recorded as it starts. An enclosing block gets them too, when the block
+    ends.
+    """
+    outer = _ATTEMPTS.get()
+    recorded: list[Attempt] = []
+    token = _ATTEMPTS.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _ATTEMPTS.reset(token)
+        if outer is not None:
+            outer.extend(recorded)
 
 
 @functools.lru_cache(maxsize=512)
@@ -523,15 +568,20 @@ class HTTPPipeline:
         # authenticate=False must also keep a caller-owned httpx client's own auth away.
         auth: Any = chosen if chosen is not None or not authenticate else httpx.USE_CLIENT_DEFAULT
         captured = _CAPTURED.get()
+        recorded = _ATTEMPTS.get()
         attempt = 0
         while True:
             request = client.build_request(
                 method, url, params=query, content=content, headers=request_headers, timeout=timeout
             )
+            record = Attempt(method=method, path=path)
+            if recorded is not None:
+                recorded.append(record)
             started = time.perf_counter()
             try:
                 response = await _send(client, request, auth, deadline, self.max_response_size)
             except httpx.RequestError as exc:
+                record.error = exc
                 delay = retry_delay(
                     self.retry_policy,
                     method=method,
@@ -552,6 +602,7 @@ class HTTPPipeline:
                     raise ClientClosedError("the underlying httpx client is closed") from exc
                 raise
             else:
+                record.status = response.status_code
                 _unbind_stream(response)
                 if captured is not None:
                     captured.append(response)

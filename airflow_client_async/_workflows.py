@@ -110,6 +110,11 @@ class RunOk:
         run: The run as the server last described it.
         already_existed: The trigger answered 409 for a run id this call had sent before
             (a retry after a lost response), so the existing run was fetched.
+        attempts: How many times the trigger was sent (``POST``), answered or not: 1
+            when the first one was answered, 2 after one retry, and so on. Kept by
+            :meth:`~DagRunsResource.wait_many` from the :class:`RunOk` it was given; 0
+            for a run this client did not trigger through :meth:`trigger_many` (a
+            :class:`DAGRun` or a pair given to ``wait_many``).
         elapsed: Seconds spent on this run.
         ok: Always ``True``.
         error: Always ``None``.
@@ -119,6 +124,7 @@ class RunOk:
     dag_run_id: str
     run: DAGRun
     already_existed: bool = False
+    attempts: int = 0
     elapsed: float = 0.0
     ok: Literal[True] = attrs.field(default=True, init=False)
     error: None = attrs.field(default=None, init=False, repr=False)
@@ -132,6 +138,9 @@ class RunError:
         dag_id: The DAG.
         dag_run_id: The run id (made by the client when the request had none).
         error: What went wrong (a :class:`WaitTimeoutError` when a wait ran out of time).
+        attempts: How many times the trigger was sent (``POST``), answered or not; 0
+            when nothing was sent. :meth:`~DagRunsResource.wait_many` keeps the count of
+            the :class:`RunOk` it was given, and 0 for runs given otherwise.
         elapsed: Seconds spent on this run.
         ok: Always ``False``.
     """
@@ -139,6 +148,7 @@ class RunError:
     dag_id: str
     dag_run_id: str
     error: Exception
+    attempts: int = 0
     elapsed: float = 0.0
     ok: Literal[False] = attrs.field(default=False, init=False)
 

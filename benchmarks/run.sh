@@ -7,6 +7,9 @@
 #   bash benchmarks/run.sh              # full run (~5 min), writes benchmarks/RESULTS.md
 #   bash benchmarks/run.sh --smoke      # tiny sizes (<1 min), writes a temporary file
 #   bash benchmarks/run.sh --only a,b   # some scenarios, printed to stdout
+#   bash benchmarks/run.sh --real       # fan-out against the real servers of
+#                                       # scripts/airflow_server.py (benchmarks/real_fanout.py,
+#                                       # writes benchmarks/RESULTS-real.md; never in --smoke)
 #
 # Other arguments go to benchmarks/run.py.
 set -euo pipefail
@@ -48,4 +51,8 @@ else
 fi
 
 export BENCHMARK_COMMAND="bash benchmarks/run.sh${*:+ $*}"
+if [ "${1:-}" = "--real" ]; then
+    shift
+    exec "$VENV/bin/python" benchmarks/real_fanout.py "$@"
+fi
 exec "$VENV/bin/python" benchmarks/run.py "$@"

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Literal, TypedDict, overload
 
 import anyio
 import attrs
+import httpx
 
 from .._bulk import BulkResult, OnNonExistence
-from .._errors import APITimeoutError, ConflictError, WaitTimeoutError
-from .._http import build_path, capture_responses, invalid_response
+from .._errors import APITimeoutError, ConflictError, UnsupportedByServerError, WaitTimeoutError
+from .._http import Attempt, build_path, capture_attempts, invalid_response
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream
@@ -863,8 +864,10 @@ class DagRunsResource(Resource):
         the client's retry policy (``Retry-After`` included).
 
         Never raises half-way: each request gets a :class:`RunOk` with the run or a
-        :class:`RunError` with the error, in the order of ``requests``. Cancelling the
-        caller cancels the requests in flight.
+        :class:`RunError` with the error, in the order of ``requests``; both count the
+        trigger's attempts (``attempts``: 1 when the first ``POST`` was answered, retries
+        after timeouts and resets included). Cancelling the caller cancels the requests
+        in flight.
 
         Args:
             requests: DAG ids, or :class:`TriggerRequest` objects with per-run settings.
@@ -895,10 +898,10 @@ class DagRunsResource(Resource):
             epoch = await limiter.acquire()
             overloaded = True  # a cancelled trigger tells nothing about the server
             try:
-                with capture_responses() as seen:
-                    result = await self._trigger_for_fan_out(request, generated)
+                with capture_attempts() as sent:
+                    result = await self._trigger_for_fan_out(request, generated, sent)
                 overloaded = isinstance(result.error, APITimeoutError) or any(
-                    r.status_code == 429 or r.status_code >= 500 for r in seen
+                    map(_overloaded, sent)
                 )
             finally:
                 limiter.release(epoch, overloaded=overloaded)
@@ -911,9 +914,18 @@ class DagRunsResource(Resource):
                 group.start_soon(trigger_one, index, request, generated)
         return [result for result in results if result is not None]
 
-    async def _trigger_for_fan_out(self, request: TriggerRequest, generated: bool) -> RunResult:
+    async def _trigger_for_fan_out(
+        self, request: TriggerRequest, generated: bool, sent: builtins.list[Attempt]
+    ) -> RunResult:
         run_id = request.dag_run_id or ""
         started = time.perf_counter()
+        # The POSTs of this trigger among the attempts: not the token or version requests
+        # the first call makes, nor the GET after a 409.
+        runs_path = build_path(_RUNS, dag_id=request.dag_id)
+
+        def attempts() -> int:
+            return sum(1 for a in sent if a.method == "POST" and a.path.endswith(runs_path))
+
         try:
             try:
                 run = await self.trigger(
@@ -934,6 +946,7 @@ class DagRunsResource(Resource):
                     dag_run_id=run_id,
                     run=existing,
                     already_existed=True,
+                    attempts=attempts(),
                     elapsed=time.perf_counter() - started,
                 )
         except Exception as exc:  # one result per request, whatever went wrong
@@ -941,12 +954,14 @@ class DagRunsResource(Resource):
                 dag_id=request.dag_id,
                 dag_run_id=run_id,
                 error=exc,
+                attempts=attempts(),
                 elapsed=time.perf_counter() - started,
             )
         return RunOk(
             dag_id=request.dag_id,
             dag_run_id=run_id,
             run=run,
+            attempts=attempts(),
             elapsed=time.perf_counter() - started,
         )
 
@@ -959,46 +974,87 @@ class DagRunsResource(Resource):
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
     ) -> DAGRun:
-        """Poll a run until it reaches a terminal state (``success`` or ``failed``).
+        """Wait until a run reaches a terminal state (``success`` or ``failed``).
 
-        Built on :meth:`get`; the interval between polls grows by half each time up to
-        ``max_poll_interval``.
+        On Airflow 3.1 and later the server does the waiting: one streamed request
+        (:meth:`wait_for_results`, the server checking the run every ``poll_interval``
+        seconds) and one :meth:`get` for the final record. On older servers this polls
+        with :meth:`get`, the interval growing by half each time up to
+        ``max_poll_interval``. Measured on Airflow 3.3.2
+        (``benchmarks/RESULTS-real.md``): about 2 requests per run instead of 4 or more,
+        and no later. To wait for many runs, :meth:`wait_many` costs fewer requests still.
 
         Args:
             dag_id: The DAG id.
             dag_run_id: The run id.
             timeout: Give up after this many seconds (``None``: wait as long as it takes).
-            poll_interval: Seconds before the second poll.
-            max_poll_interval: Upper bound of the interval.
+            poll_interval: Seconds before the second poll; on Airflow 3.1+, between the
+                server's checks.
+            max_poll_interval: Upper bound of the interval (polling only).
 
         Returns:
             The run in its final state (check ``run.state``: a failed run is returned, not
             raised).
 
         Raises:
-            WaitTimeoutError: The run had not ended in time; it carries the last state seen.
+            WaitTimeoutError: The run had not ended in time; it carries the last state seen
+                (``last_seen`` only when polling: the stream sends states, not runs).
             NotFoundError: No such DAG or run.
             ValueError: A poll interval is not positive.
         """
         if poll_interval <= 0 or max_poll_interval <= 0:
             raise ValueError("poll intervals must be positive")
+        deadline = None if timeout is None else anyio.current_time() + timeout
+
+        def left() -> float | None:
+            return None if deadline is None else max(deadline - anyio.current_time(), 0.0)
+
+        if await self._server_waits():
+            try:
+                ended = await self.wait_for_results(
+                    dag_id, dag_run_id, interval=poll_interval, timeout=left()
+                )
+            except WaitTimeoutError as exc:
+                raise _wait_timeout(dag_id, dag_run_id, timeout, exc.last_state) from None
+            with anyio.move_on_after(left()):
+                run = await self.get(dag_id, dag_run_id)
+                if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
+                    return run
+                # Cleared and queued again since it ended: poll for the time left.
+            if left() == 0:
+                raise _wait_timeout(dag_id, dag_run_id, timeout, ended.state)
+        return await self._poll(
+            dag_id, dag_run_id, timeout, left(), poll_interval, max_poll_interval
+        )
+
+    async def _server_waits(self) -> bool:
+        """Whether the server has the wait stream (Airflow 3.1+)."""
+        try:
+            await self._route(self._wait_for_results)
+        except UnsupportedByServerError:
+            return False
+        return True
+
+    async def _poll(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        timeout: float | None,
+        left: float | None,
+        poll_interval: float,
+        max_poll_interval: float,
+    ) -> DAGRun:
+        """Poll with :meth:`get` for at most ``left`` seconds of the caller's ``timeout``."""
         last: DAGRun | None = None
         interval = poll_interval
-        with anyio.move_on_after(timeout):
+        with anyio.move_on_after(left):
             while True:
                 last = await self.get(dag_id, dag_run_id)
                 if last.state is not None and str(last.state) in TERMINAL_RUN_STATES:
                     return last
                 await anyio.sleep(interval)
                 interval = min(interval * 1.5, max_poll_interval)
-        state = str(last.state) if last is not None and last.state is not None else None
-        raise WaitTimeoutError(
-            f"DAG run {dag_id}/{dag_run_id} was still {state or 'unread'} after {timeout} s",
-            dag_id=dag_id,
-            dag_run_id=dag_run_id,
-            last_state=state,
-            last_seen=last,
-        )
+        raise _wait_timeout(dag_id, dag_run_id, timeout, last)
 
     _wait_for_results = Routes(
         v2=Route(
@@ -1080,13 +1136,7 @@ class DagRunsResource(Resource):
                     f"the stream ended while the run was {last or 'unread'}",
                     b"",
                 )
-        raise WaitTimeoutError(
-            f"DAG run {dag_id}/{dag_run_id} was still {last or 'unread'} after {timeout} s",
-            dag_id=dag_id,
-            dag_run_id=dag_run_id,
-            last_state=last,
-            last_seen=None,
-        )
+        raise _wait_timeout(dag_id, dag_run_id, timeout, last)
 
     async def wait_many(
         self,
@@ -1110,7 +1160,8 @@ class DagRunsResource(Resource):
         Never raises half-way: each run gets a :class:`RunOk` with its final state or a
         :class:`RunError` with the error (a :class:`WaitTimeoutError` when ``timeout``
         ran out for it), in order. A :class:`RunError` from :meth:`trigger_many` is passed
-        through as it is.
+        through as it is; the result for a :class:`RunOk` keeps its ``attempts`` (the
+        trigger's), the others have 0.
 
         Args:
             runs: Runs as returned by :meth:`trigger` or :meth:`trigger_many`, or
@@ -1134,6 +1185,8 @@ class DagRunsResource(Resource):
         items = builtins.list(runs)
         results: builtins.list[RunResult | None] = [None] * len(items)
         pending: dict[tuple[str, str], builtins.list[int]] = {}
+        # The trigger attempts of the runs given as trigger_many's results, kept in theirs.
+        attempts: dict[tuple[str, str], int] = {}
         for index, item in enumerate(items):
             if isinstance(item, RunError):
                 results[index] = item
@@ -1142,6 +1195,7 @@ class DagRunsResource(Resource):
                 continue
             if isinstance(item, RunOk):
                 key = (item.dag_id, item.dag_run_id)
+                attempts[key] = max(attempts.get(key, 0), item.attempts)
             elif isinstance(item, DAGRun):
                 if not item.dag_id or not item.dag_run_id:
                     raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
@@ -1159,21 +1213,34 @@ class DagRunsResource(Resource):
                 if on_result is not None:
                     on_result(result)
 
+        def failed(key: tuple[str, str], error: Exception) -> RunError:
+            return RunError(
+                dag_id=key[0],
+                dag_run_id=key[1],
+                error=error,
+                attempts=attempts.get(key, 0),
+                elapsed=time.perf_counter() - started,
+            )
+
         async def read_final(key: tuple[str, str]) -> None:
             dag_id, dag_run_id = key
             try:
                 async with limiter:
                     run = await self.get(dag_id, dag_run_id)
             except Exception as exc:  # one result per run, whatever went wrong
-                elapsed = time.perf_counter() - started
-                settle(
-                    key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=exc, elapsed=elapsed)
-                )
+                settle(key, failed(key, exc))
                 return
             last_seen[key] = run
             if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
                 elapsed = time.perf_counter() - started
-                settle(key, RunOk(dag_id=dag_id, dag_run_id=dag_run_id, run=run, elapsed=elapsed))
+                ok = RunOk(
+                    dag_id=dag_id,
+                    dag_run_id=dag_run_id,
+                    run=run,
+                    attempts=attempts.get(key, 0),
+                    elapsed=elapsed,
+                )
+                settle(key, ok)
 
         interval = poll_interval
         with anyio.move_on_after(timeout):
@@ -1200,19 +1267,7 @@ class DagRunsResource(Resource):
                 interval = min(interval * 1.5, max_poll_interval)
         for key in builtins.list(pending):
             dag_id, dag_run_id = key
-            run = last_seen.get(key)
-            state = str(run.state) if run is not None and run.state is not None else None
-            error = WaitTimeoutError(
-                f"DAG run {dag_id}/{dag_run_id} was still {state or 'unread'} after {timeout} s",
-                dag_id=dag_id,
-                dag_run_id=dag_run_id,
-                last_state=state,
-                last_seen=run,
-            )
-            elapsed = time.perf_counter() - started
-            settle(
-                key, RunError(dag_id=dag_id, dag_run_id=dag_run_id, error=error, elapsed=elapsed)
-            )
+            settle(key, failed(key, _wait_timeout(dag_id, dag_run_id, timeout, last_seen.get(key))))
         return [result for result in results if result is not None]
 
 
@@ -1261,6 +1316,32 @@ def _sort_key(order_by: OrderBy, api_version: ApiVersion) -> OrderBy:
     if isinstance(order_by, str):
         return _V1_SORT.get(order_by, order_by)
     return [_V1_SORT.get(key, key) for key in order_by]
+
+
+def _overloaded(attempt: Attempt) -> bool:
+    """Whether an attempt met a sign of an overloaded server: 429, a 5xx or a timeout."""
+    status = attempt.status
+    if status is not None:
+        return status == 429 or status >= 500
+    return isinstance(attempt.error, httpx.TimeoutException)
+
+
+def _wait_timeout(
+    dag_id: str, dag_run_id: str, timeout: float | None, last: DAGRun | str | None
+) -> WaitTimeoutError:
+    """The error of a wait that ran out of time, with the run or state last seen."""
+    if isinstance(last, DAGRun):
+        state = str(last.state) if last.state is not None else None
+        run: DAGRun | None = last
+    else:
+        state, run = last, None
+    return WaitTimeoutError(
+        f"DAG run {dag_id}/{dag_run_id} was still {state or 'unread'} after {timeout} s",
+        dag_id=dag_id,
+        dag_run_id=dag_run_id,
+        last_state=state,
+        last_seen=run,
+    )
 
 
 def _trigger_request(item: object) -> TriggerRequest:

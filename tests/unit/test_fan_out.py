@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import anyio
 import httpx
 import pytest
+import respx
 
 from airflow_client_async import (
+    AsyncClient,
+    BearerAuth,
     ConflictError,
     NotFoundError,
     RunError,
@@ -22,7 +26,7 @@ from airflow_client_async import (
 from airflow_client_async._workflows import RUN_ID_PATTERN, new_run_id
 from airflow_client_async.models import DAGRun
 
-from .conftest import Versioned
+from .conftest import API, API_V2, BASE, SleepRecorder, Versioned
 from .dag_payloads import body_of, dag_run, error, operation_calls
 
 RUN_ID = re.compile(r"^api__\d{8}T\d{6}\.[0-9a-f]{32}$")
@@ -204,38 +208,103 @@ async def test_cancelling_the_caller_cancels_the_requests(versions: Versioned) -
     assert started == 4
 
 
-async def test_wait_polls_until_the_run_ends(versions: Versioned) -> None:
+@pytest.fixture(params=["2.11.2", "3.0.6"])
+async def polled(request: pytest.FixtureRequest) -> AsyncIterator[Versioned]:
+    """A client of a server without the wait stream: Airflow 2, and 3 before 3.1."""
+    release: str = request.param
+    api_version = "v1" if release.startswith("2.") else "v2"
+    with respx.mock(
+        base_url=API if api_version == "v1" else API_V2, using="httpx", assert_all_called=False
+    ) as mock:
+        mock.get("/version").respond(json={"version": release, "git_version": "test"})
+        async with AsyncClient(BASE, auth=BearerAuth("t"), api_version=api_version) as api:  # type: ignore[arg-type]
+            yield Versioned(api, mock, api_version)
+
+
+def _ndjson(*lines: str) -> httpx.Response:
+    async def body() -> AsyncIterator[bytes]:
+        for line in lines:
+            yield f"{line}\n".encode()
+
+    return httpx.Response(200, content=body(), headers={"Content-Type": "application/x-ndjson"})
+
+
+async def test_wait_polls_until_the_run_ends(polled: Versioned) -> None:
     states = iter(["queued", "running", "running", "success"])
-    route = versions.router.get("/dags/d/dagRuns/r").mock(
+    route = polled.router.get("/dags/d/dagRuns/r").mock(
         side_effect=lambda _: httpx.Response(
-            200, json=dag_run(versions.api_version, "d", "r", state=next(states))
+            200, json=dag_run(polled.api_version, "d", "r", state=next(states))
         )
     )
-    run = await versions.client.dag_runs.wait(
-        "d", "r", poll_interval=0.001, max_poll_interval=0.002
-    )
+    run = await polled.client.dag_runs.wait("d", "r", poll_interval=0.001, max_poll_interval=0.002)
     assert str(run.state) == "success"
     assert route.call_count == 4
 
 
-async def test_wait_returns_a_failed_run(versions: Versioned) -> None:
-    versions.router.get("/dags/d/dagRuns/r").respond(
-        json=dag_run(versions.api_version, "d", "r", state="failed")
+async def test_wait_returns_a_failed_run(polled: Versioned) -> None:
+    polled.router.get("/dags/d/dagRuns/r").respond(
+        json=dag_run(polled.api_version, "d", "r", state="failed")
     )
-    assert str((await versions.client.dag_runs.wait("d", "r")).state) == "failed"
+    assert str((await polled.client.dag_runs.wait("d", "r")).state) == "failed"
 
 
-async def test_wait_times_out_with_the_last_state(versions: Versioned) -> None:
-    versions.router.get("/dags/d/dagRuns/r").respond(
-        json=dag_run(versions.api_version, "d", "r", state="running")
+async def test_wait_times_out_with_the_last_state(polled: Versioned) -> None:
+    polled.router.get("/dags/d/dagRuns/r").respond(
+        json=dag_run(polled.api_version, "d", "r", state="running")
     )
     with pytest.raises(WaitTimeoutError) as caught:
-        await versions.client.dag_runs.wait("d", "r", timeout=0.05, poll_interval=0.01)
+        await polled.client.dag_runs.wait("d", "r", timeout=0.05, poll_interval=0.01)
     assert caught.value.last_state == "running"
     assert caught.value.dag_run_id == "r"
     assert isinstance(caught.value.last_seen, DAGRun)
     assert caught.value.last_seen.dag_run_id == "r"
     assert isinstance(caught.value, TimeoutError)
+
+
+async def test_wait_streams_on_airflow_3_1_and_reads_the_run_once(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    stream = router_v2.get("/dags/d/dagRuns/r/wait").mock(
+        return_value=_ndjson('{"state": "queued"}', '{"state": "running"}', '{"state": "success"}')
+    )
+    get = router_v2.get("/dags/d/dagRuns/r").respond(json=dag_run("v2", "d", "r", state="success"))
+    run = await client_v2.dag_runs.wait("d", "r", poll_interval=0.25)
+    assert str(run.state) == "success" and run.dag_run_id == "r"
+    assert stream.call_count == 1 and get.call_count == 1
+    assert stream.calls.last.request.url.params.multi_items() == [("interval", "0.25")]
+
+
+async def test_wait_polls_when_a_streamed_run_was_queued_again(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    router_v2.get("/dags/d/dagRuns/r/wait").mock(return_value=_ndjson('{"state": "failed"}'))
+    states = iter(["queued", "running", "success"])
+    get = router_v2.get("/dags/d/dagRuns/r").mock(
+        side_effect=lambda _: httpx.Response(200, json=dag_run("v2", "d", "r", state=next(states)))
+    )
+    run = await client_v2.dag_runs.wait("d", "r", poll_interval=0.001, max_poll_interval=0.001)
+    assert str(run.state) == "success"
+    assert get.call_count == 3
+
+
+async def test_a_streamed_wait_times_out_with_the_last_state(
+    client_v2: AsyncClient, router_v2: respx.MockRouter
+) -> None:
+    async def endless(request: httpx.Request) -> httpx.Response:
+        async def body() -> AsyncIterator[bytes]:
+            yield b'{"state": "running"}\n'
+            await anyio.sleep(30)
+
+        return httpx.Response(200, content=body(), headers={"Content-Type": "application/x-ndjson"})
+
+    router_v2.get("/dags/d/dagRuns/r/wait").mock(side_effect=endless)
+    get = router_v2.get("/dags/d/dagRuns/r")
+    with anyio.fail_after(5), pytest.raises(WaitTimeoutError) as caught:
+        await client_v2.dag_runs.wait("d", "r", timeout=0.2)
+    assert caught.value.last_state == "running"
+    assert caught.value.last_seen is None
+    assert str(caught.value) == "DAG run d/r was still running after 0.2 s"
+    assert get.call_count == 0
 
 
 async def test_wait_refuses_bad_intervals(versions: Versioned) -> None:
@@ -392,3 +461,92 @@ async def test_trigger_many_lets_fewer_in_while_the_server_is_overloaded(
     assert all(r.ok for r in results[16:])
     # Halved once to 8 by the first overloaded round, then one more per 8 or so answers.
     assert 1 <= in_flight["peak_after"] <= 12
+
+
+async def test_a_trigger_answered_first_time_took_one_attempt(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=created(versions.api_version))
+    results = await versions.client.dag_runs.trigger_many(["d", "d", "d"])
+    assert [r.attempts for r in results] == [1, 1, 1]
+    assert all(r.ok and not r.already_existed for r in results)
+
+
+async def test_a_503_then_a_run_counts_two_attempts(
+    versions: Versioned, sleeps: SleepRecorder
+) -> None:
+    answers = iter(
+        [
+            httpx.Response(
+                503, headers={"Retry-After": "1"}, json=error(versions.api_version, 503, "busy")
+            )
+        ]
+    )
+    answer = created(versions.api_version)
+    route = versions.router.post("/dags/d/dagRuns").mock(
+        side_effect=lambda request: next(answers, None) or answer(request)
+    )
+    [result] = await versions.client.dag_runs.trigger_many(["d"])
+    assert isinstance(result, RunOk)
+    assert result.attempts == 2 and route.call_count == 2
+    assert not result.already_existed
+    assert sleeps.delays == [1.0]
+
+
+async def test_a_timeout_then_our_409_counts_two_attempts(versions: Versioned) -> None:
+    calls = 0
+
+    def lost_then_conflict(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise httpx.ReadTimeout("the response never came")
+        return httpx.Response(409, json=error(versions.api_version, 409, "already exists"))
+
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=lost_then_conflict)
+    versions.router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(versions.api_version, "d", request.url.path.rsplit("/", 1)[-1]),
+        )
+    )
+    [result] = await versions.client.dag_runs.trigger_many(["d"])
+    assert isinstance(result, RunOk)
+    assert result.already_existed
+    # The timed-out POST counts although no answer came; the GET that read the run does not.
+    assert result.attempts == 2
+
+
+async def test_a_trigger_that_failed_counts_every_attempt(versions: Versioned) -> None:
+    versions.router.post("/dags/d/dagRuns").mock(side_effect=httpx.ConnectError("refused"))
+    versions.router.post("/dags/mine/dagRuns").mock(side_effect=httpx.ReadTimeout("lost"))
+    generated, given = await versions.client.dag_runs.trigger_many(
+        ["d", TriggerRequest(dag_id="mine", dag_run_id="r")]
+    )
+    assert isinstance(generated, RunError) and generated.attempts == 3  # two retries
+    assert generated.error.retries == 2  # type: ignore[attr-defined]
+    # A caller's id is not replayed after an ambiguous failure.
+    assert isinstance(given, RunError) and given.attempts == 1
+
+
+async def test_wait_many_keeps_the_trigger_attempts(versions: Versioned) -> None:
+    router, api_version = versions.router, versions.api_version
+    router.get("/dags/d/dagRuns/a").respond(json=dag_run(api_version, "d", "a", state="success"))
+    router.get("/dags/d/dagRuns/b").respond(json=dag_run(api_version, "d", "b", state="running"))
+    router.post("/dags/~/dagRuns/list").respond(
+        json={"dag_runs": [dag_run(api_version, "d", "b", state="running")], "total_entries": 1}
+    )
+    triggered_a = RunOk(
+        dag_id="d", dag_run_id="a", run=DAGRun(dag_id="d", dag_run_id="a"), attempts=3
+    )
+    triggered_b = RunOk(
+        dag_id="d", dag_run_id="b", run=DAGRun(dag_id="d", dag_run_id="b"), attempts=2
+    )
+    a, b, pair = await versions.client.dag_runs.wait_many(
+        [triggered_a, triggered_b, ("d", "a")], timeout=0.05, poll_interval=0.01
+    )
+    assert isinstance(a, RunOk) and a.attempts == 3 and str(a.run.state) == "success"
+    # A run given twice gets one result, with the trigger's count.
+    assert pair is a
+    assert isinstance(b, RunError) and isinstance(b.error, WaitTimeoutError)
+    assert b.attempts == 2
+    [alone] = await versions.client.dag_runs.wait_many([("d", "a")])
+    assert alone.attempts == 0

@@ -13,9 +13,16 @@ import attrs
 import httpx
 
 from .._bulk import BulkResult, OnNonExistence
-from .._errors import APITimeoutError, ConflictError, UnsupportedByServerError, WaitTimeoutError
+from .._errors import (
+    APITimeoutError,
+    ConflictError,
+    InternalServerError,
+    UnsupportedByServerError,
+    WaitTimeoutError,
+)
 from .._http import Attempt, build_path, capture_attempts, invalid_response
 from .._pagination import AsyncPaginator, Page
+from .._retry import retry_delay
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream
 from .._types import UNSET, JsonValue, Missing
@@ -852,10 +859,11 @@ class DagRunsResource(Resource):
 
         Every run without a ``dag_run_id`` gets one made by the client (accepted by
         Airflow 2 and 3), which makes the trigger safe to retry: it is replayed after an
-        ambiguous failure, and a 409 for an id this call sent means the run was created
-        by the lost attempt, so it is fetched and returned (``already_existed``). A run id
-        given by the caller is not replayed on ambiguous failures, and a 409 for it on
-        the first attempt is an error.
+        ambiguous failure (a timeout or reset after sending, a 500, and the statuses of
+        the client's retry policy), and a 409 for an id this call sent means the run was
+        created by the lost attempt, so it is fetched and returned (``already_existed``).
+        A run id given by the caller is not replayed on ambiguous failures, and a 409 for
+        it on the first attempt is an error.
 
         The concurrency adapts to the server: a trigger that met a 429, a 5xx or a
         timeout (on any attempt) halves the number of triggers let in at once, at most
@@ -928,14 +936,7 @@ class DagRunsResource(Resource):
 
         try:
             try:
-                run = await self.trigger(
-                    request.dag_id,
-                    dag_run_id=run_id,
-                    logical_date=request.logical_date,
-                    conf=request.conf if request.conf is not None else UNSET,
-                    note=request.note if request.note is not None else UNSET,
-                    idempotent=generated,
-                )
+                run = await self._trigger_replaying_500(request, generated, attempts)
             except ConflictError as conflict:
                 # A 409 after our own earlier attempt means that attempt created the run.
                 if not (generated or conflict.retries > 0):
@@ -964,6 +965,44 @@ class DagRunsResource(Resource):
             attempts=attempts(),
             elapsed=time.perf_counter() - started,
         )
+
+    async def _trigger_replaying_500(
+        self, request: TriggerRequest, generated: bool, attempts: Callable[[], int]
+    ) -> DAGRun:
+        """:meth:`trigger`, with a 500 for a client-made run id replayed too.
+
+        A 500 may come after the server created the run (a proxy's, or a failure while
+        answering), so it is as ambiguous as a lost response. The client's retry policy
+        replays only the statuses it names; for an id this call made, a replay is safe
+        (a 409 settles it), so a 500 is replayed as well, within the same budget of
+        ``max_retries`` and with the same backoff.
+        """
+        policy = self._http.retry_policy
+        replay_policy = attrs.evolve(policy, statuses=policy.statuses | {500})
+        while True:
+            try:
+                return await self.trigger(
+                    request.dag_id,
+                    dag_run_id=request.dag_run_id or "",
+                    logical_date=request.logical_date,
+                    conf=request.conf if request.conf is not None else UNSET,
+                    note=request.note if request.note is not None else UNSET,
+                    idempotent=generated,
+                )
+            except InternalServerError as error:
+                if not generated or error.status != 500:
+                    raise
+                delay = retry_delay(
+                    replay_policy,
+                    method="POST",
+                    attempt=attempts() - 1,
+                    status=error.status,
+                    headers=error.response.headers,
+                    idempotent=True,
+                )
+                if delay is None:
+                    raise
+                await self._http.sleep(delay)
 
     async def wait(
         self,

@@ -16,6 +16,7 @@ from airflow_client_async import (
     AsyncClient,
     BearerAuth,
     ConflictError,
+    InternalServerError,
     NotFoundError,
     RunError,
     RunOk,
@@ -513,6 +514,48 @@ async def test_a_timeout_then_our_409_counts_two_attempts(versions: Versioned) -
     assert result.already_existed
     # The timed-out POST counts although no answer came; the GET that read the run does not.
     assert result.attempts == 2
+
+
+async def test_a_500_after_the_run_was_made_is_replayed_for_our_own_id(
+    versions: Versioned, sleeps: SleepRecorder
+) -> None:
+    """The server made the run, then answered 500: the replay meets our 409 and reads it."""
+    made: set[str] = set()
+
+    def made_then_500(request: httpx.Request) -> httpx.Response:
+        run_id = json.loads(request.content)["dag_run_id"]
+        if run_id in made:
+            return httpx.Response(409, json=error(versions.api_version, 409, "already exists"))
+        made.add(run_id)
+        return httpx.Response(500, json=error(versions.api_version, 500, "pool timeout"))
+
+    route = versions.router.post("/dags/d/dagRuns").mock(side_effect=made_then_500)
+    versions.router.get(url__regex=r"/dags/d/dagRuns/api__").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(versions.api_version, "d", request.url.path.rsplit("/", 1)[-1]),
+        )
+    )
+    [result] = await versions.client.dag_runs.trigger_many(["d"])
+    assert isinstance(result, RunOk) and result.already_existed
+    assert result.attempts == 2 and route.call_count == 2
+    assert len(made) == 1 and len(sleeps.delays) == 1
+
+
+async def test_a_500_is_replayed_within_the_retry_budget_and_only_for_our_ids(
+    versions: Versioned,
+) -> None:
+    failing = httpx.Response(500, json=error(versions.api_version, 500, "boom"))
+    versions.router.post("/dags/d/dagRuns").mock(return_value=failing)
+    versions.router.post("/dags/mine/dagRuns").mock(return_value=failing)
+    generated, given = await versions.client.dag_runs.trigger_many(
+        ["d", TriggerRequest(dag_id="mine", dag_run_id="r")]
+    )
+    # The policy's two retries, spent on 500s: three POSTs, then the 500 is the result.
+    assert isinstance(generated, RunError) and generated.attempts == 3
+    assert isinstance(generated.error, InternalServerError)
+    # A caller's own id is never replayed after a 500: the run may exist.
+    assert isinstance(given, RunError) and given.attempts == 1
 
 
 async def test_a_trigger_that_failed_counts_every_attempt(versions: Versioned) -> None:

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 VENV=benchmarks/.venv
 PYTHON="${PYTHON:-python3}"
-REQUIREMENTS=(apache-airflow-client==2.10.0 pyinstrument)
+REQUIREMENTS=(apache-airflow-client==2.10.0 pyinstrument matplotlib)
 
 if [ -x .venv/bin/uv ]; then
     UV=.venv/bin/uv

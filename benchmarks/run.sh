@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The benchmarks, in one command: prepare their own environment (benchmarks/.venv, with
-# this package, apache-airflow-client 2.10.0 and pyinstrument), then run them against a
-# local stub server that benchmarks/run.py starts and stops.
+# this package, apache-airflow-client 2.10.0, pyinstrument and matplotlib for the figures),
+# then run them against a local stub server that benchmarks/run.py starts and stops.
 #
-#   bash benchmarks/run.sh              # full run (~5 min), writes benchmarks/RESULTS.md
-#   bash benchmarks/run.sh --smoke      # tiny sizes (<1 min), writes a temporary file
+#   bash benchmarks/run.sh              # full run, writes benchmarks/RESULTS.md and its PNGs
+#   bash benchmarks/run.sh --smoke      # tiny sizes (<1 min), writes temporary files
 #   bash benchmarks/run.sh --only a,b   # some scenarios, printed to stdout
 #
 # Other arguments go to benchmarks/run.py.

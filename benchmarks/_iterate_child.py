@@ -1,6 +1,6 @@
 """Peak memory of iterating a long list, measured in a process of its own.
 
-    python _iterate_child.py BASE_URL COUNT sequential|prefetch PREFETCH
+    python _iterate_child.py BASE_URL COUNT sequential|prefetch PREFETCH v1|v2
 
 Prints one JSON line: ``traced_peak`` (tracemalloc's peak of Python allocations while
 iterating, bytes) and ``rss_before``/``rss_after`` (the process's resident set just before
@@ -18,8 +18,8 @@ import tracemalloc
 from clients import ours
 
 
-async def main(base_url: str, count: int, mode: str, prefetch: int) -> dict[str, float]:
-    client = ours(f"{base_url}/total/{count}", "aiohttp")
+async def main(base_url: str, count: int, mode: str, prefetch: int, api: str) -> dict[str, float]:
+    client = ours(f"{base_url}/total/{count}", "aiohttp", api)
     try:
         # Pool, session and decoders exist before the measured part starts.
         await client.dags.list(limit=100)
@@ -48,4 +48,5 @@ def _rss() -> int:
 
 if __name__ == "__main__":
     base, count, mode, prefetch = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    print(json.dumps(asyncio.run(main(base, count, mode, prefetch))))
+    api = sys.argv[5] if len(sys.argv) > 5 else "v1"
+    print(json.dumps(asyncio.run(main(base, count, mode, prefetch, api))))

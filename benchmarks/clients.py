@@ -8,7 +8,9 @@
 * official: ``apache-airflow-client`` (urllib3, synchronous), with a pool as large as the
   thread pool that drives it.
 
-Every client sends basic auth and ``Accept: application/json``.
+Every client sends ``Accept: application/json`` and basic auth, or on ``/api/v2`` (Airflow
+3) a bearer token that it gets once from ``POST /auth/token`` in exchange for the same
+credentials, as Airflow 3 requires (ours does that exchange by itself).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from airflow_client_async import DEFAULT_LIMITS, AsyncClient
 from airflow_client_async._aiohttp_transport import AiohttpTransport
 
 __all__ = [
+    "APIS",
     "AUTH",
+    "HEALTH_PATHS",
     "TRANSPORTS",
     "RawAiohttp",
     "RawHttpx",
@@ -35,31 +39,57 @@ __all__ = [
 
 AUTH = ("admin", "admin")
 TRANSPORTS = ("aiohttp", "httpx")
+APIS = ("v1", "v2")
+#: The health route below each API root.
+HEALTH_PATHS = {"v1": "/health", "v2": "/monitor/health"}
 _HEADERS = {"Accept": "application/json"}
 _JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
-def ours(base_url: str, transport: str) -> AsyncClient:
+def ours(base_url: str, transport: str, api_version: str = "v1") -> AsyncClient:
     """Our client as a user builds it (``transport="auto"`` picks aiohttp on asyncio)."""
     return AsyncClient(
         base_url,
         auth=AUTH,
         transport=transport,  # type: ignore[arg-type]
-        api_version="v1",
+        api_version=api_version,  # type: ignore[arg-type]
     )
+
+
+def _auth_header(base_url: str, api_version: str) -> dict[str, str]:
+    """Basic credentials (Airflow 2), or the bearer token they are exchanged for (Airflow 3)."""
+    if api_version == "v1":
+        token = base64.b64encode(":".join(AUTH).encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+    answer = httpx.post(
+        base_url + "/auth/token", json={"username": AUTH[0], "password": AUTH[1]}, trust_env=False
+    )
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _trigger_body(api: str) -> dict[str, Any]:
+    # Airflow 3 wants the logical date given, null for none (Airflow 2 takes "now").
+    if api.endswith("/api/v2"):
+        return {"dag_run_id": uuid.uuid4().hex, "logical_date": None}
+    return {"dag_run_id": uuid.uuid4().hex}
 
 
 class RawHttpx:
     """httpx plus ``json.loads``: what a hand-written httpx client does at the least."""
 
-    def __init__(self, base_url: str, transport: str) -> None:
-        self.api = base_url + "/api/v1"
+    def __init__(self, base_url: str, transport: str, api_version: str = "v1") -> None:
+        self.api = f"{base_url}/api/{api_version}"
         pool: httpx.AsyncBaseTransport
         if transport == "aiohttp":
             pool = AiohttpTransport(limits=DEFAULT_LIMITS)
         else:
             pool = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
-        self.client = httpx.AsyncClient(transport=pool, auth=AUTH, trust_env=False)
+        if api_version == "v1":
+            self.client = httpx.AsyncClient(transport=pool, auth=AUTH, trust_env=False)
+        else:
+            headers = _auth_header(base_url, api_version)
+            self.client = httpx.AsyncClient(transport=pool, headers=headers, trust_env=False)
 
     async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         response = await self.client.get(self.api + path, params=params, headers=_HEADERS)
@@ -68,7 +98,7 @@ class RawHttpx:
         return json.loads(response.content)
 
     async def trigger(self, dag_id: str) -> Any:
-        body = json.dumps({"dag_run_id": uuid.uuid4().hex}).encode()
+        body = json.dumps(_trigger_body(self.api)).encode()
         response = await self.client.post(
             f"{self.api}/dags/{dag_id}/dagRuns", content=body, headers=_JSON_HEADERS
         )
@@ -83,10 +113,9 @@ class RawHttpx:
 class RawAiohttp:
     """aiohttp plus ``json.loads``: the least any Python client does here."""
 
-    def __init__(self, base_url: str) -> None:
-        self.api = base_url + "/api/v1"
-        token = base64.b64encode(":".join(AUTH).encode()).decode()
-        self.headers = {**_HEADERS, "Authorization": f"Basic {token}"}
+    def __init__(self, base_url: str, api_version: str = "v1") -> None:
+        self.api = f"{base_url}/api/{api_version}"
+        self.headers = {**_HEADERS, **_auth_header(base_url, api_version)}
         self.session: aiohttp.ClientSession | None = None
 
     def _session(self) -> aiohttp.ClientSession:
@@ -103,7 +132,7 @@ class RawAiohttp:
             return json.loads(await r.read())
 
     async def trigger(self, dag_id: str) -> Any:
-        body = json.dumps({"dag_run_id": uuid.uuid4().hex}).encode()
+        body = json.dumps(_trigger_body(self.api)).encode()
         headers = {**self.headers, "Content-Type": "application/json"}
         url = f"{self.api}/dags/{dag_id}/dagRuns"
         async with self._session().post(url, data=body, headers=headers) as r:

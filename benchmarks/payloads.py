@@ -4,14 +4,16 @@ The recorded pages are small (the test server caps pages at 10 items), so a 100-
 repeats the recorded objects with distinct ids. Every field, null and nested object is one
 the real server sent.
 
-The Airflow 3 pages (``dag_page_v2``, ``task_instance_page_v2``) carry the same recorded
-values in the shape of Airflow 3.3's DAGResponse and TaskInstanceResponse: every field
-those send, renamed and added as Airflow 3 does, with datetimes written with ``Z``.
+The Airflow 3 bodies (``health_v2``, ``dag_fragments_v2``, ``dag_page_v2``, ``dag_run_v2``,
+``task_instance_page_v2``) carry the same recorded values in the shape of Airflow 3.3's
+HealthInfoResponse, DAGResponse, DAGRunResponse and TaskInstanceResponse: every field those
+send, renamed and added as Airflow 3 does, with datetimes written with ``Z``.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,14 @@ from typing import Any
 __all__ = [
     "FIXTURES",
     "dag_fragments",
+    "dag_fragments_v2",
     "dag_page",
     "dag_page_v2",
     "dag_run",
+    "dag_run_v2",
     "encode",
     "health",
+    "health_v2",
     "task_instance_page",
     "task_instance_page_v2",
 ]
@@ -31,8 +36,14 @@ __all__ = [
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
+@functools.cache
+def _recorded_text(name: str) -> str:
+    return json.dumps(json.loads((FIXTURES / f"{name}.json").read_text())["body"])
+
+
 def _recorded(name: str) -> Any:
-    return json.loads((FIXTURES / f"{name}.json").read_text())["body"]
+    """A fresh copy of a recorded body (the stub asks for one per run it makes)."""
+    return json.loads(_recorded_text(name))
 
 
 def encode(value: Any) -> bytes:
@@ -99,6 +110,61 @@ def _z(value: str | None) -> str | None:
     return value.replace("+00:00", "Z") if value else value
 
 
+def health_v2() -> bytes:
+    """``GET /api/v2/monitor/health``: the recorded health, datetimes as Airflow 3 writes them."""
+    recorded = _recorded("get_health")
+    for component in recorded.values():
+        for name, value in component.items():
+            if name.endswith("_heartbeat"):
+                component[name] = _z(value)
+    return encode(recorded)
+
+
+def dag_run_v2(dag_id: str, dag_run_id: str) -> dict[str, Any]:
+    """A queued run as Airflow 3.3's ``POST /api/v2/dags/{dag_id}/dagRuns`` answers it.
+
+    The recorded Airflow 2 run, renamed and completed as Airflow 3 sends it: no logical date
+    (a run triggered with ``logical_date: null``), ``run_after`` and ``queued_at`` set.
+    """
+    recorded = _recorded("get_dag_run")
+    queued = _z(recorded["data_interval_start"])
+    return {
+        "dag_run_id": dag_run_id,
+        "dag_id": dag_id,
+        "logical_date": None,
+        "queued_at": queued,
+        "start_date": None,
+        "end_date": None,
+        "duration": None,
+        "data_interval_start": queued,
+        "data_interval_end": _z(recorded["data_interval_end"]),
+        "run_after": queued,
+        "last_scheduling_decision": None,
+        "run_type": recorded["run_type"],
+        "state": "queued",
+        "triggered_by": "rest_api",
+        "triggering_user_name": "admin",
+        "conf": recorded["conf"],
+        "note": recorded["note"],
+        "dag_versions": [
+            {
+                "id": "0197a1f0-0000-7000-8000-000000000001",
+                "version_number": 1,
+                "dag_id": dag_id,
+                "bundle_name": "dags-folder",
+                "bundle_version": None,
+                "created_at": queued,
+                "dag_display_name": dag_id,
+                "bundle_url": None,
+            }
+        ],
+        "bundle_version": None,
+        "dag_display_name": dag_id,
+        "partition_key": None,
+        "partition_date": None,
+    }
+
+
 def _dag_v2(dag: dict[str, Any]) -> dict[str, Any]:
     file = dag["fileloc"]
     return {
@@ -140,6 +206,11 @@ def _dag_v2(dag: dict[str, Any]) -> dict[str, Any]:
         "is_backfillable": dag["schedule_interval"] is not None,
         "file_token": dag["file_token"],
     }
+
+
+def dag_fragments_v2(count: int = 100) -> list[bytes]:
+    """``count`` DAG objects as Airflow 3.3 sends them, each encoded on its own."""
+    return [encode(_dag_v2(dag)) for dag in _dags(count)]
 
 
 def dag_page_v2(count: int = 100) -> bytes:

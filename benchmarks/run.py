@@ -5,6 +5,8 @@ Use ``bash benchmarks/run.sh`` (it prepares the benchmark's own environment firs
     bash benchmarks/run.sh                 # everything, writes benchmarks/RESULTS.md
     bash benchmarks/run.sh --smoke         # tiny sizes, a temporary file; checks nothing rots
     bash benchmarks/run.sh --only a,c      # some scenarios, printed (RESULTS.md untouched)
+
+Figures (PNG) are drawn beside the Markdown file, named after it, and linked from it.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import figures  # noqa: E402
+import polling  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios import Section, Sizes  # noqa: E402
 
-SCENARIOS = ("a", "b", "c", "d", "e", "f", "h")
+SCENARIOS = ("a", "b", "c", "d", "e", "f", "g", "h")
 _PACKAGES = (
     "airflow-client-async",
     "httpx",
@@ -118,7 +122,10 @@ def render(sections: list[Section], command: str, started: datetime.datetime, to
         "The server is `benchmarks/stub_server.py`, a keep-alive HTTP/1.1 server on 127.0.0.1 "
         "in its own process that replays JSON recorded from a real Airflow 2.11.2 "
         "(`tests/fixtures/`; the 100-item pages repeat the recorded objects with distinct "
-        "ids). Every client sends basic auth.",
+        "ids); under `/api/v2` it answers the same values in Airflow 3.3's shapes "
+        "(`benchmarks/payloads.py`). Every client sends basic auth on `/api/v1` and a bearer "
+        "token from `POST /auth/token` on `/api/v2`. Scenario g runs against simulations in "
+        "the same server: runs that end by themselves, and a count of every request.",
         "",
         "## Machine and versions",
         "",
@@ -153,7 +160,7 @@ async def _run_async(name: str, base_url: str, sizes: Sizes) -> Section:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no RESULTS.md")
-    parser.add_argument("--only", help="comma-separated scenarios among " + ",".join(SCENARIOS))
+    parser.add_argument("--only", help=f"comma-separated scenarios among {','.join(SCENARIOS)}")
     parser.add_argument("--output", type=Path, help="where to write the Markdown")
     args = parser.parse_args()
 
@@ -182,6 +189,9 @@ def main() -> int:
                 section = scenarios.import_time(sizes)
             elif name == "f":
                 section = scenarios.converter_codegen(sizes)
+            elif name == "g":
+                poll_sizes = polling.SMOKE if args.smoke else polling.FULL
+                section = asyncio.run(polling.requests_per_run(base_url, poll_sizes))
             elif name == "h":
                 section = scenarios.decode_v3(sizes)
             else:
@@ -191,6 +201,9 @@ def main() -> int:
                 state = "met" if check.met else "MISSED"
                 print(f"   {check.target}: {check.measured} ({state})", file=sys.stderr)
             print(f"   {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+    if output is not None:
+        for path in figures.draw(sections, output):
+            print(f"drew {path}", file=sys.stderr)
     text = render(sections, command, started, time.perf_counter() - clock)
     if output is None:
         print(text)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The benchmarks, in one command: prepare their own environments (benchmarks/.venv, with
-# this package and its fast extra, apache-airflow-client 2.10.0 and pyinstrument;
-# benchmarks/.venv-v3 with apache-airflow-client 3.3.2, which cannot share one with 2.x),
+# this package and its fast extra, apache-airflow-client 2.10.0, pyinstrument and
+# matplotlib for the figures; benchmarks/.venv-v3 with apache-airflow-client 3.3.2, which
+# cannot share one with 2.x),
 # then run them against a local stub server that benchmarks/run.py starts and stops.
 #
-#   bash benchmarks/run.sh              # full run (~5 min), writes benchmarks/RESULTS.md
-#   bash benchmarks/run.sh --smoke      # tiny sizes (<1 min), writes a temporary file
+#   bash benchmarks/run.sh              # full run, writes benchmarks/RESULTS.md and its PNGs
+#   bash benchmarks/run.sh --smoke      # tiny sizes (<1 min), writes temporary files
 #   bash benchmarks/run.sh --only a,b   # some scenarios, printed to stdout
 #   bash benchmarks/run.sh --real       # fan-out against the real servers of
 #                                       # scripts/airflow_server.py (benchmarks/real_fanout.py,
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 VENV=benchmarks/.venv
 VENV_V3=benchmarks/.venv-v3
 PYTHON="${PYTHON:-python3}"
-REQUIREMENTS=(apache-airflow-client==2.10.0 pyinstrument)
+REQUIREMENTS=(apache-airflow-client==2.10.0 pyinstrument matplotlib)
 REQUIREMENTS_V3=(apache-airflow-client==3.3.2)
 
 if [ -x .venv/bin/uv ]; then

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import payloads
 from _measure import Rounds, fmt_ms, fmt_rate, fmt_ratio, per_call, run_rounds, run_rounds_sync
-from clients import TRANSPORTS, RawAiohttp, RawHttpx, official_api, ours
+from clients import APIS, HEALTH_PATHS, TRANSPORTS, RawAiohttp, RawHttpx, official_api, ours
 
 __all__ = [
     "FULL",
@@ -123,6 +123,8 @@ class Section:
     tables: list[list[list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    #: Figures drawn from the measurements (``benchmarks/figures.py``), by figure name.
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def _variant_name(kind: str, transport: str) -> str:
@@ -133,22 +135,39 @@ def _variant_name(kind: str, transport: str) -> str:
 
 
 async def per_call_time(base_url: str, sizes: Sizes) -> Section:
-    """Sequential calls to ``/health`` and a 100-DAG page, every client in the same rounds."""
+    """Sequential calls to health and a 100-DAG page, every client in the same rounds.
+
+    On each API in turn: the official client speaks only Airflow 2's ``/api/v1``.
+    """
     section = Section(
         "a. Per-call time, one call after another",
         "Mean time per call in each round; median over rounds. Ratios are taken within each "
         "round, then the median. Ours decodes into models (`HealthInfo`, `Page[DAG]`); the "
-        "raw clients stop at `json.loads`.",
+        "raw clients stop at `json.loads`. On `/api/v2` (Airflow 3's shapes) every client "
+        "sends a bearer token got once from `POST /auth/token`; the official client "
+        "(Airflow 2 only) is left out there.",
     )
-    ours_clients = {t: ours(base_url, t) for t in TRANSPORTS}
-    raw = {t: RawHttpx(base_url, t) for t in TRANSPORTS}
-    aio = RawAiohttp(base_url)
+    for api in APIS:
+        await _per_call_on(base_url, sizes, api, section)
+    section.notes.append(
+        "The official client is synchronous (urllib3, no event loop to go through), which "
+        "makes a lone call on a tiny body cheap for it; decoding (the 100-DAG page) and "
+        "concurrency (scenario c) are where it falls behind."
+    )
+    return section
+
+
+async def _per_call_on(base_url: str, sizes: Sizes, api: str, section: Section) -> None:
+    ours_clients = {t: ours(base_url, t, api) for t in TRANSPORTS}
+    raw = {t: RawHttpx(base_url, t, api) for t in TRANSPORTS}
+    aio = RawAiohttp(base_url, api)
     official = official_api(base_url)
     from airflow_client.client.api.dag_api import DAGApi
     from airflow_client.client.api.monitoring_api import MonitoringApi
 
     monitoring, dags = MonitoringApi(official), DAGApi(official)
     page_query = {"limit": 100, "offset": 0}
+    health = HEALTH_PATHS[api]
     try:
         for endpoint, calls in (("health", sizes.health_calls), ("dags", sizes.page_calls)):
             variants: dict[str, Any] = {}
@@ -156,7 +175,7 @@ async def per_call_time(base_url: str, sizes: Sizes) -> Section:
                 client, floor = ours_clients[transport], raw[transport]
                 if endpoint == "health":
                     ours_call = client.monitoring.health
-                    raw_call = _bind(floor.get_json, "/health")
+                    raw_call = _bind(floor.get_json, health)
                 else:
                     ours_call = _bind(_first_page, client)
                     raw_call = _bind(floor.get_json, "/dags", page_query)
@@ -165,7 +184,7 @@ async def per_call_time(base_url: str, sizes: Sizes) -> Section:
                     raw_call, calls
                 )
             aio_call = (
-                _bind(aio.get_json, "/health")
+                _bind(aio.get_json, health)
                 if endpoint == "health"
                 else _bind(aio.get_json, "/dags", page_query)
             )
@@ -177,21 +196,24 @@ async def per_call_time(base_url: str, sizes: Sizes) -> Section:
                     return monitoring.get_health()
                 return dags.get_dags(limit=100)
 
-            variants["apache-airflow-client 2.10.0"] = _timed_sync(official_call, official_calls)
+            if api == "v1":
+                variants["apache-airflow-client 2.10.0"] = _timed_sync(
+                    official_call, official_calls
+                )
             for run in variants.values():  # warm every pool and lazily built decoder
                 await run(warmup=True)
             rounds = await run_rounds(variants, sizes.rounds)
-            section.tables.append(_per_call_table(endpoint, rounds))
+            section.tables.append(_per_call_table(endpoint, api, rounds))
             for transport in TRANSPORTS:
                 ratio = rounds.ratio(
                     _variant_name("ours", transport),
                     _variant_name("raw httpx + json.loads", transport),
                 )
                 bound = 1.15 if endpoint == "health" else 2.0
-                what = "`/health`" if endpoint == "health" else "100-DAG page"
+                what = f"`{health}`" if endpoint == "health" else "100-DAG page"
                 section.checks.append(
                     Check(
-                        f"a: {what}, ours ≤ {bound}x raw httpx on the {transport} transport",
+                        f"a: {api} {what}, ours ≤ {bound}x raw httpx on the {transport} transport",
                         fmt_ratio(ratio),
                         ratio <= bound,
                     )
@@ -202,12 +224,6 @@ async def per_call_time(base_url: str, sizes: Sizes) -> Section:
         for floor in raw.values():
             await floor.aclose()
         await aio.aclose()
-    section.notes.append(
-        "The official client is synchronous (urllib3, no event loop to go through), which "
-        "makes a lone call on a tiny body cheap for it; decoding (the 100-DAG page) and "
-        "concurrency (scenario c) are where it falls behind."
-    )
-    return section
 
 
 def _bind(fn: Any, *args: Any) -> Any:
@@ -242,8 +258,12 @@ def _timed_sync(call: Any, calls: int) -> Any:
     return run
 
 
-def _per_call_table(endpoint: str, rounds: Rounds) -> list[list[str]]:
-    label = "`GET /health`" if endpoint == "health" else "`GET /dags?limit=100` (115 KB)"
+def _per_call_table(endpoint: str, api: str, rounds: Rounds) -> list[list[str]]:
+    if endpoint == "health":
+        label = f"`GET /api/{api}{HEALTH_PATHS[api]}`"
+    else:
+        size = len(payloads.dag_page(100) if api == "v1" else payloads.dag_page_v2(100))
+        label = f"`GET /api/{api}/dags?limit=100` ({size / 1000:.0f} KB)"
     rows = [[label, "per call", "vs raw httpx, same transport", "vs raw aiohttp"]]
     for name in rounds.samples:
         same = ""
@@ -638,18 +658,35 @@ def _items(collection: Any) -> Any:
 
 
 async def fan_out(base_url: str, sizes: Sizes) -> Section:
-    """N triggers: ours at several concurrencies on each transport, raw floors, official."""
+    """N triggers: ours at several concurrencies on each transport, raw floors, official.
+
+    On each API in turn (the official client, Airflow 2 only, on ``/api/v1``); the
+    medians and spreads go to ``section.data["fan_out"]`` for the figure.
+    """
     n = sizes.triggers
     section = Section(
         f"c. Fan-out: {n:,} triggers (`POST /dags/{{dag_id}}/dagRuns`)",
         f"Throughput of {n:,} triggers, median over rounds. Ours: `dag_runs.trigger_many` "
         "(a run id made per run, `RunResult` per run, `DAGRun` decoded). Raw clients: "
         "`asyncio.gather` behind a semaphore, `json.loads` of each answer. Official: "
-        "`DAGRunApi.post_dag_run` on a `ThreadPoolExecutor(32)`.",
+        "`DAGRunApi.post_dag_run` on a `ThreadPoolExecutor(32)`, on `/api/v1` only (it "
+        "speaks no other API). Each API is measured in rounds of its own.",
     )
-    ours_clients = {t: ours(base_url, t) for t in TRANSPORTS}
-    raw = {t: RawHttpx(base_url, t) for t in TRANSPORTS}
-    aio = RawAiohttp(base_url)
+    figure: dict[str, Any] = {"concurrency": list(sizes.concurrency), "apis": {}}
+    section.data["fan_out"] = figure
+    for api in APIS:
+        await _fan_out_on(base_url, sizes, api, section, figure)
+    return section
+
+
+async def _fan_out_on(
+    base_url: str, sizes: Sizes, api: str, section: Section, figure: dict[str, Any]
+) -> None:
+    n = sizes.triggers
+    with_official = api == "v1"
+    ours_clients = {t: ours(base_url, t, api) for t in TRANSPORTS}
+    raw = {t: RawHttpx(base_url, t, api) for t in TRANSPORTS}
+    aio = RawAiohttp(base_url, api)
     official = official_api(base_url, pool_size=32)
     from airflow_client.client.api.dag_run_api import DAGRunApi
     from airflow_client.client.model.dag_run import DAGRun
@@ -714,7 +751,8 @@ async def fan_out(base_url: str, sizes: Sizes) -> Section:
             variants[f"ours, {transport}, c={c}"] = ours_run(ours_clients[transport], c)
             variants[f"raw httpx, {transport}, c={c}"] = raw_run(raw[transport], c)
         variants[f"raw aiohttp, c={c}"] = raw_run(aio, c)
-    variants["official, 32 threads"] = official_run
+    if with_official:
+        variants["official, 32 threads"] = official_run
     variants = {name: metered(name, run) for name, run in variants.items()}
     try:
         for run in variants.values():  # open every pool's connections before timing
@@ -729,12 +767,35 @@ async def fan_out(base_url: str, sizes: Sizes) -> Section:
             await floor.aclose()
         await aio.aclose()
 
-    official_rate = rounds.median("official, 32 threads")
+    lines = (
+        "ours, aiohttp",
+        "raw httpx, aiohttp",
+        "ours, httpx",
+        "raw httpx, httpx",
+        "raw aiohttp",
+    )
+    figure["apis"][api] = {
+        "clients": {
+            label: [
+                (rounds.median(f"{label}, c={c}"), *rounds.spread(f"{label}, c={c}"))
+                for c in sizes.concurrency
+            ]
+            for label in lines
+        },
+        "official": (
+            (rounds.median("official, 32 threads"), *rounds.spread("official, 32 threads"))
+            if with_official
+            else None
+        ),
+    }
+
     header = ["concurrency"]
     for transport in TRANSPORTS:
         header += [f"ours, {transport}", f"raw httpx, {transport}", "ours / raw"]
-    header += ["raw aiohttp", "ours (aiohttp) / official"]
-    rows = [header]
+    header += ["raw aiohttp"]
+    if with_official:
+        header += ["ours (aiohttp) / official"]
+    rows = [[f"`/api/{api}`: {header[0]}", *header[1:]]]
     for c in sizes.concurrency:
         row = [str(c)]
         for transport in TRANSPORTS:
@@ -744,45 +805,47 @@ async def fan_out(base_url: str, sizes: Sizes) -> Section:
                 fmt_rate(rounds.median(floor)),
                 fmt_ratio(rounds.ratio(mine, floor)),
             ]
-        row += [
-            fmt_rate(rounds.median(f"raw aiohttp, c={c}")),
-            fmt_ratio(rounds.ratio(f"ours, aiohttp, c={c}", "official, 32 threads")),
-        ]
+        row += [fmt_rate(rounds.median(f"raw aiohttp, c={c}"))]
+        if with_official:
+            row += [fmt_ratio(rounds.ratio(f"ours, aiohttp, c={c}", "official, 32 threads"))]
         rows.append(row)
     section.tables.append(rows)
-    section.tables.append(
-        [
-            ["official client", "throughput"],
-            ["apache-airflow-client 2.10.0, 32 threads", fmt_rate(official_rate)],
-        ]
-    )
-    cpu_rows = [["client CPU per trigger (µs)", *[f"c={c}" for c in sizes.concurrency]]]
-    for label in (
-        "ours, aiohttp",
-        "raw httpx, aiohttp",
-        "ours, httpx",
-        "raw httpx, httpx",
-        "raw aiohttp",
-    ):
+    if with_official:
+        section.tables.append(
+            [
+                ["official client", "throughput"],
+                [
+                    "apache-airflow-client 2.10.0, 32 threads",
+                    fmt_rate(rounds.median("official, 32 threads")),
+                ],
+            ]
+        )
+    cpu_rows = [
+        [f"`/api/{api}`: client CPU per trigger (µs)", *[f"c={c}" for c in sizes.concurrency]]
+    ]
+    for label in lines:
         cpu_rows.append(
             [label]
             + [f"{statistics.median(cpu[f'{label}, c={c}']) * 1e6:.0f}" for c in sizes.concurrency]
         )
-    official_cpu = statistics.median(cpu["official, 32 threads"]) * 1e6
-    cpu_rows.append(
-        ["official, 32 threads"]
-        + [f"{official_cpu:.0f}" if c == 32 else "" for c in sizes.concurrency]
-    )
+    if with_official:
+        official_cpu = statistics.median(cpu["official, 32 threads"]) * 1e6
+        cpu_rows.append(
+            ["official, 32 threads"]
+            + [f"{official_cpu:.0f}" if c == 32 else "" for c in sizes.concurrency]
+        )
     section.tables.append(cpu_rows)
     top = max(sizes.concurrency)
-    ratio = rounds.ratio("ours, aiohttp, c=32", "official, 32 threads")
-    section.checks.append(
-        Check(
-            "c: ours at concurrency 32 (default transport, aiohttp) ≥ 2x official on 32 threads",
-            fmt_ratio(ratio),
-            ratio >= 2.0,
+    if with_official:
+        ratio = rounds.ratio("ours, aiohttp, c=32", "official, 32 threads")
+        section.checks.append(
+            Check(
+                "c: ours at concurrency 32 (default transport, aiohttp) ≥ 2x official on "
+                "32 threads",
+                fmt_ratio(ratio),
+                ratio >= 2.0,
+            )
         )
-    )
     lower = [c for c in sizes.concurrency if c < top]
     for transport in TRANSPORTS:
         # Within each round: the top concurrency against the best of the lower ones.
@@ -795,28 +858,36 @@ async def fan_out(base_url: str, sizes: Sizes) -> Section:
         )
         section.checks.append(
             Check(
-                f"c: no collapse ({transport} transport): throughput at c={top} ≥ 0.8x "
+                f"c: {api}, no collapse ({transport} transport): throughput at c={top} ≥ 0.8x "
                 f"the best at c={'/'.join(map(str, lower))}",
                 fmt_ratio(held),
                 held >= 0.8,
             )
         )
-    httpx_ratio = rounds.ratio("ours, httpx, c=32", "official, 32 threads")
     raw_scaling = rounds.ratio(f"raw aiohttp, c={top}", "raw aiohttp, c=32")
     our_scaling = rounds.ratio(f"ours, aiohttp, c={top}", "ours, aiohttp, c=32")
-    section.notes.append(
-        "The 2x target is held against the default transport on asyncio (aiohttp). On "
-        f"httpx's own transport (the one used on trio) ours reaches {fmt_ratio(httpx_ratio)} "
-        "the official client at concurrency 32: httpx's connection pool, not the client, is "
-        "the limit there, as the raw httpx column on the same transport shows (on every "
-        "request and response, httpcore's pool scans every connection for each queued "
-        "request, so it also slows down as concurrency grows). CPU per trigger is the "
-        "client process's CPU time divided by the triggers sent (all threads for the "
-        f"official client). From 32 to {top} in flight, raw aiohttp's own throughput "
-        f"changes by {fmt_ratio(raw_scaling)} and ours (aiohttp) by {fmt_ratio(our_scaling)}: "
-        "more connections cost the machine (2 cores shared with the stub) as well."
-    )
-    return section
+    if with_official:
+        httpx_ratio = rounds.ratio("ours, httpx, c=32", "official, 32 threads")
+        section.notes.append(
+            "The 2x target is held against the default transport on asyncio (aiohttp). On "
+            f"httpx's own transport (the one used on trio) ours reaches {fmt_ratio(httpx_ratio)} "
+            "the official client at concurrency 32: httpx's connection pool, not the client, "
+            "is the limit there, as the raw httpx column on the same transport shows (on every "
+            "request and response, httpcore's pool scans every connection for each queued "
+            "request, so it also slows down as concurrency grows). CPU per trigger is the "
+            "client process's CPU time divided by the triggers sent (all threads for the "
+            f"official client). From 32 to {top} in flight, raw aiohttp's own throughput "
+            f"changes by {fmt_ratio(raw_scaling)} and ours (aiohttp) by "
+            f"{fmt_ratio(our_scaling)}: more connections cost the machine (2 cores shared "
+            "with the stub) as well."
+        )
+    else:
+        section.notes.append(
+            f"On `/api/{api}` the request carries a bearer token (ours got it once, at its "
+            "first request) and the answer is Airflow 3's run. From 32 to "
+            f"{top} in flight, raw aiohttp's throughput changes by {fmt_ratio(raw_scaling)} "
+            f"and ours (aiohttp) by {fmt_ratio(our_scaling)}."
+        )
 
 
 # -- d. import time --------------------------------------------------------------------
@@ -890,18 +961,82 @@ def import_time(sizes: Sizes) -> Section:
 async def iterate(base_url: str, sizes: Sizes) -> Section:
     """Iterate every DAG of a long list: throughput, then peak memory in fresh processes."""
     n = sizes.items
-    url = f"{base_url}/total/{n}"
     section = Section(
         f"e. Iterating {n:,} DAGs page by page (100 per page)",
         "`async for dag in client.dags.list(limit=100)`, sequential and with "
         f"`.prefetch({sizes.prefetch})`, on the default transport; raw httpx (aiohttp "
-        "transport) + `json.loads` page after page as the floor. Throughput: median over "
-        "rounds. Memory: a fresh process per figure; tracemalloc's peak of Python "
-        "allocations while iterating (client made and first page decoded beforehand), and "
-        "the process's resident set just before and just after iterating.",
+        "transport) + `json.loads` page after page as the floor; on `/api/v1` (Airflow 2's "
+        "DAGs) and `/api/v2` (Airflow 3's). Throughput: median over rounds. Memory: a fresh "
+        "process per figure; tracemalloc's peak of Python allocations while iterating "
+        "(client made and first page decoded beforehand), and the process's resident set "
+        "just before and just after iterating.",
     )
-    client = ours(url, "aiohttp")
-    floor = RawHttpx(url, "aiohttp")
+    throughput = [["mode", "items/s", "vs raw httpx + json.loads"]]
+    small, large = sizes.memory_items
+    memory_rows = [
+        [
+            "mode",
+            f"peak traced, {small:,} items",
+            f"peak traced, {large:,} items",
+            "growth",
+            f"RSS before → after, {small:,}",
+            f"RSS before → after, {large:,}",
+        ]
+    ]
+    for api in APIS:
+        rounds = await _iterate_rounds(base_url, sizes, api)
+        for name, label in (
+            ("sequential", "ours, sequential"),
+            ("prefetch", f"ours, prefetch({sizes.prefetch})"),
+            ("raw", "raw httpx + json.loads, sequential"),
+        ):
+            throughput.append(
+                [
+                    f"`/api/{api}`: {label}",
+                    fmt_rate(rounds.median(name)),
+                    fmt_ratio(rounds.ratio(name, "raw")),
+                ]
+            )
+        memory: dict[tuple[str, int], dict[str, float]] = {}
+        for mode in ("sequential", "prefetch"):
+            for count in (small, large):
+                memory[mode, count] = _memory_child(base_url, count, mode, sizes.prefetch, api)
+        for mode in ("sequential", "prefetch"):
+            a, b = memory[mode, small], memory[mode, large]
+            growth = b["traced_peak"] / a["traced_peak"] - 1
+            label = mode if mode == "sequential" else f"prefetch({sizes.prefetch})"
+            memory_rows.append(
+                [
+                    f"`/api/{api}`: {label}",
+                    _mib(a["traced_peak"]),
+                    _mib(b["traced_peak"]),
+                    f"{growth:+.1%}",
+                    f"{_mib(a['rss_before'])} → {_mib(a['rss_after'])}",
+                    f"{_mib(b['rss_before'])} → {_mib(b['rss_after'])}",
+                ]
+            )
+            section.checks.append(
+                Check(
+                    f"e: {api} {mode}, peak memory within 10% from {small:,} to {large:,} items",
+                    f"{growth:+.1%}",
+                    abs(growth) <= 0.10,
+                )
+            )
+    section.tables += [throughput, memory_rows]
+    section.notes.append(
+        "What growth remains is bounded: urllib's and yarl's URL parsing caches (128 entries "
+        "each, filled by httpx's cookie handling and by aiohttp) keep the URLs of recent "
+        "pages, and every page has its own offset, so they are still filling at 100 pages "
+        "and stay full from 128 pages on."
+    )
+    return section
+
+
+async def _iterate_rounds(base_url: str, sizes: Sizes, api: str) -> Rounds:
+    n = sizes.items
+    url = f"{base_url}/total/{n}"
+    client = ours(url, "aiohttp", api)
+    floor = RawHttpx(url, "aiohttp", api)
 
     async def sequential() -> float:
         return n / await _drain(client.dags.list(limit=100), n)
@@ -923,66 +1058,13 @@ async def iterate(base_url: str, sizes: Sizes) -> Section:
 
     try:
         await client.dags.list(limit=100)
-        rounds = await run_rounds(
+        return await run_rounds(
             {"sequential": sequential, "prefetch": prefetched, "raw": raw_pages},
             sizes.iterate_rounds,
         )
     finally:
         await client.aclose()
         await floor.aclose()
-
-    rows = [["mode", "items/s", "vs raw httpx + json.loads"]]
-    for name, label in (
-        ("sequential", "ours, sequential"),
-        ("prefetch", f"ours, prefetch({sizes.prefetch})"),
-        ("raw", "raw httpx + json.loads, sequential"),
-    ):
-        rows.append([label, fmt_rate(rounds.median(name)), fmt_ratio(rounds.ratio(name, "raw"))])
-    section.tables.append(rows)
-
-    small, large = sizes.memory_items
-    memory: dict[tuple[str, int], dict[str, float]] = {}
-    for mode in ("sequential", "prefetch"):
-        for count in (small, large):
-            memory[mode, count] = _memory_child(base_url, count, mode, sizes.prefetch)
-    rows = [
-        [
-            "mode",
-            f"peak traced, {small:,} items",
-            f"peak traced, {large:,} items",
-            "growth",
-            f"RSS before → after, {small:,}",
-            f"RSS before → after, {large:,}",
-        ]
-    ]
-    for mode in ("sequential", "prefetch"):
-        a, b = memory[mode, small], memory[mode, large]
-        growth = b["traced_peak"] / a["traced_peak"] - 1
-        rows.append(
-            [
-                mode if mode == "sequential" else f"prefetch({sizes.prefetch})",
-                _mib(a["traced_peak"]),
-                _mib(b["traced_peak"]),
-                f"{growth:+.1%}",
-                f"{_mib(a['rss_before'])} → {_mib(a['rss_after'])}",
-                f"{_mib(b['rss_before'])} → {_mib(b['rss_after'])}",
-            ]
-        )
-        section.checks.append(
-            Check(
-                f"e: {mode}, peak memory within 10% from {small:,} to {large:,} items",
-                f"{growth:+.1%}",
-                abs(growth) <= 0.10,
-            )
-        )
-    section.tables.append(rows)
-    section.notes.append(
-        "What growth remains is bounded: urllib's and yarl's URL parsing caches (128 entries "
-        "each, filled by httpx's cookie handling and by aiohttp) keep the URLs of recent "
-        "pages, and every page has its own offset, so they are still filling at 100 pages "
-        "and stay full from 128 pages on."
-    )
-    return section
 
 
 async def _drain(paginator: Any, expected: int) -> float:
@@ -996,7 +1078,9 @@ async def _drain(paginator: Any, expected: int) -> float:
     return elapsed
 
 
-def _memory_child(base_url: str, count: int, mode: str, prefetch: int) -> dict[str, float]:
+def _memory_child(
+    base_url: str, count: int, mode: str, prefetch: int, api: str
+) -> dict[str, float]:
     out = subprocess.run(
         [
             sys.executable,
@@ -1005,6 +1089,7 @@ def _memory_child(base_url: str, count: int, mode: str, prefetch: int) -> dict[s
             str(count),
             mode,
             str(prefetch),
+            api,
         ],
         check=True,
         capture_output=True,

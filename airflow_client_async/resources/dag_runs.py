@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import collections
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1314,20 +1315,36 @@ class _AdaptiveLimit:
     """How many triggers may be in flight: halved on overload, grown back by ``1/limit``.
 
     A halving applies once per epoch: the triggers that started before it (and met the
-    same overload) do not halve it again.
+    same overload) do not halve it again. Waiters queue in order, and a freed slot is
+    handed to the first of them alone, so a release costs the same however many wait.
     """
 
     def __init__(self, ceiling: int) -> None:
         self.ceiling = ceiling
         self.limit = float(ceiling)
+        #: Slots taken, by triggers running and by waiters a slot was handed to.
         self.in_flight = 0
         self.epoch = 0
-        self._changed = anyio.Event()
+        self._waiters: collections.deque[anyio.Event] = collections.deque()
+
+    def _free(self) -> bool:
+        return self.in_flight < max(int(self.limit), 1)
 
     async def acquire(self) -> int:
-        while self.in_flight >= max(int(self.limit), 1):
-            await self._changed.wait()
-        self.in_flight += 1
+        if self._free() and not self._waiters:
+            self.in_flight += 1
+            return self.epoch
+        handed = anyio.Event()
+        self._waiters.append(handed)
+        try:
+            await handed.wait()
+        except BaseException:
+            if handed.is_set():  # the slot came with the cancellation: pass it on
+                self.in_flight -= 1
+                self._hand_over()
+            else:
+                self._waiters.remove(handed)
+            raise
         return self.epoch
 
     def release(self, epoch: int, *, overloaded: bool) -> None:
@@ -1338,8 +1355,12 @@ class _AdaptiveLimit:
                 self.epoch += 1
         else:
             self.limit = min(self.limit + 1 / self.limit, float(self.ceiling))
-        changed, self._changed = self._changed, anyio.Event()
-        changed.set()
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        while self._waiters and self._free():
+            self.in_flight += 1
+            self._waiters.popleft().set()
 
 
 #: The states a run is polled in while awaited: the ones it leaves by itself.

@@ -26,6 +26,7 @@ from airflow_client_async import (
 )
 from airflow_client_async._workflows import RUN_ID_PATTERN, new_run_id
 from airflow_client_async.models import DAGRun
+from airflow_client_async.resources.dag_runs import _AdaptiveLimit
 
 from .conftest import API, API_V2, BASE, SleepRecorder, Versioned
 from .dag_payloads import body_of, dag_run, error, operation_calls
@@ -593,3 +594,58 @@ async def test_wait_many_keeps_the_trigger_attempts(versions: Versioned) -> None
     assert b.attempts == 2
     [alone] = await versions.client.dag_runs.wait_many([("d", "a")])
     assert alone.attempts == 0
+
+
+async def test_the_adaptive_limit_hands_each_freed_slot_to_the_first_waiter_alone() -> None:
+    limit = _AdaptiveLimit(1)
+    order: list[int] = []
+    first = await limit.acquire()
+
+    async def waiter(number: int) -> None:
+        epoch = await limit.acquire()
+        order.append(number)
+        limit.release(epoch, overloaded=False)
+
+    async with anyio.create_task_group() as group:
+        for number in range(50):
+            group.start_soon(waiter, number)
+        await anyio.wait_all_tasks_blocked()
+        assert len(limit._waiters) == 50
+        limit.release(first, overloaded=False)
+    assert order == list(range(50))
+    assert limit.in_flight == 0 and not limit._waiters
+
+
+async def test_the_adaptive_limit_passes_on_a_slot_its_cancelled_waiter_was_handed() -> None:
+    limit = _AdaptiveLimit(1)
+    held = await limit.acquire()
+    got: list[str] = []
+
+    async def wait_for_slot(name: str) -> None:
+        epoch = await limit.acquire()
+        got.append(name)
+        limit.release(epoch, overloaded=False)
+
+    async with anyio.create_task_group() as group:
+        with anyio.CancelScope() as doomed:
+            group.start_soon(wait_for_slot, "cancelled")
+            await anyio.wait_all_tasks_blocked()
+        group.start_soon(wait_for_slot, "next")
+        await anyio.wait_all_tasks_blocked()
+        # The slot goes to the first waiter, whose scope is cancelled before it resumes.
+        limit.release(held, overloaded=False)
+        doomed.cancel()
+    assert limit.in_flight == 0 and not limit._waiters
+    assert "next" in got
+
+
+async def test_the_adaptive_limit_halves_once_per_epoch_and_lets_fewer_in() -> None:
+    limit = _AdaptiveLimit(8)
+    epochs = [await limit.acquire() for _ in range(8)]
+    for epoch in epochs[:4]:
+        limit.release(epoch, overloaded=True)
+    assert limit.limit == 4.0 and limit.epoch == 1
+    assert limit.in_flight == 4
+    for epoch in epochs[4:]:
+        limit.release(epoch, overloaded=False)
+    assert 4.0 < limit.limit < 6.0

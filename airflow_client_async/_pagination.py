@@ -8,7 +8,15 @@ of items the server actually returned, because the server silently caps ``limit`
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
+import contextlib
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
 from typing import Generic, TypeVar
 
 import anyio
@@ -126,7 +134,7 @@ class AsyncPaginator(Generic[T]):
         """
         return AsyncPaginator(self._fetch, offset=self._offset, limit=self._limit, prefetch=pages)
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield page after page until the list is exhausted."""
         page = await self._fetch(self._offset, self._limit)
         while True:
@@ -167,10 +175,11 @@ class AsyncPaginator(Generic[T]):
                 group.start_soon(fetch_one, index, offset)
         return [page for page in results if page is not None]
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+    async def __aiter__(self) -> AsyncGenerator[T, None]:
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
 
     async def to_list(self) -> list[T]:
         """Collect every item into a list."""

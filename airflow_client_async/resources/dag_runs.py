@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1193,9 +1194,13 @@ class DagRunsResource(Resource):
         Each poll cycle lists the runs of the awaited DAGs that are still queued or
         running, in one paged :meth:`list_batch` request for all of them (pages of 100),
         so a cycle costs as many requests as there are pages of active runs, not one per
-        run. An awaited run missing from that list has ended: it is read once with
-        :meth:`get` for its final record, and never polled again. Should the list itself
-        fail, that cycle reads every awaited run with :meth:`get` instead.
+        run. The awaited runs missing from that list have ended: their final records come
+        from one more paged list, of those DAGs' runs in ``success`` or ``failed`` that
+        ended since the earliest time their records hold, latest first; it stops once
+        every one is found (or after about twice as many runs as it looks for, when other
+        runs of the DAGs ended meanwhile). A run it misses, or the only one to look for,
+        is read with :meth:`get`. Either way an ended run is never polled again. Should a
+        list fail, the runs it was for are read with :meth:`get` instead.
 
         Never raises half-way: each run gets a :class:`RunOk` with its final state or a
         :class:`RunError` with the error (a :class:`WaitTimeoutError` when ``timeout``
@@ -1245,7 +1250,12 @@ class DagRunsResource(Resource):
             pending.setdefault(key, []).append(index)
         started = time.perf_counter()
         limiter = anyio.CapacityLimiter(max_concurrency)
-        last_seen: dict[tuple[str, str], DAGRun] = {}
+        # The last record of each run: the trigger's answer or a poll's.
+        last_seen: dict[tuple[str, str], DAGRun] = {
+            (item.dag_id, item.dag_run_id): item.run if isinstance(item, RunOk) else item
+            for item in items
+            if isinstance(item, (RunOk, DAGRun))
+        }
 
         def settle(key: tuple[str, str], result: RunResult) -> None:
             for index in pending.pop(key, []):
@@ -1272,15 +1282,49 @@ class DagRunsResource(Resource):
                 return
             last_seen[key] = run
             if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
-                elapsed = time.perf_counter() - started
-                ok = RunOk(
-                    dag_id=dag_id,
-                    dag_run_id=dag_run_id,
-                    run=run,
-                    attempts=attempts.get(key, 0),
-                    elapsed=elapsed,
-                )
-                settle(key, ok)
+                finished(key, run)
+
+        def finished(key: tuple[str, str], run: DAGRun) -> None:
+            ok = RunOk(
+                dag_id=key[0],
+                dag_run_id=key[1],
+                run=run,
+                attempts=attempts.get(key, 0),
+                elapsed=time.perf_counter() - started,
+            )
+            settle(key, ok)
+
+        async def read_ended_together(ended: builtins.list[tuple[str, str]]) -> None:
+            """Settle the ended runs that one list of recently ended runs holds."""
+            bounds = {key: _ended_after(last_seen.get(key)) for key in ended}
+            wanted = {key for key, bound in bounds.items() if bound is not None}
+            if len(wanted) < 2:  # one read each costs no more
+                return
+            since = min(bound for bound in bounds.values() if bound is not None)
+            # Other runs of the same DAGs may have ended meanwhile; past this many items,
+            # the reads one by one are the cheaper way.
+            budget = 2 * len(wanted) + _BATCH_PAGE
+            listed = self.list_batch(
+                dag_ids=sorted({dag_id for dag_id, _ in wanted}),
+                state=tuple(sorted(TERMINAL_RUN_STATES)),
+                end_date_gte=since - _END_SLACK,
+                # The latest ends first: the runs that just ended are on the first page,
+                # and a run ending meanwhile pushes the others down, never past a page.
+                order_by="-end_date",
+                limit=_BATCH_PAGE,
+            )
+            try:
+                async with contextlib.aclosing(listed.__aiter__()) as runs:
+                    async for run in runs:
+                        key = (run.dag_id or "", run.dag_run_id or "")
+                        if key in wanted and key in pending:
+                            wanted.discard(key)
+                            finished(key, run)
+                        budget -= 1
+                        if not wanted or budget <= 0:
+                            break
+            except Exception:  # the runs left are read one by one
+                return
 
         interval = poll_interval
         with anyio.move_on_after(timeout):
@@ -1298,9 +1342,11 @@ class DagRunsResource(Resource):
                 else:
                     last_seen.update((key, run) for key, run in active.items() if key in pending)
                     ended = [key for key in pending if key not in active]
+                    await read_ended_together(ended)
                 async with anyio.create_task_group() as group:
                     for key in ended:
-                        group.start_soon(read_final, key)
+                        if key in pending:
+                            group.start_soon(read_final, key)
                 if not pending:
                     break
                 await anyio.sleep(interval)
@@ -1367,6 +1413,25 @@ class _AdaptiveLimit:
 _ACTIVE_RUN_STATES = ("queued", "running")
 #: Runs per page of a wait_many poll (both servers take 100 by default).
 _BATCH_PAGE = 100
+#: How much earlier than a run's first known time wait_many looks for its end.
+_END_SLACK = dt.timedelta(seconds=1)
+
+
+def _ended_after(run: DAGRun | None) -> dt.datetime | None:
+    """A time the run cannot have ended before, from its record, or ``None``.
+
+    The earliest of its queue, start, due and logical times: a manual trigger's logical
+    date is the time of the trigger on Airflow 2. A run whose end comes before it (a
+    logical date given in the future) is missed by the list and read by itself.
+    """
+    if run is None:
+        return None
+    known = [
+        moment
+        for moment in (run.queued_at, run.start_date, run.run_after, run.logical_date)
+        if moment is not None
+    ]
+    return min(known) if known else None
 
 
 def _sort_key(order_by: OrderBy, api_version: ApiVersion) -> OrderBy:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from airflow_client_async import AsyncClient, RunOk, TriggerRequest
+from airflow_client_async._http import capture_responses
 
 PAUSED = "example_bash_operator"  # runs triggered here stay queued: creation alone is checked
 FAST = "client_test_fast"
@@ -41,3 +42,27 @@ async def test_trigger_many_then_wait_many(client: AsyncClient) -> None:
     finished = await client.dag_runs.wait_many(triggered, timeout=120, poll_interval=0.5)
     assert [r.dag_run_id for r in finished] == [r.dag_run_id for r in triggered]
     assert all(r.ok and str(r.run.state) == "success" for r in finished)
+
+
+async def test_wait_many_reads_ended_runs_in_one_list(client: AsyncClient) -> None:
+    """Runs that ended before the wait are read from one list of ended runs, not one by one.
+
+    The server must take the list's filters (terminal states, ``end_date_gte``) and its
+    order (``-end_date``): were it to refuse them, the runs would be read one by one.
+    """
+    await client.dags.unpause(FAST)
+    triggered = await client.dag_runs.trigger_many([FAST] * 3)
+    assert all(r.ok for r in triggered), [r.error for r in triggered if not r.ok]
+    await client.dag_runs.wait_many(triggered, timeout=120, poll_interval=0.5)
+    with capture_responses() as seen:
+        # Given the trigger's answers again: the records say queued, but the runs ended.
+        finished = await client.dag_runs.wait_many(triggered, timeout=60, poll_interval=0.5)
+    assert all(r.ok and str(r.run.state) == "success" for r in finished)
+    assert [r.run.dag_run_id for r in finished if isinstance(r, RunOk)] == [
+        r.dag_run_id for r in triggered
+    ]
+    sent = [(r.request.method, r.request.url.path, r.status_code) for r in seen]
+    reads = [s for s in sent if s[0] == "GET"]
+    lists = [s for s in sent if s[0] == "POST" and s[1].endswith("/dagRuns/list")]
+    assert reads == [], sent
+    assert len(lists) == 2 and all(status == 200 for _, _, status in lists), sent

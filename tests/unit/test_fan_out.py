@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import anyio
 import httpx
@@ -369,30 +369,50 @@ async def test_wait_many_refuses_a_run_without_ids(versions: Versioned) -> None:
 
 
 async def test_wait_many_polls_hundreds_of_runs_in_batches(versions: Versioned) -> None:
-    """250 runs over 5 DAGs: each cycle is one paged list of the active runs, each run one GET."""
+    """250 runs over 5 DAGs: each cycle one paged list of the active runs, and one of those
+    that ended since they were triggered; no run is read by itself."""
     api_version = versions.api_version
     keys = [(f"dag{n % 5}", f"r{n}") for n in range(250)]
     # Run n ends after (n % 4) + 1 cycles.
     ends_after = {key: (n % 4) + 1 for n, key in enumerate(keys)}
-    cycle = {"n": 0, "pages": 0}
+    cycle = {"n": 0, "active pages": 0, "ended pages": 0}
+    bounds: list[str] = []
 
-    def active(request: httpx.Request) -> httpx.Response:
+    def listed(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         offset = body.get("page_offset", 0)
-        if offset == 0:
-            cycle["n"] += 1
-        cycle["pages"] += 1
-        running = [k for k in keys if ends_after[k] > cycle["n"] - 1 and k[0] in body["dag_ids"]]
-        page = running[offset : offset + body["page_limit"]]
-        return httpx.Response(
-            200,
-            json={
-                "dag_runs": [dag_run(api_version, d, r, state="running") for d, r in page],
-                "total_entries": len(running),
-            },
-        )
+        if sorted(body["states"]) == ["queued", "running"]:
+            if offset == 0:
+                cycle["n"] += 1
+            cycle["active pages"] += 1
+            state = "running"
+            found = [k for k in keys if ends_after[k] > cycle["n"] - 1]
+        else:
+            assert sorted(body["states"]) == ["failed", "success"]
+            bounds.append(body["end_date_gte"])
+            cycle["ended pages"] += 1
+            state = "success"
+            # The latest ends first, as asked.
+            assert body["order_by"] == "-end_date"
+            found = sorted(
+                (k for k in keys if ends_after[k] <= cycle["n"] - 1),
+                key=ends_after.__getitem__,
+                reverse=True,
+            )
+        found = [k for k in found if k[0] in body["dag_ids"]]
+        page = found[offset : offset + body["page_limit"]]
+        runs = [
+            dag_run(
+                api_version,
+                d,
+                r,
+                state=state,
+            )
+            for d, r in page
+        ]
+        return httpx.Response(200, json={"dag_runs": runs, "total_entries": len(found)})
 
-    versions.router.post("/dags/~/dagRuns/list").mock(side_effect=active)
+    versions.router.post("/dags/~/dagRuns/list").mock(side_effect=listed)
     final = versions.router.get(url__regex=r"/dags/dag\d/dagRuns/r\d+$").mock(
         side_effect=lambda request: httpx.Response(
             200,
@@ -405,14 +425,66 @@ async def test_wait_many_polls_hundreds_of_runs_in_batches(versions: Versioned) 
         )
     )
     results = await versions.client.dag_runs.wait_many(keys, poll_interval=0.001)
-    assert all(r.ok for r in results)
+    assert all(r.ok and str(r.run.state) == "success" for r in results)
     assert [(r.dag_id, r.dag_run_id) for r in results] == keys
-    assert final.call_count == 250  # each run read once, when it ended
+    assert final.call_count == 0  # the ended runs came in lists too
     # Cycle 1 sees all 250 active (3 pages), then 188, 125, 63 (2, 2, 1 pages), then none.
     assert cycle["n"] == 5
-    assert cycle["pages"] == 3 + 2 + 2 + 1 + 1
-    per_run_per_cycle = cycle["pages"] / cycle["n"] / len(keys)
-    assert per_run_per_cycle < 0.01
+    assert cycle["active pages"] == 3 + 2 + 2 + 1 + 1
+    # Cycles 2 to 5 each list the latest ends until the 62 or 63 new ones are found.
+    assert cycle["ended pages"] == 1 + 1 + 1 + 1
+    # Looked for from a second before the earliest time the runs' records hold.
+    first = min(
+        moment
+        for run in (DAGRun.from_dict(dag_run(api_version, "dag0", "r0", state="running")),)
+        for moment in (run.queued_at, run.start_date, run.run_after, run.logical_date)
+        if moment is not None
+    )
+    assert {datetime.fromisoformat(b) for b in bounds} == {first - timedelta(seconds=1)}
+    requests = cycle["active pages"] + cycle["ended pages"]
+    assert requests / cycle["n"] / len(keys) < 0.015
+
+
+async def test_wait_many_reads_a_run_the_ended_list_missed(versions: Versioned) -> None:
+    """A run absent from both lists (it ended before its logical date) is read by itself."""
+    api_version = versions.api_version
+    keys = [("d", "r1"), ("d", "r2"), ("d", "r3")]
+
+    def listed(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        runs = []
+        if "success" in body["states"]:
+            runs = [dag_run(api_version, "d", r, state="success") for r in ("r1", "r2")]
+        return httpx.Response(200, json={"dag_runs": runs, "total_entries": len(runs)})
+
+    versions.router.post("/dags/~/dagRuns/list").mock(side_effect=listed)
+    final = versions.router.get("/dags/d/dagRuns/r3").respond(
+        json=dag_run(api_version, "d", "r3", state="failed")
+    )
+    given = [DAGRun.from_dict(dag_run(api_version, d, r)) for d, r in keys]
+    results = await versions.client.dag_runs.wait_many(given, poll_interval=0.001)
+    assert [str(r.run.state) for r in results if r.ok] == ["success", "success", "failed"]
+    assert final.call_count == 1
+
+
+async def test_wait_many_reads_each_run_when_the_ended_list_fails(versions: Versioned) -> None:
+    api_version = versions.api_version
+
+    def listed(request: httpx.Request) -> httpx.Response:
+        if "success" in json.loads(request.content)["states"]:
+            return httpx.Response(400, json=error(api_version, 400, "no such filter"))
+        return httpx.Response(200, json={"dag_runs": [], "total_entries": 0})
+
+    versions.router.post("/dags/~/dagRuns/list").mock(side_effect=listed)
+    reads = versions.router.get(url__regex=r"/dags/d/dagRuns/r\d$").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=dag_run(api_version, "d", request.url.path.rsplit("/", 1)[-1], state="success"),
+        )
+    )
+    given = [DAGRun.from_dict(dag_run(api_version, "d", f"r{n}")) for n in range(3)]
+    results = await versions.client.dag_runs.wait_many(given, poll_interval=0.001)
+    assert all(r.ok for r in results) and reads.call_count == 3
 
 
 async def test_results_reach_on_result_as_they_arrive(versions: Versioned) -> None:

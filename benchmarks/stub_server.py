@@ -177,12 +177,16 @@ class _SimulatedRun:
     ends: float
     final: str
     wall: float
-    settled: bool = False  # its final state was read with a GET
+    settled: bool = False  # its final state was sent to the client (a GET or a list)
 
     def state(self, now: float) -> str:
         if now >= self.ends:
             return self.final
         return "running" if now >= self.starts else "queued"
+
+    def ended_at(self) -> float:
+        """When the run ends, as a Unix time (the clock its ``end_date`` is written in)."""
+        return self.wall + self.ends - self.created
 
     def body(self, now: float) -> dict[str, Any]:
         state = self.state(now)
@@ -268,7 +272,16 @@ class _Simulation:
         states = sent.get("states")
         offset = int(sent.get("page_offset") or 0)
         limit = min(int(sent.get("page_limit") or _PAGE_CAP), _PAGE_CAP)
-        if offset == 0:
+        ended_since = sent.get("end_date_gte")
+        since = (
+            datetime.datetime.fromisoformat(ended_since.replace("Z", "+00:00")).timestamp()
+            if ended_since
+            else None
+        )
+        # A poll cycle starts with the first page of the list of active runs; a list of
+        # ended runs (final states only) belongs to the cycle before it.
+        polls_active = states is None or not set(states) <= _TERMINAL
+        if offset == 0 and polls_active:
             self.list_cycles += 1
             self.awaited_at_cycles += sum(1 for run in self.runs.values() if not run.settled)
         chosen = [
@@ -276,13 +289,15 @@ class _Simulation:
             for (dag_id, _), run in self.runs.items()
             if (dag_ids is None or dag_id in dag_ids)
             and (states is None or run.state(now) in states)
+            and (since is None or (run.state(now) in _TERMINAL and run.ended_at() >= since))
         ]
-        return json.dumps(
-            {
-                "dag_runs": [run.body(now) for run in chosen[offset : offset + limit]],
-                "total_entries": len(chosen),
-            }
-        ).encode()
+        if sent.get("order_by") == "-end_date":
+            chosen.sort(key=lambda run: run.ends, reverse=True)
+        page = [run.body(now) for run in chosen[offset : offset + limit]]
+        for run in chosen[offset : offset + limit]:
+            if run.state(now) in _TERMINAL:
+                run.settled = True
+        return json.dumps({"dag_runs": page, "total_entries": len(chosen)}).encode()
 
     def counts(self) -> dict[str, Any]:
         finals = Counter(run.final for run in self.runs.values())

@@ -280,7 +280,7 @@ class _Simulation:
         )
         # A poll cycle starts with the first page of the list of active runs; a list of
         # ended runs (final states only) belongs to the cycle before it.
-        polls_active = states is None or not set(states) <= _TERMINAL
+        polls_active = states is None or not set(states) <= set(_TERMINAL)
         if offset == 0 and polls_active:
             self.list_cycles += 1
             self.awaited_at_cycles += sum(1 for run in self.runs.values() if not run.settled)

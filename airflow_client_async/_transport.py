@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes, create_ssl_context
-from ._httpx_transport import ReclaimingHTTPTransport
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AiohttpTransport, map_aiohttp_exceptions
@@ -30,7 +29,6 @@ __all__ = [
     "DEFAULT_LIMITS",
     "AiohttpTransport",
     "AutoTransport",
-    "ReclaimingHTTPTransport",
     "CertTypes",
     "TransportKind",
     "VerifyTypes",
@@ -144,6 +142,9 @@ def make_transport(
             local_address=local_address,
         )
     if kind == "httpx":
+        # Imported here: httpcore costs an import the default transport on asyncio never needs.
+        from ._httpx_transport import ReclaimingHTTPTransport
+
         return ReclaimingHTTPTransport(
             ssl_context=create_ssl_context(verify, cert, trust_env),
             limits=limits,

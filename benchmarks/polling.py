@@ -246,13 +246,11 @@ async def requests_per_run(base_url: str, sizes: PollSizes) -> Section:
     section.tables.append(ratio_rows)
     section.notes.append(
         "Ratios are taken within each round, then the median. Batched polling costs a list "
-        "request per 100 awaited runs per cycle, whatever the runs do; what remains is one "
-        "`GET` per run for its final record (a few more when runs end between the pages of "
-        "one cycle, so that a still-running run is missed by the later page and read on its "
-        "own). With runs this short (a few cycles each) those final reads are most of what "
-        "`wait_many` sends, which is why the figure with them is well above the one without; "
-        "the longer the runs, the closer the first comes to the second. Per-run polling "
-        "costs one request per run per cycle (1.000) by construction."
+        "request per 100 awaited runs per cycle, whatever the runs do, and the runs that "
+        "ended come from one more list per cycle (latest ends first); a `GET` is left only "
+        "for a run both lists missed (one that ended between the pages of a cycle, or the "
+        "only run to end in a cycle). Per-run polling costs one request per run per cycle "
+        "(1.000) by construction."
     )
     return section
 

@@ -486,6 +486,7 @@ def test_to_jsonable_turns_any_result_into_json() -> None:
         "dag_id": "d",
         "dag_run_id": "r",
         "error": {"type": "ValueError", "message": "no"},
+        "attempts": 0,
         "elapsed": 0.0,
         "ok": False,
     }

@@ -176,21 +176,29 @@ _CAPTURED: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.Con
 )
 
 
-@contextlib.contextmanager
-def capture_responses() -> Generator[list[httpx.Response]]:
+def capture_responses() -> contextlib.AbstractContextManager[list[httpx.Response]]:
     """Collect every response received inside the block (tasks it starts included).
 
     An enclosing block gets them too, when the block ends.
     """
-    outer = _CAPTURED.get()
-    captured: list[httpx.Response] = []
-    token = _CAPTURED.set(captured)
+    return _collecting(_CAPTURED)
+
+
+_T = TypeVar("_T")
+
+
+@contextlib.contextmanager
+def _collecting(where: contextvars.ContextVar[list[_T] | None]) -> Generator[list[_T]]:
+    """A list that ``where`` names inside the block, handed to an enclosing one after."""
+    outer = where.get()
+    collected: list[_T] = []
+    token = where.set(collected)
     try:
-        yield captured
+        yield collected
     finally:
-        _CAPTURED.reset(token)
+        where.reset(token)
         if outer is not None:
-            outer.extend(captured)
+            outer.extend(collected)
 
 
 @attrs.define(kw_only=True)
@@ -217,23 +225,14 @@ _ATTEMPTS: contextvars.ContextVar[list[Attempt] | None] = contextvars.ContextVar
 )
 
 
-@contextlib.contextmanager
-def capture_attempts() -> Generator[list[Attempt]]:
+def capture_attempts() -> contextlib.AbstractContextManager[list[Attempt]]:
     """Record every attempt sent inside the block (tasks it starts included).
 
     Unlike :func:`capture_responses` this counts attempts that got no answer, and an
     attempt is recorded as it starts. An enclosing block gets them too, when the block
     ends.
     """
-    outer = _ATTEMPTS.get()
-    recorded: list[Attempt] = []
-    token = _ATTEMPTS.set(recorded)
-    try:
-        yield recorded
-    finally:
-        _ATTEMPTS.reset(token)
-        if outer is not None:
-            outer.extend(recorded)
+    return _collecting(_ATTEMPTS)
 
 
 @functools.lru_cache(maxsize=512)

@@ -18,13 +18,11 @@ from .._bulk import BulkResult, OnNonExistence
 from .._errors import (
     APITimeoutError,
     ConflictError,
-    InternalServerError,
     UnsupportedByServerError,
     WaitTimeoutError,
 )
 from .._http import Attempt, build_path, capture_attempts, invalid_response
 from .._pagination import AsyncPaginator, Page
-from .._retry import retry_delay
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream
 from .._types import UNSET, JsonValue, Missing
@@ -903,13 +901,25 @@ class DagRunsResource(Resource):
 
         results: builtins.list[RunResult | None] = [None] * len(prepared)
         limiter = _AdaptiveLimit(max_concurrency)
+        # A 500 may come after the server created the run (a proxy's, or a failure while
+        # answering), so it is as ambiguous as a lost response. The retry policy replays
+        # only the statuses it names; for an id this call made a replay is safe (a 409
+        # settles it), so those triggers go through a pipeline that retries a 500 too,
+        # within the same budget and backoff.
+        policy = self._http.retry_policy
+        replaying = DagRunsResource(
+            attrs.evolve(
+                self._http, retry_policy=attrs.evolve(policy, statuses=policy.statuses | {500})
+            )
+        )
 
         async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
             epoch = await limiter.acquire()
             overloaded = True  # a cancelled trigger tells nothing about the server
             try:
                 with capture_attempts() as sent:
-                    result = await self._trigger_for_fan_out(request, generated, sent)
+                    via = replaying if generated else self
+                    result = await self._trigger_for_fan_out(request, generated, sent, via)
                 overloaded = isinstance(result.error, APITimeoutError) or any(
                     map(_overloaded, sent)
                 )
@@ -925,8 +935,13 @@ class DagRunsResource(Resource):
         return [result for result in results if result is not None]
 
     async def _trigger_for_fan_out(
-        self, request: TriggerRequest, generated: bool, sent: builtins.list[Attempt]
+        self,
+        request: TriggerRequest,
+        generated: bool,
+        sent: builtins.list[Attempt],
+        via: DagRunsResource,
     ) -> RunResult:
+        """Trigger one run through ``via`` (whose pipeline may replay more), and settle it."""
         run_id = request.dag_run_id or ""
         started = time.perf_counter()
         # The POSTs of this trigger among the attempts: not the token or version requests
@@ -938,7 +953,14 @@ class DagRunsResource(Resource):
 
         try:
             try:
-                run = await self._trigger_replaying_500(request, generated, attempts)
+                run = await via.trigger(
+                    request.dag_id,
+                    dag_run_id=run_id,
+                    logical_date=request.logical_date,
+                    conf=request.conf if request.conf is not None else UNSET,
+                    note=request.note if request.note is not None else UNSET,
+                    idempotent=generated,
+                )
             except ConflictError as conflict:
                 # A 409 after our own earlier attempt means that attempt created the run.
                 if not (generated or conflict.retries > 0):
@@ -967,44 +989,6 @@ class DagRunsResource(Resource):
             attempts=attempts(),
             elapsed=time.perf_counter() - started,
         )
-
-    async def _trigger_replaying_500(
-        self, request: TriggerRequest, generated: bool, attempts: Callable[[], int]
-    ) -> DAGRun:
-        """:meth:`trigger`, with a 500 for a client-made run id replayed too.
-
-        A 500 may come after the server created the run (a proxy's, or a failure while
-        answering), so it is as ambiguous as a lost response. The client's retry policy
-        replays only the statuses it names; for an id this call made, a replay is safe
-        (a 409 settles it), so a 500 is replayed as well, within the same budget of
-        ``max_retries`` and with the same backoff.
-        """
-        policy = self._http.retry_policy
-        replay_policy = attrs.evolve(policy, statuses=policy.statuses | {500})
-        while True:
-            try:
-                return await self.trigger(
-                    request.dag_id,
-                    dag_run_id=request.dag_run_id or "",
-                    logical_date=request.logical_date,
-                    conf=request.conf if request.conf is not None else UNSET,
-                    note=request.note if request.note is not None else UNSET,
-                    idempotent=generated,
-                )
-            except InternalServerError as error:
-                if not generated or error.status != 500:
-                    raise
-                delay = retry_delay(
-                    replay_policy,
-                    method="POST",
-                    attempt=attempts() - 1,
-                    status=error.status,
-                    headers=error.response.headers,
-                    idempotent=True,
-                )
-                if delay is None:
-                    raise
-                await self._http.sleep(delay)
 
     async def wait(
         self,
@@ -1296,11 +1280,12 @@ class DagRunsResource(Resource):
 
         async def read_ended_together(ended: builtins.list[tuple[str, str]]) -> None:
             """Settle the ended runs that one list of recently ended runs holds."""
-            bounds = {key: _ended_after(last_seen.get(key)) for key in ended}
-            wanted = {key for key, bound in bounds.items() if bound is not None}
-            if len(wanted) < 2:  # one read each costs no more
+            found = ((key, _ended_after(last_seen.get(key))) for key in ended)
+            bounds = {key: bound for key, bound in found if bound is not None}
+            if len(bounds) < 2:  # one read each costs no more
                 return
-            since = min(bound for bound in bounds.values() if bound is not None)
+            wanted = set(bounds)
+            since = min(bounds.values())
             # Other runs of the same DAGs may have ended meanwhile; past this many items,
             # the reads one by one are the cheaper way.
             budget = 2 * len(wanted) + _BATCH_PAGE

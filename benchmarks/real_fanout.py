@@ -567,40 +567,34 @@ async def measure(server: Server, args: argparse.Namespace) -> ServerReport:
                 await direct.dags.update(dag_id, is_paused=False)
             try:
                 fan_outs = []
-                print(f"[{server.version}] {args.runs} runs of {dag_id}, clean", file=sys.stderr)
-                fan_outs.append(
-                    await fan_out(
-                        server,
-                        direct,
-                        proxy,
-                        dag_id,
-                        args.runs,
-                        title="clean",
-                        faults=None,
-                        policy=RetryPolicy(),
-                        concurrency=args.concurrency,
-                        timeout=args.timeout,
-                    )
+                runs = (
+                    ("clean", None, RetryPolicy()),
+                    # trigger_many replays a 500 for its own ids by itself; a larger budget
+                    # than the default two retries, since 30% of the triggers are spoiled.
+                    (
+                        "faults",
+                        Faults(unavailable=0.15, error_after=0.10, drop_after=0.05),
+                        RetryPolicy(max_retries=5),
+                    ),
                 )
-                faults = Faults(unavailable=0.15, error_after=0.10, drop_after=0.05)
-                print(f"[{server.version}] {args.runs} runs, faults injected", file=sys.stderr)
-                fan_outs.append(
-                    await fan_out(
-                        server,
-                        direct,
-                        proxy,
-                        dag_id,
-                        args.runs,
-                        title="faults",
-                        faults=faults,
-                        # trigger_many replays a 500 for its own ids by itself; a larger
-                        # budget than the default two retries, since 30% of the triggers
-                        # are spoiled here.
-                        policy=RetryPolicy(max_retries=5),
-                        concurrency=args.concurrency,
-                        timeout=args.timeout,
+                for title, faults, policy in runs:
+                    print(
+                        f"[{server.version}] {args.runs} runs of {dag_id}, {title}", file=sys.stderr
                     )
-                )
+                    fan_outs.append(
+                        await fan_out(
+                            server,
+                            direct,
+                            proxy,
+                            dag_id,
+                            args.runs,
+                            title=title,
+                            faults=faults,
+                            policy=policy,
+                            concurrency=args.concurrency,
+                            timeout=args.timeout,
+                        )
+                    )
                 waits = None
                 minor = (await direct.server_version()).minor
                 if minor is not None and minor >= (3, 1) and args.wait_runs > 0:

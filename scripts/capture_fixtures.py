@@ -3,7 +3,7 @@
 Runs against the server started by ``scripts/airflow_server.py start``: triggers the test
 DAGs it needs (with fixed run ids), waits for them, then saves the JSON body of one call per
 read operation to ``tests/fixtures/<operationId>.json``. Secrets are replaced before
-anything is written (passwords, and a connection's ``extra``).
+anything is written (:func:`tests.integration._capture.redact`).
 Each file holds ``{"operation_id", "status", "body"}``.
 
 Usage::
@@ -25,6 +25,7 @@ import httpx
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.integration._capture import redact  # noqa: E402
 from tests.integration._server import load_server  # noqa: E402
 
 RUNS = {
@@ -32,24 +33,6 @@ RUNS = {
     "client_test_xcom": "fixture-xcom",
     "client_test_mapped": "fixture-mapped",
 }
-REDACTED = "***"
-
-
-def redact(value: Any) -> Any:
-    """Replace passwords anywhere, and a connection's ``extra``, in ``value``."""
-    if isinstance(value, dict):
-        is_connection = "connection_id" in value
-        return {
-            k: (
-                REDACTED
-                if v is not None and (k == "password" or (k == "extra" and is_connection))
-                else redact(v)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(item) for item in value]
-    return value
 
 
 def ensure_run(api: httpx.Client, dag_id: str, run_id: str) -> None:

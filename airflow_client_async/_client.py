@@ -467,193 +467,193 @@ class AsyncClient:
         """DAGs: list, get, details, update, pause, delete, favourites, tags."""
         from .resources.dags import DagsResource
 
-        return DagsResource(self._http)
+        return DagsResource(self._http, self)
 
     @cached_property
     def tasks(self) -> TasksResource:
         """The tasks of a DAG: list, get."""
         from .resources.tasks import TasksResource
 
-        return TasksResource(self._http)
+        return TasksResource(self._http, self)
 
     @cached_property
     def dag_runs(self) -> DagRunsResource:
         """DAG runs: list, get, trigger, update, clear, delete, wait, bulk."""
         from .resources.dag_runs import DagRunsResource
 
-        return DagRunsResource(self._http)
+        return DagRunsResource(self._http, self)
 
     @cached_property
     def dag_versions(self) -> DagVersionsResource:
         """Versions of a DAG (Airflow 3): list, get."""
         from .resources.dag_versions import DagVersionsResource
 
-        return DagVersionsResource(self._http)
+        return DagVersionsResource(self._http, self)
 
     @cached_property
     def backfills(self) -> BackfillsResource:
         """Backfills (Airflow 3): list, get, create, pause, unpause, cancel."""
         from .resources.backfills import BackfillsResource
 
-        return BackfillsResource(self._http)
+        return BackfillsResource(self._http, self)
 
     @cached_property
     def task_instances(self) -> TaskInstancesResource:
         """Task instances, mapped ones too: list, get, update, clear, tries, logs."""
         from .resources.task_instances import TaskInstancesResource
 
-        return TaskInstancesResource(self._http)
+        return TaskInstancesResource(self._http, self)
 
     @cached_property
     def hitl_details(self) -> HITLDetailsResource:
         """Human-in-the-loop requests of task instances (Airflow 3.1+)."""
         from .resources.hitl_details import HITLDetailsResource
 
-        return HITLDetailsResource(self._http)
+        return HITLDetailsResource(self._http, self)
 
     @cached_property
     def task_state_store(self) -> TaskStateStoreResource:
         """Key-value state kept per task instance (Airflow 3.3)."""
         from .resources.task_state_store import TaskStateStoreResource
 
-        return TaskStateStoreResource(self._http)
+        return TaskStateStoreResource(self._http, self)
 
     @cached_property
     def xcom_entries(self) -> XComEntriesResource:
         """XCom entries of a task instance: list, get, create, update, delete."""
         from .resources.xcom_entries import XComEntriesResource
 
-        return XComEntriesResource(self._http)
+        return XComEntriesResource(self._http, self)
 
     @cached_property
     def pools(self) -> PoolsResource:
         """Pools: list, get, create, update, delete, bulk."""
         from .resources.pools import PoolsResource
 
-        return PoolsResource(self._http)
+        return PoolsResource(self._http, self)
 
     @cached_property
     def variables(self) -> VariablesResource:
         """Variables: list, get, create, update, delete, bulk."""
         from .resources.variables import VariablesResource
 
-        return VariablesResource(self._http)
+        return VariablesResource(self._http, self)
 
     @cached_property
     def connections(self) -> ConnectionsResource:
         """Connections: list, get, create, update, delete, test, bulk."""
         from .resources.connections import ConnectionsResource
 
-        return ConnectionsResource(self._http)
+        return ConnectionsResource(self._http, self)
 
     @cached_property
     def assets(self) -> AssetsResource:
         """Assets (Airflow 2's datasets), their events, queued events and aliases."""
         from .resources.assets import AssetsResource
 
-        return AssetsResource(self._http)
+        return AssetsResource(self._http, self)
 
     @cached_property
     def asset_state_store(self) -> AssetStateStoreResource:
         """Key-value state kept per asset (Airflow 3.3)."""
         from .resources.asset_state_store import AssetStateStoreResource
 
-        return AssetStateStoreResource(self._http)
+        return AssetStateStoreResource(self._http, self)
 
     @cached_property
     def dag_warnings(self) -> DagWarningsResource:
         """DAG warnings: list."""
         from .resources.dag_warnings import DagWarningsResource
 
-        return DagWarningsResource(self._http)
+        return DagWarningsResource(self._http, self)
 
     @cached_property
     def dag_stats(self) -> DagStatsResource:
         """Run counts per state for DAGs: list."""
         from .resources.dag_stats import DagStatsResource
 
-        return DagStatsResource(self._http)
+        return DagStatsResource(self._http, self)
 
     @cached_property
     def dag_sources(self) -> DagSourcesResource:
         """The source code of a DAG: get."""
         from .resources.dag_sources import DagSourcesResource
 
-        return DagSourcesResource(self._http)
+        return DagSourcesResource(self._http, self)
 
     @cached_property
     def dag_parsing(self) -> DagParsingResource:
         """Ask the DAG processor to reparse a DAG file."""
         from .resources.dag_parsing import DagParsingResource
 
-        return DagParsingResource(self._http)
+        return DagParsingResource(self._http, self)
 
     @cached_property
     def event_logs(self) -> EventLogsResource:
         """Audit event log: list, get."""
         from .resources.event_logs import EventLogsResource
 
-        return EventLogsResource(self._http)
+        return EventLogsResource(self._http, self)
 
     @cached_property
     def import_errors(self) -> ImportErrorsResource:
         """DAG import errors: list, get."""
         from .resources.import_errors import ImportErrorsResource
 
-        return ImportErrorsResource(self._http)
+        return ImportErrorsResource(self._http, self)
 
     @cached_property
     def jobs(self) -> JobsResource:
         """Scheduler, triggerer and other jobs (Airflow 3): list."""
         from .resources.jobs import JobsResource
 
-        return JobsResource(self._http)
+        return JobsResource(self._http, self)
 
     @cached_property
     def config(self) -> ConfigResource:
         """The server's configuration (needs expose_config): get, get one option."""
         from .resources.config import ConfigResource
 
-        return ConfigResource(self._http)
+        return ConfigResource(self._http, self)
 
     @cached_property
     def plugins(self) -> PluginsResource:
         """Installed plugins and their import errors: list."""
         from .resources.plugins import PluginsResource
 
-        return PluginsResource(self._http)
+        return PluginsResource(self._http, self)
 
     @cached_property
     def providers(self) -> ProvidersResource:
         """Installed provider packages: list."""
         from .resources.providers import ProvidersResource
 
-        return ProvidersResource(self._http)
+        return ProvidersResource(self._http, self)
 
     @cached_property
     def roles(self) -> RolesResource:
         """Roles (Airflow 3: FAB auth manager only): list, get, create, update, delete."""
         from .resources.roles import RolesResource
 
-        return RolesResource(self._http)
+        return RolesResource(self._http, self)
 
     @cached_property
     def permissions(self) -> PermissionsResource:
         """Permissions (Airflow 3: FAB auth manager only): list."""
         from .resources.permissions import PermissionsResource
 
-        return PermissionsResource(self._http)
+        return PermissionsResource(self._http, self)
 
     @cached_property
     def users(self) -> UsersResource:
         """Users (Airflow 3: FAB auth manager only): list, get, create, update, delete."""
         from .resources.users import UsersResource
 
-        return UsersResource(self._http)
+        return UsersResource(self._http, self)
 
     @cached_property
     def monitoring(self) -> MonitoringResource:
         """Health and version of the server."""
         from .resources.monitoring import MonitoringResource
 
-        return MonitoringResource(self._http)
+        return MonitoringResource(self._http, self)

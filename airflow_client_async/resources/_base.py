@@ -36,6 +36,7 @@ from .._types import UNSET, JsonValue
 from ..models._base import Model
 
 if TYPE_CHECKING:
+    from .._client import AsyncClient
     from .._http import HTTPPipeline
 
 __all__ = ["DateTimeFilter", "OrderBy", "Resource", "Sent", "checked_filters", "json_body"]
@@ -165,8 +166,20 @@ class Resource:
 
     namespace: ClassVar[str] = ""
 
-    def __init__(self, http: HTTPPipeline) -> None:
+    def __init__(self, http: HTTPPipeline, client: AsyncClient | None = None) -> None:
         self._http = http
+        self._owner = client
+
+    @property
+    def _client(self) -> AsyncClient:
+        """The client this namespace belongs to: other namespaces are reached through it.
+
+        Raises:
+            RuntimeError: The namespace was built outside a client.
+        """
+        if self._owner is None:
+            raise RuntimeError(f"{type(self).__name__} was built without its AsyncClient")
+        return self._owner
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._http.base_url}>"

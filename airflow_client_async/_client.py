@@ -22,19 +22,12 @@ from ._bounded import DEFAULT_MAX_RESPONSE_SIZE
 from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes
 from ._errors import ClientClosedError
 from ._headers import check_headers
-from ._http import (
-    HTTPPipeline,
-    PoolState,
-    ServerState,
-    build_path,
-    capture_responses,
-    decode_json,
-    decode_model,
-    query_params,
-)
+from ._http import HTTPPipeline, PoolState, capture_responses, decode_json, decode_model
+from ._operation import Operations
+from ._operation._render import build_path, query_params
 from ._raw import RawResponse
 from ._retry import RetryPolicy
-from ._routes import API_PREFIXES, ApiVersion, ServerVersion
+from ._routes import API_PREFIXES, ApiVersion, ServerState, ServerVersion
 from ._transport import make_transport
 from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
@@ -284,7 +277,7 @@ class AsyncClient:
             APIStatusError: Neither API answered.
             APIConnectionError: The server could not be reached.
         """
-        return await self._http.server_version()
+        return await Operations(self._http).server_version()
 
     def with_options(
         self,
@@ -395,14 +388,12 @@ class AsyncClient:
         """
         if not path.startswith("/"):
             raise ValueError(f"path must start with '/', got {path!r}")
-        api_version = await self._http.api_version()
-        prefix = API_PREFIXES[api_version] if api_root else ""
-        response = await self._http.request(
+        response = await Operations(self._http).send_path(
             method.upper(),
-            prefix + build_path(path, **(path_params or {})),
+            build_path(path, **(path_params or {})),
             params=query_params(params or {}),
             json_body=json,
-            api_version=api_version,
+            api_root=api_root,
         )
         if cast_to is not None:
             return decode_model(response, cast_to)

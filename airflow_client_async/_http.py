@@ -1,9 +1,12 @@
-"""The one request pipeline: build → auth → send → retry → map errors → decode.
+"""The one request pipeline: auth → send → retry → map errors → decode.
 
-Resources call :meth:`HTTPPipeline.request` (or its decoding wrappers) with a path built
-by :func:`build_path`; nothing else in the package talks to httpx. The pipeline also finds
-out, once per client, which API the server speaks (:meth:`HTTPPipeline.server_version`),
-and picks each operation's route for it (:meth:`HTTPPipeline.resolve`).
+:meth:`HTTPPipeline.request` sends one request, whose route, path and query the operation
+layer (:mod:`._operation`) has already decided, under one attempt loop: every attempt
+runs within its deadline and body cap, failures are retried as the retry policy allows,
+and what is left is mapped to the package's errors. A streamed answer (``stream=True``)
+goes through the same loop and comes back once its head has arrived; the caller reads
+it (see :mod:`._streaming`) and closes it. Nothing else in the package talks to httpx's
+client.
 """
 
 from __future__ import annotations
@@ -13,52 +16,40 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
-from datetime import date, datetime
-from enum import Enum
-from typing import Any, TypeVar, cast
-from urllib.parse import quote
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from typing import Any, TypeVar
 
 import anyio
 import attrs
 import httpx
 
 from . import _bounded, _json
-from ._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
-from ._auth import BasicAuth, TokenExchangeAuth
-from ._converter import format_datetime, structure
+from ._converter import structure
 from ._errors import (
     APIConnectionError,
-    APIStatusError,
     APITimeoutError,
     ClientClosedError,
     ResponseTooLargeError,
     ResponseValidationError,
-    UnsupportedByServerError,
     request_path,
     status_error_from_response,
 )
 from ._retry import RetryPolicy, retry_delay
-from ._routes import API_PREFIXES, ApiVersion, Route, Routes, ServerVersion
-from ._types import UNSET, JsonValue
+from ._routes import ServerState
+from ._types import UNSET, JsonValue, UnsetType
 
 __all__ = [
     "Attempt",
     "HTTPPipeline",
     "PoolState",
-    "ServerState",
-    "build_path",
     "capture_attempts",
     "capture_responses",
-    "check_aware",
     "connection_error",
     "decode_json",
     "decode_model",
-    "encode_path_segment",
-    "first_minor",
+    "decode_text",
     "invalid_response",
     "parse_url",
-    "query_params",
     "too_large_error",
 ]
 
@@ -67,107 +58,6 @@ T = TypeVar("T")
 logger = logging.getLogger("airflow_client_async")
 
 _JSON_MEDIA_TYPES = ("application/json", "application/problem+json")
-
-
-def encode_path_segment(value: object, name: str) -> str:
-    """Percent-encode ``value`` as exactly one path segment.
-
-    Every character outside ``A-Z a-z 0-9 - _ . ~`` is encoded (``/``, ``?``, ``#``, ``%``,
-    ``+``, spaces, unicode as UTF-8), and a segment of only ``.`` or ``..`` has its dots
-    encoded too, so no value can climb out of its place in the route.
-
-    Args:
-        value: A string (or integer, for map indexes and try numbers).
-        name: The parameter's name, for error messages.
-
-    Raises:
-        ValueError: ``value`` is empty.
-        TypeError: ``value`` is neither a string nor an integer.
-    """
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
-    text = str(value)
-    if not text:
-        raise ValueError(f"{name} must be a non-empty string")
-    if text in {".", ".."}:
-        return "%2E" * len(text)
-    return quote(text, safe="")
-
-
-def build_path(template: str, **values: object) -> str:
-    """Fill ``template`` (e.g. ``"/dags/{dag_id}"``) with percent-encoded segments."""
-    return template.format(**{name: encode_path_segment(v, name) for name, v in values.items()})
-
-
-def check_aware(name: str, value: datetime) -> datetime:
-    """Return ``value`` if it has a time zone; refuse a naive datetime.
-
-    Airflow 2 answers a naive datetime with 400 and Airflow 3 with a 500 (or a 422 in a
-    body), so it is refused before anything is sent.
-
-    Raises:
-        ValueError: ``value`` is naive.
-    """
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(
-            f"{name} is a naive datetime; Airflow refuses those. "
-            "Give it a time zone, e.g. value.replace(tzinfo=datetime.timezone.utc)"
-        )
-    return value
-
-
-def _query_scalar(name: str, value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, datetime):
-        return format_datetime(check_aware(name, value))
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise TypeError(f"{name} cannot be sent as a query parameter: {type(value).__name__}")
-
-
-def query_params(
-    values: Mapping[str, object], *, comma: frozenset[str] = frozenset()
-) -> list[tuple[str, str]]:
-    """Build query parameters, leaving out ``None`` and ``UNSET``.
-
-    A list value is sent as a repeated key, or as one comma-separated value for the names
-    in ``comma`` (where a value holding a comma, or an empty one, is refused: the server
-    would split it). Datetimes must be timezone-aware; they are sent in ISO 8601 with
-    their offset, and httpx percent-encodes the ``+``.
-
-    Raises:
-        ValueError: A naive datetime, or a value the comma-joined form cannot carry.
-        TypeError: A value that cannot be a query parameter.
-    """
-    params: list[tuple[str, str]] = []
-    for name, value in values.items():
-        if value is None or value is UNSET:
-            continue
-        if isinstance(value, (list, tuple, set, frozenset)):
-            items = [_query_scalar(name, item) for item in cast("Iterable[object]", value)]
-            if name in comma:
-                params.append((name, _comma_join(name, items)))
-            else:
-                params.extend((name, item) for item in items)
-        else:
-            params.append((name, _query_scalar(name, value)))
-    return params
-
-
-def _comma_join(name: str, items: list[str]) -> str:
-    if not items:
-        raise ValueError(f"give at least one value in {name} (or None)")
-    for item in items:
-        if not item or "," in item:
-            raise ValueError(
-                f"{name} cannot carry {item!r}: the server reads it as one comma-separated value"
-            )
-    return ",".join(items)
 
 
 #: Where :func:`capture_responses` collects the responses of the calls made inside it.
@@ -285,66 +175,43 @@ async def _send(
         ) from exc
 
 
+async def _open(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    auth: Any,
+    deadline: float | None = None,
+    max_size: int | None = None,
+) -> httpx.Response:
+    """Send ``request`` and wait for the head of a streamed answer, within the deadline.
+
+    A 2xx answer comes back unread, for the caller to read and close; any other is read
+    (within the deadline and ``max_size``) and closed, so its error can quote its body.
+    """
+    try:
+        return await _bounded.send_for_stream(
+            client, request, auth=auth, deadline=deadline, max_size=max_size
+        )
+    except _bounded.BodyTooLarge as exc:
+        raise too_large_error(exc.response, exc.limit) from None
+    except _bounded.UndecodableBody as exc:
+        raise invalid_response(exc.response, "a decodable body", exc.reason, b"") from exc
+
+
 def _media_type(response: httpx.Response) -> str:
     value: str = response.headers.get("content-type", "")
     return value.split(";", 1)[0].strip().lower()
 
 
-def _operation_since() -> dict[str, tuple[int, int]]:
-    """operationId → the first Airflow 3 minor that serves its route.
-
-    An operationId that a later minor gave to a route the older minors served under
-    another name (Airflow 3.1 split ``patch_task_instance`` into a ``…_by_map_index``
-    form) takes the old name's minor: the route, which is what is sent, is older.
-    """
-    since = dict(V2_OPERATION_SINCE)
-    for rename in V2_RENAMED:
-        old = V2_OPERATION_SINCE.get(rename.old)
-        if old is not None and rename.new in since:
-            since[rename.new] = min(since[rename.new], old)
-    return since
-
-
-_OPERATION_SINCE = _operation_since()
-
-
-def first_minor(route: Route) -> tuple[int, int] | None:
-    """The first Airflow 3 minor that has ``route`` (an ``/api/v2`` or FAB route).
-
-    The later of the route's own ``since`` and, for a core ``/api/v2`` operation, the
-    minor whose spec first serves its operationId (from :data:`V2_OPERATION_SINCE`): an
-    operation newer than the server is refused before any I/O even where a namespace
-    declares no ``since``. ``None`` when every 3.x has it.
-    """
-    found = [route.since] if route.since is not None else []
-    if route.base == "api" and route.operation_id is not None:
-        added = _OPERATION_SINCE.get(route.operation_id)
-        if added is not None:
-            found.append(added)
-    first = max(found, default=None)
-    return None if first is None or first <= V2_MINORS[0] else first
-
-
-@attrs.define(kw_only=True)
-class ServerState:
-    """What a client knows about its server, shared by every copy ``with_options`` makes.
-
-    Attributes:
-        fixed_api_version: The API the caller fixed (``api_version=`` or a base URL ending
-            in ``/api/v1`` or ``/api/v2``); ``None`` to detect it.
-        version: The server's version once known.
-        token_auth: Airflow 3's token, exchanged for the client's basic credentials.
-    """
-
-    fixed_api_version: ApiVersion | None = None
-    version: ServerVersion | None = None
-    token_auth: TokenExchangeAuth | None = None
-    lock: anyio.Lock | None = attrs.field(default=None, repr=False)
-
-
 @attrs.define(kw_only=True)
 class PoolState:
-    """State shared by a client and every copy made by ``with_options``."""
+    """State shared by a client and every copy made by ``with_options``.
+
+    Attributes:
+        http_client: The httpx client every request goes through.
+        owns_http_client: Whether closing the client closes ``http_client``.
+        closed: Whether the client was closed.
+        server: What is known of the server (read and written by the operation layer).
+    """
 
     http_client: httpx.AsyncClient
     owns_http_client: bool
@@ -361,7 +228,8 @@ class HTTPPipeline:
         base_url: The server's root, e.g. ``http://host:8080`` (no trailing slash); the
             APIs live under it at ``/api/v1`` and ``/api/v2``.
         auth: Authentication for every request, or ``None`` to leave the httpx client's own.
-            Basic credentials are exchanged for a token on Airflow 3.
+            The operation layer may send a request with other credentials (on Airflow 3,
+            the token that basic credentials are exchanged for).
         headers: Headers sent with every request.
         timeout: Timeout for every request, or ``None`` to use the httpx client's own.
         retry_policy: When and how to retry.
@@ -386,129 +254,6 @@ class HTTPPipeline:
             f"headers={sorted(self.headers)!r}, timeout={self.timeout!r})"
         )
 
-    # -- the server's version ---------------------------------------------------------
-
-    async def server_version(self) -> ServerVersion:
-        """Return the server's version, asking the server the first time only.
-
-        With the API not fixed, ``GET /api/v2/version`` (which Airflow 3 answers without
-        credentials) is asked first, then ``GET /api/v1/version``. Concurrent first calls
-        share one probe.
-
-        Raises:
-            APIStatusError: Neither API answered (the message says what each said).
-            APIConnectionError: The server could not be reached.
-        """
-        state = self.pool.server
-        if state.version is not None and state.version.release is not None:
-            return state.version
-        if state.lock is None:
-            state.lock = anyio.Lock()
-        async with state.lock:
-            if state.version is None or state.version.release is None:
-                state.version = await self._probe(state.fixed_api_version)
-        return state.version
-
-    async def api_version(self) -> ApiVersion:
-        """Return ``"v1"`` or ``"v2"``: fixed by the caller, or detected once."""
-        fixed = self.pool.server.fixed_api_version
-        if fixed is not None:
-            return fixed
-        return (await self.server_version()).api_version
-
-    async def _probe(self, fixed: ApiVersion | None) -> ServerVersion:
-        if fixed is not None:
-            return await self._ask_version(fixed)
-        try:
-            return await self._ask_version("v2")
-        except (APIStatusError, ResponseValidationError) as not_v2:
-            # Airflow 2 answers /api/v2 with its web UI's HTML 404 page.
-            try:
-                return await self._ask_version("v1")
-            except (APIStatusError, ResponseValidationError) as not_v1:
-                raise not_v1 from not_v2
-
-    async def _ask_version(self, api_version: ApiVersion) -> ServerVersion:
-        response = await self.request(
-            "GET",
-            API_PREFIXES[api_version] + "/version",
-            api_version=api_version,
-            # Airflow 3 answers without credentials (and basic ones would cost a token).
-            authenticate=api_version == "v1",
-        )
-        info = decode_json(response)
-        release = info.get("version") if isinstance(info, dict) else None
-        if not isinstance(info, dict) or not isinstance(release, str):
-            raise invalid_response(response, "VersionInfo", "the answer names no version")
-        git = info.get("git_version")
-        return ServerVersion(
-            api_version=api_version,
-            release=release,
-            git_version=git if isinstance(git, str) else None,
-        )
-
-    async def resolve(self, routes: Routes) -> tuple[Route, ApiVersion]:
-        """Pick ``routes``' route for the server's API, checking the server has it.
-
-        Raises:
-            UnsupportedByServerError: The server's API (or its 3.x minor) lacks the
-                operation; nothing was sent.
-        """
-        api_version = await self.api_version()
-        route = routes.for_version(api_version)
-        if route is None:
-            other = "Airflow 3 (/api/v2)" if api_version == "v1" else "Airflow 2 (/api/v1)"
-            server = await self._known_version(api_version)
-            raise UnsupportedByServerError(
-                f"{routes.method_name} is not available on {server}: only {other} has it",
-                method=routes.method_name,
-                server=server,
-            )
-        first = first_minor(route) if api_version == "v2" else None
-        if first is not None:
-            server = await self.server_version()
-            minor = server.minor
-            if minor is not None and minor < first:
-                since = ".".join(map(str, first))
-                raise UnsupportedByServerError(
-                    f"{routes.method_name} needs Airflow {since} or later; "
-                    f"the server runs {server.release}",
-                    method=routes.method_name,
-                    server=server,
-                    since=first,
-                )
-        return route, api_version
-
-    async def _known_version(self, api_version: ApiVersion) -> ServerVersion:
-        known = self.pool.server.version
-        if known is not None:
-            return known
-        return ServerVersion(api_version=api_version)
-
-    def auth_for(self, api_version: ApiVersion | None) -> httpx.Auth | None:
-        """The auth to send with: on ``/api/v2``, basic credentials become a token."""
-        auth = self.auth
-        if api_version != "v2" or not isinstance(auth, BasicAuth):
-            return auth
-        state = self.pool.server
-        if state.token_auth is None:
-            credentials = auth.credentials
-            state.token_auth = TokenExchangeAuth(
-                functools.partial(self._fetch_token, credentials), username=auth.username
-            )
-        return state.token_auth
-
-    async def _fetch_token(self, credentials: Mapping[str, str]) -> str:
-        """Exchange basic credentials for a JWT at Airflow 3's ``POST /auth/token``."""
-        response = await self.request(
-            "POST", "/auth/token", json_body=dict(credentials), idempotent=True, authenticate=False
-        )
-        body = decode_json(response)
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
-            raise invalid_response(response, "a token", "the answer holds no access_token")
-        return token
-
     # -- sending ---------------------------------------------------------------------
 
     async def request(
@@ -520,24 +265,26 @@ class HTTPPipeline:
         json_body: Any = UNSET,
         accept: str = "application/json",
         idempotent: bool | None = None,
-        api_version: ApiVersion | None = None,
-        authenticate: bool = True,
+        auth: httpx.Auth | UnsetType | None = UNSET,
         headers: Mapping[str, str] | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
         """Send one request, retrying as the policy allows; return a 2xx response.
 
         Args:
             method: HTTP method.
-            path: The path below the server's root, its parameters already encoded (see
-                :func:`build_path`), e.g. ``/api/v2/pools/default_pool``.
-            params: Query parameters (see :func:`query_params`).
+            path: The path below the server's root, its segments already encoded, e.g.
+                ``/api/v2/pools/default_pool``.
+            params: Query parameters, in order.
             json_body: A JSON-ready body; ``UNSET`` sends none.
             accept: The ``Accept`` header.
             idempotent: Whether replaying is harmless; ``None`` decides by method.
-            api_version: The API the path belongs to; on ``"v2"`` basic credentials are
-                sent as a token.
-            authenticate: ``False`` sends no credentials.
+            auth: The credentials of this request: ``UNSET`` for the pipeline's own (or
+                the httpx client's, when the pipeline has none), ``None`` for none at all.
             headers: Headers of this request only (an operation's header parameter).
+            stream: Return as soon as the head of a 2xx answer has arrived, its body
+                unread; the caller reads it and must close it. Any other answer is read
+                and handled as without ``stream``.
 
         Raises:
             APIStatusError: The server answered with a non-2xx status.
@@ -563,10 +310,12 @@ class HTTPPipeline:
         client = self.pool.http_client
         timeout: Any = self.timeout if self.timeout is not None else httpx.USE_CLIENT_DEFAULT
         deadline = _bounded.attempt_deadline(self.timeout or client.timeout)
-        chosen = self.auth_for(api_version) if authenticate else None
-        # authenticate=False must also keep a caller-owned httpx client's own auth away.
-        auth: Any = chosen if chosen is not None or not authenticate else httpx.USE_CLIENT_DEFAULT
-        captured = _CAPTURED.get()
+        # auth=None must also keep a caller-owned httpx client's own auth away.
+        chosen: Any = self.auth if auth is UNSET else auth
+        if chosen is None and auth is UNSET:
+            chosen = httpx.USE_CLIENT_DEFAULT
+        attempt_once = _open if stream else _send
+        captured = None if stream else _CAPTURED.get()
         recorded = _ATTEMPTS.get()
         attempt = 0
         while True:
@@ -578,7 +327,9 @@ class HTTPPipeline:
                 recorded.append(record)
             started = time.perf_counter()
             try:
-                response = await _send(client, request, auth, deadline, self.max_response_size)
+                response = await attempt_once(
+                    client, request, chosen, deadline, self.max_response_size
+                )
             except httpx.RequestError as exc:
                 record.error = exc
                 delay = retry_delay(
@@ -602,9 +353,10 @@ class HTTPPipeline:
                 raise
             else:
                 record.status = response.status_code
-                _unbind_stream(response)
-                if captured is not None:
-                    captured.append(response)
+                if not stream:
+                    _unbind_stream(response)
+                    if captured is not None:
+                        captured.append(response)
                 logger.debug(
                     "%s %s -> %d in %.1f ms",
                     method,
@@ -635,77 +387,6 @@ class HTTPPipeline:
                 )
             await self.sleep(delay)
             attempt += 1
-
-    async def request_json(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: list[tuple[str, str]] | None = None,
-        json_body: Any = UNSET,
-        idempotent: bool | None = None,
-        api_version: ApiVersion | None = None,
-    ) -> JsonValue:
-        """Send a request and return its JSON body, decoded as :func:`json.loads` does.
-
-        Raises:
-            ResponseValidationError: The body is not JSON (wrong content type, empty,
-                malformed or truncated).
-        """
-        response = await self.request(
-            method,
-            path,
-            params=params,
-            json_body=json_body,
-            idempotent=idempotent,
-            api_version=api_version,
-        )
-        return decode_json(response)
-
-    async def request_model(
-        self,
-        method: str,
-        path: str,
-        model: type[T],
-        *,
-        params: list[tuple[str, str]] | None = None,
-        json_body: Any = UNSET,
-        idempotent: bool | None = None,
-        api_version: ApiVersion | None = None,
-    ) -> T:
-        """Send a request and decode its JSON body into ``model``.
-
-        Raises:
-            ResponseValidationError: The body is not JSON or does not fit ``model``.
-        """
-        response = await self.request(
-            method,
-            path,
-            params=params,
-            json_body=json_body,
-            idempotent=idempotent,
-            api_version=api_version,
-        )
-        return decode_model(response, model)
-
-    async def request_text(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: list[tuple[str, str]] | None = None,
-        api_version: ApiVersion | None = None,
-    ) -> str:
-        """Send a request asking for ``text/plain`` and return the body as text.
-
-        Raises:
-            ResponseValidationError: The server answered with JSON, HTML or another type
-                that is not text/plain.
-        """
-        response = await self.request(
-            method, path, params=params, accept="text/plain", api_version=api_version
-        )
-        return decode_text(response)
 
 
 def decode_text(response: httpx.Response) -> str:

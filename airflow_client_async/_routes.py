@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
+import anyio
 import attrs
+
+if TYPE_CHECKING:
+    from ._auth import TokenExchangeAuth
 
 __all__ = [
     "API_PREFIXES",
     "ApiVersion",
     "Route",
     "Routes",
+    "ServerState",
     "ServerVersion",
     "parse_release",
 ]
@@ -87,12 +92,38 @@ class ServerVersion:
         return f"{release} (/api/{self.api_version})"
 
 
+@attrs.define(kw_only=True)
+class ServerState:
+    """What a client knows about its server, shared by every copy ``with_options`` makes.
+
+    Attributes:
+        fixed_api_version: The API the caller fixed (``api_version=`` or a base URL ending
+            in ``/api/v1`` or ``/api/v2``); ``None`` to detect it.
+        version: The server's version once known.
+        token_auth: Airflow 3's token, exchanged for the client's basic credentials.
+        lock: Held while the version is asked for, so concurrent first calls share one probe.
+    """
+
+    fixed_api_version: ApiVersion | None = None
+    version: ServerVersion | None = None
+    token_auth: TokenExchangeAuth | None = None
+    lock: anyio.Lock | None = attrs.field(default=None, repr=False)
+
+
 def _frozen_map(value: Mapping[str, str | None]) -> Mapping[str, str | None]:
     return dict(value)
 
 
 def _no_map() -> dict[str, str | None]:
     return {}
+
+
+def _no_minors() -> dict[str, tuple[int, int]]:
+    return {}
+
+
+def _frozen_minors(value: Mapping[str, tuple[int, int]]) -> Mapping[str, tuple[int, int]]:
+    return dict(value)
 
 
 def _no_names() -> frozenset[str]:
@@ -130,7 +161,12 @@ class Route:
         paged: Whether the route takes ``limit`` and ``offset``. When it does not, the
             server sends the whole list at once and the client pages through it itself.
         since: The first ``(major, minor)`` release that has the route, when later than
-            the API's first release.
+            the API's first release (and later than what the generated tables say).
+        since_fields: Parameters, body fields or nested fields (under the method's keyword
+            names) that a later release added to the route, with that release: given a
+            value on an older server, they are refused before any I/O. The generated tables
+            already know the top-level ones of ``/api/v2``; this names what they cannot see,
+            such as a field inside each action of a bulk body.
     """
 
     method: str
@@ -150,6 +186,9 @@ class Route:
     unneeded: frozenset[str] = attrs.field(kw_only=True, factory=_no_names, converter=_frozen_set)
     paged: bool = attrs.field(default=True, kw_only=True)
     since: tuple[int, int] | None = attrs.field(default=None, kw_only=True)
+    since_fields: Mapping[str, tuple[int, int]] = attrs.field(
+        kw_only=True, factory=_no_minors, converter=_frozen_minors
+    )
 
     @property
     def placeholders(self) -> tuple[str, ...]:

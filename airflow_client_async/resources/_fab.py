@@ -9,11 +9,15 @@ status 200, and any other method with 405; both become an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .._errors import MethodNotAllowedError, UnsupportedByServerError
+from .._operation import SendOptions
 from .._routes import Routes
 from ._base import Resource, Sent
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["FabResource"]
 
@@ -21,19 +25,7 @@ __all__ = ["FabResource"]
 class FabResource(Resource):
     """A namespace whose Airflow 3 routes are in the FAB auth manager's API."""
 
-    async def _send(
-        self,
-        routes: Routes,
-        *,
-        path: Mapping[str, object] | None = None,
-        query: Mapping[str, object] | None = None,
-        body: Mapping[str, object] | None = None,
-        update: Mapping[str, object] | None = None,
-        accept: str = "application/json",
-        headers: Mapping[str, str] | None = None,
-        idempotent: bool | None = None,
-        authenticate: bool = True,
-    ) -> Sent:
+    async def _send(self, routes: Routes, **options: Unpack[SendOptions]) -> Sent:
         """Send as :meth:`Resource._send` does, and tell a server without the FAB API.
 
         Raises:
@@ -41,17 +33,7 @@ class FabResource(Resource):
         """
         route, _ = await self._route(routes)
         try:
-            sent = await super()._send(
-                routes,
-                path=path,
-                query=query,
-                body=body,
-                update=update,
-                accept=accept,
-                headers=headers,
-                idempotent=idempotent,
-                authenticate=authenticate,
-            )
+            sent = await super()._send(routes, **options)
         except MethodNotAllowedError as exc:
             if route.base != "fab":
                 raise
@@ -70,12 +52,10 @@ class FabResource(Resource):
         return {placeholder: value}
 
     async def _no_fab(self, routes: Routes) -> UnsupportedByServerError:
-        server = await self._http.server_version()
-        return UnsupportedByServerError(
-            f"{routes.method_name}: {server} has no FAB API (/auth/fab/v1): users, roles "
-            "and permissions need FabAuthManager as its [core] auth_manager",
-            method=routes.method_name,
-            server=server,
+        return await self._unsupported(
+            routes,
+            reason="it has no FAB API (/auth/fab/v1): users, roles and permissions need "
+            "FabAuthManager as its [core] auth_manager",
         )
 
 

@@ -30,7 +30,6 @@ from ..models import (
     QueuedEventCollection,
 )
 from ._base import DateTimeFilter, OrderBy, Resource, Sent
-from ._minors import check_since
 
 __all__ = ["AssetsResource"]
 
@@ -38,6 +37,17 @@ __all__ = ["AssetsResource"]
 # later with an empty list): Airflow 2's has this title, Airflow 3's a detail that starts so.
 _EMPTY_QUEUE_TITLE = "Queue event not found"
 _EMPTY_QUEUE_DETAIL = "Queue event with "
+# The run settings materialize takes from Airflow 3.3 on, in the order of its keywords.
+_RUN_SETTINGS = (
+    "dag_run_id",
+    "logical_date",
+    "data_interval_start",
+    "data_interval_end",
+    "run_after",
+    "conf",
+    "note",
+    "partition_key",
+)
 
 
 def _empty_queue(error: NotFoundError) -> bool:
@@ -599,7 +609,15 @@ class AssetsResource(Resource):
         sent = await self._send(self._get_alias, path={"asset_alias_id": alias_id})
         return sent.model(AssetAlias)
 
-    _materialize = Routes(v2=Route("POST", "/assets/{asset_id}/materialize", "materialize_asset"))
+    # Before 3.3 the route takes no body and would ignore these without a word.
+    _materialize = Routes(
+        v2=Route(
+            "POST",
+            "/assets/{asset_id}/materialize",
+            "materialize_asset",
+            since_fields=dict.fromkeys(_RUN_SETTINGS, (3, 3)),
+        )
+    )
 
     async def materialize(
         self,
@@ -651,11 +669,8 @@ class AssetsResource(Resource):
             "partition_key": partition_key,
         }
         given = [name for name, value in fields.items() if value is not UNSET]
-        await self._route(self._materialize)
-        if given:
-            # Before 3.3 the route takes no body and would ignore these without a word.
-            server = await self._http.server_version()
-            check_since(server, self._materialize.method_name, given[0], (3, 3))
+        # Refused before the asset is looked up, which may take a request of its own.
+        await self._ops.check_given(self._materialize, given)
         path = await self._path(self._materialize, asset)
         sent = await self._send(self._materialize, path=path, body=fields if given else None)
         return sent.model(DAGRun)

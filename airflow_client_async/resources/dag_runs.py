@@ -21,7 +21,8 @@ from .._errors import (
     UnsupportedByServerError,
     WaitTimeoutError,
 )
-from .._http import Attempt, build_path, capture_attempts, invalid_response
+from .._http import Attempt, capture_attempts, invalid_response
+from .._operation._render import build_path
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
 from .._streaming import LineStream

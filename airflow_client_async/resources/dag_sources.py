@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._routes import ApiVersion, Route, Routes
 from ..models import DAG, DAGSource
@@ -75,13 +74,7 @@ class DagSourcesResource(Resource):
             sent = await self._send(self._get, path={"dag_id": dag_id}, query=query, accept=accept)
             return sent, api_version
         if version_number is not None:
-            server = await self._http.server_version()
-            raise UnsupportedByServerError(
-                f"{self._get.method_name}: {server} does not take version_number",
-                method=self._get.method_name,
-                server=server,
-                parameter="version_number",
-            )
+            raise await self._unsupported(self._get, parameter="version_number")
         # The DAG's own route (dags.get), for the file token Airflow 2 keys sources by.
         dag_route = DagsResource._get  # pyright: ignore[reportPrivateUsage]
         found = await self._send(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._errors import UnsupportedByServerError
 from .._pagination import AsyncPaginator, Page
 from .._routes import Route, Routes
 from ..models import DagStats, DagStatsCollection
@@ -58,12 +57,10 @@ class DagStatsResource(Resource):
             if ids is None:
                 _, api_version = await self._route(self._list)
                 if api_version == "v1":
-                    server = await self._http.server_version()
-                    raise UnsupportedByServerError(
-                        f"{self._list.method_name}: {server} counts only the DAGs named in dag_ids",
-                        method=self._list.method_name,
-                        server=server,
+                    raise await self._unsupported(
+                        self._list,
                         parameter="dag_ids=None",
+                        reason="it counts only the DAGs named in dag_ids",
                     )
             everything = self._paginate(
                 self._list,

@@ -11,7 +11,6 @@ from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Pool, PoolCollection
 from ._base import OrderBy, Resource
-from ._minors import check_since
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -196,7 +195,10 @@ class PoolsResource(Resource):
         """
         await self._send(self._delete, path={"pool_name": name})
 
-    _bulk__pools = Routes(v2=Route("PATCH", "/pools", "bulk_pools"))
+    # Each action's update_mask came in 3.2; 3.1 answers 422 "Extra inputs are not permitted".
+    _bulk__pools = Routes(
+        v2=Route("PATCH", "/pools", "bulk_pools", since_fields={"update_mask": (3, 2)})
+    )
 
     async def bulk(
         self,
@@ -236,9 +238,6 @@ class PoolsResource(Resource):
             UnsupportedByServerError: The server runs Airflow 2, or ``update_mask`` was
                 given to a 3.x before 3.2.
         """
-        if update_mask is not None:
-            server = await self._http.server_version()
-            check_since(server, self._bulk__pools.method_name, "update_mask", (3, 2))
         return await self._bulk(
             self._bulk__pools,
             _pool_name,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from .._errors import UnsupportedByServerError
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
@@ -213,15 +212,12 @@ class RolesResource(FabResource):
         if api == "v1" and pairs is not None:
             dropped = _granted(await self.get(name)) - set(pairs)
             if dropped:
-                server = await self._http.server_version()
                 shown = ", ".join(f"({a}, {r})" for a, r in sorted(dropped))
-                raise UnsupportedByServerError(
-                    f"{self._update.method_name}: {server} cannot take permissions away "
-                    f"from a role, and {name!r} would lose {shown}; delete the role and "
-                    "create it again instead",
-                    method=self._update.method_name,
-                    server=server,
+                raise await self._unsupported(
+                    self._update,
                     parameter="actions",
+                    reason=f"it cannot take permissions away from a role, and {name!r} "
+                    f"would lose {shown}; delete the role and create it again instead",
                 )
         # The current name goes first: a new_name, sent under the same key, replaces it.
         sent = await self._send(self._update, path=path, body={"name": name}, update=changes)

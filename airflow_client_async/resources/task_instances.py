@@ -15,7 +15,6 @@ import attrs
 
 from .._bulk import BulkResult, OnNonExistence
 from .._converter import format_datetime, parse_datetime
-from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
@@ -644,7 +643,7 @@ class TaskInstancesResource(Resource):
         else:
             routes = self._update__mapped if mapped else self._update
         if not dry_run and state is not UNSET and any(flags.values()):
-            minor = (await self._http.server_version()).minor
+            minor = (await self._server_version()).minor
             if minor is not None and minor < (3, 1):
                 return await self._update_with_relatives_v3_0(
                     path, state, note, flags, mapped=mapped
@@ -696,8 +695,8 @@ class TaskInstancesResource(Resource):
             if mapped:
                 raise await self._unsupported(
                     self._update,
-                    "map_index with include_* flags",
-                    "Airflow 2 sets the state of a task's relatives for every map index",
+                    parameter="map_index with include_* flags",
+                    reason="Airflow 2 sets the state of a task's relatives for every map index",
                 )
             body = {
                 "task_id": task_id,
@@ -871,8 +870,8 @@ class TaskInstancesResource(Resource):
         ):
             raise await self._unsupported(
                 self._clear,
-                "task_ids with map indexes",
-                "Airflow 2 clears every map index of the tasks it is given",
+                parameter="task_ids with map indexes",
+                reason="Airflow 2 clears every map index of the tasks it is given",
             )
         body = {
             "dry_run": dry_run,
@@ -1437,19 +1436,6 @@ class TaskInstancesResource(Resource):
         if not isinstance(url, str):
             raise invalid_response(sent.response, "ExternalLogUrlResponse", "the answer has no url")
         return url
-
-    # -- helpers ------------------------------------------------------------------------
-
-    async def _unsupported(
-        self, routes: Routes, parameter: str, reason: str
-    ) -> UnsupportedByServerError:
-        server = await self._http.server_version()
-        return UnsupportedByServerError(
-            f"{routes.method_name}: {server} does not take {parameter}: {reason}",
-            method=routes.method_name,
-            server=server,
-            parameter=parameter,
-        )
 
 
 def _ids(dag_id: str, dag_run_id: str, task_id: str, map_index: int | None) -> dict[str, object]:

@@ -11,7 +11,6 @@ from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import Variable, VariableCollection
 from ._base import OrderBy, Resource
-from ._minors import check_since
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -177,7 +176,10 @@ class VariablesResource(Resource):
         """
         await self._send(self._delete, path={"variable_key": key})
 
-    _bulk__variables = Routes(v2=Route("PATCH", "/variables", "bulk_variables"))
+    # Each action's update_mask came in 3.2; 3.1 answers 422 "Extra inputs are not permitted".
+    _bulk__variables = Routes(
+        v2=Route("PATCH", "/variables", "bulk_variables", since_fields={"update_mask": (3, 2)})
+    )
 
     async def bulk(
         self,
@@ -216,9 +218,6 @@ class VariablesResource(Resource):
             UnsupportedByServerError: The server runs Airflow 2, or ``update_mask`` was
                 given to a 3.x before 3.2.
         """
-        if update_mask is not None:
-            server = await self._http.server_version()
-            check_since(server, self._bulk__variables.method_name, "update_mask", (3, 2))
         return await self._bulk(
             self._bulk__variables,
             _variable_key,

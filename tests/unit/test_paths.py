@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from airflow_client_async._http import build_path, encode_path_segment, query_params
+from airflow_client_async._operation._render import build_path, encode_path_segment, query_params
 
 
 @pytest.mark.parametrize(

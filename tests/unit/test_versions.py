@@ -26,7 +26,7 @@ from airflow_client_async import (
     UnprocessableEntityError,
     UnsupportedByServerError,
 )
-from airflow_client_async._http import first_minor
+from airflow_client_async._operation._minors import operation_since
 from airflow_client_async._routes import Route, Routes
 from airflow_client_async.resources._base import Resource
 
@@ -355,12 +355,12 @@ class _Unmarked(Resource):
 def test_the_first_minor_of_a_route_comes_from_the_operation_history() -> None:
     # Airflow 3.2 added delete_xcom_entry; 3.0 has get_dags; a route's own since wins
     # when it is later; an operation 3.1 renamed keeps the minor of its route.
-    assert first_minor(Route("DELETE", "/x", "delete_xcom_entry")) == (3, 2)
-    assert first_minor(Route("GET", "/dags", "get_dags")) is None
-    assert first_minor(Route("GET", "/dags", "get_dags", since=(3, 1))) == (3, 1)
-    assert first_minor(Route("DELETE", "/x", "delete_xcom_entry", since=(3, 3))) == (3, 3)
-    assert first_minor(Route("PATCH", "/ti", "patch_task_instance_by_map_index")) is None
-    assert first_minor(Route("GET", "/x", None)) is None
+    assert operation_since(Route("DELETE", "/x", "delete_xcom_entry"), "v2") == (3, 2)
+    assert operation_since(Route("GET", "/dags", "get_dags"), "v2") is None
+    assert operation_since(Route("GET", "/dags", "get_dags", since=(3, 1)), "v2") == (3, 1)
+    assert operation_since(Route("DELETE", "/x", "delete_xcom_entry", since=(3, 3)), "v2") == (3, 3)
+    assert operation_since(Route("PATCH", "/ti", "patch_task_instance_by_map_index"), "v2") is None
+    assert operation_since(Route("GET", "/x", None), "v2") is None
 
 
 async def test_an_operation_the_history_dates_after_the_server_is_refused_before_any_io(

@@ -206,11 +206,13 @@ def coverage() -> dict[str, tuple[int, int]]:
 
 
 def _cell(route: object | None, api: str) -> str:
+    from airflow_client_async._operation._minors import operation_since
+
     if route is None:
         return "unsupported"
     method, path, operation_id, base = _route_key(route)
     prefix = "/auth/fab/v1" if base == "fab" else f"/api/{api}"
-    since = getattr(route, "since", None)
+    since = operation_since(route, api)  # type: ignore[arg-type]
     text = f"`{method} {prefix}{path}`"
     if operation_id:
         text += f" `{operation_id}`"

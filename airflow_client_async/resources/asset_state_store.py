@@ -34,7 +34,7 @@ class AssetStateStoreResource(Resource):
             raise TypeError(f"asset is an id (int) or a URI (str), not {type(asset).__name__}")
         return asset
 
-    _list = Routes(v2=Route("GET", _STORE, "list_asset_state_store", since=(3, 3)))
+    _list = Routes(v2=Route("GET", _STORE, "list_asset_state_store"))
 
     def list(
         self, asset: int | str, *, limit: int | None = None, offset: int | None = None
@@ -72,7 +72,7 @@ class AssetStateStoreResource(Resource):
 
         return AsyncPaginator(fetch, offset=offset, limit=limit)
 
-    _get = Routes(v2=Route("GET", _KEY, "get_asset_state_store", since=(3, 3)))
+    _get = Routes(v2=Route("GET", _KEY, "get_asset_state_store"))
 
     async def get(self, asset: int | str, key: str) -> AssetStateStore:
         """Get one key of an asset's state store.
@@ -85,7 +85,7 @@ class AssetStateStoreResource(Resource):
         sent = await self._send(self._get, path=path)
         return sent.model(AssetStateStore)
 
-    _set = Routes(v2=Route("PUT", _KEY, "set_asset_state_store", since=(3, 3)))
+    _set = Routes(v2=Route("PUT", _KEY, "set_asset_state_store"))
 
     async def set(self, asset: int | str, key: str, *, value: JsonValue) -> None:
         """Write one key of an asset's state store, creating or overwriting it.
@@ -104,7 +104,7 @@ class AssetStateStoreResource(Resource):
         path = {"asset_id": await self._asset_id(self._set, asset), "key": key}
         await self._send(self._set, path=path, body={"value": value}, idempotent=True)
 
-    _delete = Routes(v2=Route("DELETE", _KEY, "delete_asset_state_store", since=(3, 3)))
+    _delete = Routes(v2=Route("DELETE", _KEY, "delete_asset_state_store"))
 
     async def delete(self, asset: int | str, key: str) -> None:
         """Delete one key of an asset's state store; a missing key is not an error.
@@ -116,7 +116,7 @@ class AssetStateStoreResource(Resource):
         path = {"asset_id": await self._asset_id(self._delete, asset), "key": key}
         await self._send(self._delete, path=path)
 
-    _clear = Routes(v2=Route("DELETE", _STORE, "clear_asset_state_store", since=(3, 3)))
+    _clear = Routes(v2=Route("DELETE", _STORE, "clear_asset_state_store"))
 
     async def clear(self, asset: int | str) -> None:
         """Delete every key of an asset's state store.

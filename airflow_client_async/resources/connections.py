@@ -391,9 +391,7 @@ class ConnectionsResource(Resource):
         """
         await self._send(self._create_defaults)
 
-    _enqueue_test = Routes(
-        v2=Route("POST", "/connections/enqueue-test", "enqueue_connection_test", since=(3, 3))
-    )
+    _enqueue_test = Routes(v2=Route("POST", "/connections/enqueue-test", "enqueue_connection_test"))
 
     async def enqueue_test(
         self,
@@ -462,9 +460,7 @@ class ConnectionsResource(Resource):
         sent = await self._send(self._enqueue_test, body=body)
         return sent.model(ConnectionTestQueued)
 
-    _get_test_result = Routes(
-        v2=Route("GET", "/connections/enqueue-test", "get_connection_test", since=(3, 3))
-    )
+    _get_test_result = Routes(v2=Route("GET", "/connections/enqueue-test", "get_connection_test"))
 
     async def get_test_result(self, token: str) -> AsyncConnectionTest:
         """Get where a queued connection test stands. Airflow 3.3 and later.

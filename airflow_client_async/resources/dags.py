@@ -297,7 +297,7 @@ class DagsResource(Resource):
         """
         await self._send(self._delete, path={"dag_id": dag_id})
 
-    _favorite = Routes(v2=Route("POST", _DAG + "/favorite", "favorite_dag", since=(3, 1)))
+    _favorite = Routes(v2=Route("POST", _DAG + "/favorite", "favorite_dag"))
 
     async def favorite(self, dag_id: str) -> None:
         """Mark a DAG as a favourite of the calling user. Airflow 3.1 and later.
@@ -308,7 +308,7 @@ class DagsResource(Resource):
         """
         await self._send(self._favorite, path={"dag_id": dag_id})
 
-    _unfavorite = Routes(v2=Route("POST", _DAG + "/unfavorite", "unfavorite_dag", since=(3, 1)))
+    _unfavorite = Routes(v2=Route("POST", _DAG + "/unfavorite", "unfavorite_dag"))
 
     async def unfavorite(self, dag_id: str) -> None:
         """Remove a DAG from the calling user's favourites. Airflow 3.1 and later.

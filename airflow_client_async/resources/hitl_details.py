@@ -22,7 +22,7 @@ class HITLDetailsResource(Resource):
 
     namespace = "hitl_details"
 
-    _list = Routes(v2=Route("GET", _RUN + "/hitlDetails", "get_hitl_details", since=(3, 1)))
+    _list = Routes(v2=Route("GET", _RUN + "/hitlDetails", "get_hitl_details"))
 
     def list(
         self,
@@ -112,9 +112,9 @@ class HITLDetailsResource(Resource):
             limit=limit,
         )
 
-    _get = Routes(v2=Route("GET", _DETAIL, "get_hitl_detail", since=(3, 1)))
+    _get = Routes(v2=Route("GET", _DETAIL, "get_hitl_detail"))
     _get__try = Routes(
-        v2=Route("GET", _DETAIL + "/tries/{try_number}", "get_hitl_detail_try_detail", since=(3, 2))
+        v2=Route("GET", _DETAIL + "/tries/{try_number}", "get_hitl_detail_try_detail")
     )
 
     async def get(
@@ -152,7 +152,7 @@ class HITLDetailsResource(Resource):
             sent = await self._send(self._get__try, path={**path, "try_number": try_number})
         return sent.model(HITLDetail)
 
-    _update = Routes(v2=Route("PATCH", _DETAIL, "update_hitl_detail", since=(3, 1)))
+    _update = Routes(v2=Route("PATCH", _DETAIL, "update_hitl_detail"))
 
     async def update(
         self,

@@ -37,7 +37,7 @@ class PluginsResource(Resource):
         )
 
     _list_import_errors = Routes(
-        v2=Route("GET", "/plugins/importErrors", "import_errors", paged=False, since=(3, 1))
+        v2=Route("GET", "/plugins/importErrors", "import_errors", paged=False)
     )
 
     def list_import_errors(

@@ -30,7 +30,7 @@ class TaskStateStoreResource(Resource):
 
     namespace = "task_state_store"
 
-    _list = Routes(v2=Route("GET", _STORE, "list_task_state_store", since=(3, 3)))
+    _list = Routes(v2=Route("GET", _STORE, "list_task_state_store"))
 
     def list(
         self,
@@ -68,7 +68,7 @@ class TaskStateStoreResource(Resource):
             limit=limit,
         )
 
-    _get = Routes(v2=Route("GET", _KEY, "get_task_state_store", since=(3, 3)))
+    _get = Routes(v2=Route("GET", _KEY, "get_task_state_store"))
 
     async def get(
         self,
@@ -92,7 +92,7 @@ class TaskStateStoreResource(Resource):
         )
         return sent.model(TaskStateStore)
 
-    _set = Routes(v2=Route("PUT", _KEY, "set_task_state_store", since=(3, 3)))
+    _set = Routes(v2=Route("PUT", _KEY, "set_task_state_store"))
 
     async def set(
         self,
@@ -133,7 +133,7 @@ class TaskStateStoreResource(Resource):
             body={"value": value, "expires_at": expires_at},
         )
 
-    _update = Routes(v2=Route("PATCH", _KEY, "patch_task_state_store", since=(3, 3)))
+    _update = Routes(v2=Route("PATCH", _KEY, "patch_task_state_store"))
 
     async def update(
         self,
@@ -169,7 +169,7 @@ class TaskStateStoreResource(Resource):
             body={"value": value},
         )
 
-    _delete = Routes(v2=Route("DELETE", _KEY, "delete_task_state_store", since=(3, 3)))
+    _delete = Routes(v2=Route("DELETE", _KEY, "delete_task_state_store"))
 
     async def delete(
         self,
@@ -192,7 +192,7 @@ class TaskStateStoreResource(Resource):
             query={"map_index": map_index},
         )
 
-    _clear = Routes(v2=Route("DELETE", _STORE, "clear_task_state_store", since=(3, 3)))
+    _clear = Routes(v2=Route("DELETE", _STORE, "clear_task_state_store"))
 
     async def clear(
         self,

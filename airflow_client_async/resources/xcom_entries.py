@@ -248,7 +248,7 @@ class XComEntriesResource(Resource):
         )
         return sent.model(XCom)
 
-    _delete = Routes(v2=Route("DELETE", _ENTRY, "delete_xcom_entry", since=(3, 2)))
+    _delete = Routes(v2=Route("DELETE", _ENTRY, "delete_xcom_entry"))
 
     async def delete(
         self,

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from .._pagination import Page
 from .._types import JsonValue
 from ._codecs import format_datetime, format_duration
 from ._typeinfo import TAG_KEY, is_model, tag_of
@@ -80,8 +81,6 @@ def _dump(value: Any, exclude_none: bool) -> JsonValue:
     if isinstance(value, Mapping):
         mapping = typing.cast("Mapping[object, object]", value)
         return {str(_dump(k, False)): _dump(v, exclude_none) for k, v in mapping.items()}
-    from .._pagination import Page
-
     if isinstance(value, Page):
         page = typing.cast("Page[object]", value)
         return {

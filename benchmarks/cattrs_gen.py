@@ -1,7 +1,7 @@
 """The package's decoding rebuilt on cattrs' own generated structure functions.
 
 Scenario f asks whether the package's hand-written structure codegen
-(``airflow_client_async._converter``) earns its code. This module builds a second converter
+(``airflow_client_async._converter._codegen``) earns its code. This module builds a second converter
 with the same hooks the package registers (strings, numbers, booleans, datetimes,
 durations, open enums, free-form JSON, literals, tuples, unions, the ``__type`` tagged
 unions), and decodes every model through ``cattrs.gen.make_dict_structure_fn`` instead,
@@ -21,7 +21,14 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from airflow_client_async import _converter as ours
+from airflow_client_async._converter import (
+    _codecs,
+    _codegen,
+    _explain,
+    _hooks,
+    _typeinfo,
+    converter,
+)
 
 __all__ = ["make_converter"]
 
@@ -36,7 +43,7 @@ def _make_model_hook(cls: type, conv: cattrs.Converter) -> Any:
             options["rename"] = field.metadata["json"]
         decoder = field.metadata.get("decode")
         if decoder is not None:
-            decode = ours.FIELD_DECODERS[decoder]
+            decode = _codecs.FIELD_DECODERS[decoder]
             options["struct_hook"] = lambda v, _t, decode=decode: None if v is None else decode(v)
         if options:
             overrides[field.name] = override(**options)
@@ -52,7 +59,7 @@ def _make_model_hook(cls: type, conv: cattrs.Converter) -> Any:
         if data.__class__ is cls:
             return data
         if not isinstance(data, dict):
-            raise ours._explain(cls, data, _plans(), None)
+            raise _explain.explain(cls, data, _plans(), None)
         if fills:
             data = dict(data)
             for key, source in fills:
@@ -61,17 +68,17 @@ def _make_model_hook(cls: type, conv: cattrs.Converter) -> Any:
         try:
             for key in required:
                 if data.get(key) is None:
-                    raise ours._MissingField
+                    raise _explain.MissingField
             found = generated(data, cls)
         except Exception as exc:
-            raise ours._explain(cls, data, _plans(), exc) from None
+            raise _explain.explain(cls, data, _plans(), exc) from None
         if not data.keys() <= known:
             found.extra_fields.update({k: v for k, v in data.items() if k not in known})
         return found
 
     def _plans() -> list[Any]:
         if not plans:
-            plans.extend(ours._field_plans(cls))
+            plans.extend(_codegen.field_plans(cls, converter))
         return plans
 
     return structure
@@ -80,25 +87,25 @@ def _make_model_hook(cls: type, conv: cattrs.Converter) -> Any:
 def make_converter() -> cattrs.Converter:
     """Return a converter with the package's hooks and cattrs-generated model functions."""
     conv = cattrs.Converter(detailed_validation=False)
-    conv.register_structure_hook(str, ours._structure_str)
-    conv.register_structure_hook(int, ours._structure_int)
-    conv.register_structure_hook(float, ours._structure_float)
-    conv.register_structure_hook(bool, ours._structure_bool)
-    conv.register_structure_hook(dt.datetime, ours.parse_datetime)
-    conv.register_structure_hook(dt.timedelta, ours.parse_duration)
-    conv.register_structure_hook_func(ours._is_json, lambda value, _type: value)
-    conv.register_structure_hook_factory(ours._is_literal, ours._make_literal_hook)
-    conv.register_structure_hook_factory(ours._is_fixed_tuple, ours._make_tuple_hook)
-    conv.register_structure_hook_factory(ours._is_plain_union, ours._make_union_hook)
+    conv.register_structure_hook(str, _codecs.structure_str)
+    conv.register_structure_hook(int, _codecs.structure_int)
+    conv.register_structure_hook(float, _codecs.structure_float)
+    conv.register_structure_hook(bool, _codecs.structure_bool)
+    conv.register_structure_hook(dt.datetime, _codecs.parse_datetime)
+    conv.register_structure_hook(dt.timedelta, _codecs.parse_duration)
+    conv.register_structure_hook_func(_typeinfo.is_json, lambda value, _type: value)
+    conv.register_structure_hook_factory(_typeinfo.is_literal, _hooks.make_literal_hook)
+    conv.register_structure_hook_factory(_typeinfo.is_fixed_tuple, _hooks.make_tuple_hook)
+    conv.register_structure_hook_factory(_typeinfo.is_plain_union, _hooks.make_union_hook)
     conv.register_structure_hook_factory(
-        lambda tp: ours._optional_union(tp) is not None, ours._make_optional_union_hook
+        lambda tp: _typeinfo.optional_union(tp) is not None, _hooks.make_optional_union_hook
     )
     conv.register_structure_hook_factory(
-        lambda tp: ours._open_enum(tp) is not None,
-        lambda tp: ours._make_open_enum_hook(ours._open_enum(tp)),  # type: ignore[arg-type]
+        lambda tp: _typeinfo.open_enum(tp) is not None,
+        lambda tp: _hooks.make_open_enum_hook(_typeinfo.open_enum(tp)),  # type: ignore[arg-type]
     )
     conv.register_structure_hook_factory(
-        lambda tp: ours._tagged_union(tp) is not None, ours._make_tagged_union_hook
+        lambda tp: _typeinfo.tagged_union(tp) is not None, _hooks.make_tagged_union_hook
     )
-    conv.register_structure_hook_factory(ours._is_model, _make_model_hook)
+    conv.register_structure_hook_factory(_typeinfo.is_model, _make_model_hook)
     return conv

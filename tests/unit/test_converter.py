@@ -19,7 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from airflow_client_async import _converter, models
-from airflow_client_async._converter import parse_datetime, structure, unstructure
+from airflow_client_async._converter import (
+    _codecs,
+    _codegen,
+    parse_datetime,
+    structure,
+    unstructure,
+)
 from airflow_client_async.models import (
     DAG,
     BasicDAGRun,
@@ -738,7 +744,7 @@ def test_datetime_forms(text: str, expected: dt.datetime) -> None:
 )
 def test_slow_datetime_parser_agrees_with_the_fast_one(text: str) -> None:
     # The regex parser is what Python 3.10 falls back on; keep it equal to fromisoformat.
-    slow = _converter._parse_iso_slow(text)
+    slow = _codecs._parse_iso_slow(text)
     if slow.tzinfo is None:
         slow = slow.replace(tzinfo=UTC)
     assert slow == parse_datetime(text)
@@ -1129,9 +1135,9 @@ def test_models_decode_the_same_where_the_fast_construction_is_refused(
     refused: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if refused == "assignment":
-        monkeypatch.setattr(_converter, "_builder", lambda cls: None)
+        monkeypatch.setattr(_codegen, "_builder", lambda cls: None)
     else:
-        monkeypatch.setattr(_converter, "_plain_slots", lambda cls: False)
+        monkeypatch.setattr(_codegen, "_plain_slots", lambda cls: False)
     cls = _sample_model()
     decoded = structure({"name": "n", "count": 2, "other": True}, cls)
     assert type(decoded) is cls

@@ -24,7 +24,6 @@ import attrs
 import httpx
 
 from . import _bounded, _json
-from ._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from ._auth import BasicAuth, TokenExchangeAuth
 from ._converter import format_datetime, structure
 from ._errors import (
@@ -38,6 +37,7 @@ from ._errors import (
     request_path,
     status_error_from_response,
 )
+from ._operations import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from ._retry import RetryPolicy, retry_delay
 from ._routes import API_PREFIXES, ApiVersion, Route, Routes, ServerVersion
 from ._types import UNSET, JsonValue

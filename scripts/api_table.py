@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     text = README.read_text(encoding="utf-8")
     updated = generate()[README]
     if args.check and updated != text:
-        found.append("README.md's API table is out of date; run python scripts/api_table.py")
+        found.append("README.md's API table is out of date; run python scripts/generate.py")
     elif not args.check and updated != text:
         README.write_text(updated, encoding="utf-8")
         print(f"updated the API table in {README.relative_to(ROOT)}")

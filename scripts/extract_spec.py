@@ -53,6 +53,8 @@ from _spec import (
     routes,
 )
 
+__all__ = ["ALL", "SPECS", "TARGETS", "extract", "history", "main"]
+
 #: Output file name → the spec written there.
 SPECS: dict[str, Source] = {
     "openapi.json": V1,

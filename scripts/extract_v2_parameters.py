@@ -28,6 +28,8 @@ from typing import Any
 from _output import Outputs, sync
 from _spec import V2_PARAMETERS_PATH, V2_RELEASES, Wheels, accepted, core_source, read_wheel_spec
 
+__all__ = ["extract", "history", "main"]
+
 
 def history(specs: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str, str]]]:
     """operationId → {"query"/"body": {name: first release}}, for names newer than the op.

@@ -60,6 +60,21 @@ from _output import Outputs, ruff_format, run
 from _spec import ROOT, SPEC_FAB_PATH, SPEC_PATH, SPEC_V2_PATH, load
 from model_concepts import CONCEPTS, INLINE_NAMES, SECRET_FIELDS, Concept, FieldType
 
+__all__ = [
+    "GENERATED_PATH",
+    "INIT_PATH",
+    "SCHEMAS_PATH",
+    "GenerationError",
+    "Merger",
+    "attribute_name",
+    "build",
+    "default_name",
+    "generate",
+    "load_specs",
+    "main",
+    "render",
+]
+
 PACKAGE_DIR = ROOT / "airflow_client_async"
 MODELS_DIR = PACKAGE_DIR / "models"
 GENERATED_PATH = MODELS_DIR / "_generated.py"

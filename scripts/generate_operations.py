@@ -42,6 +42,15 @@ from _spec import (
     routes,
 )
 
+__all__ = [
+    "OUTPUT",
+    "TEST_HISTORY_OUTPUT",
+    "generate",
+    "main",
+    "render_operations",
+    "render_test_history",
+]
+
 OUTPUT = ROOT / "airflow_client_async" / "_operations.py"
 TEST_HISTORY_OUTPUT = ROOT / "tests" / "support" / "api_history.py"
 SPECS = {"V1": SPEC_PATH, "V2": SPEC_V2_PATH, "FAB": SPEC_FAB_PATH}

@@ -14,7 +14,8 @@ The table sits in ``README.md`` between ``<!-- api-table:start -->`` and
 ``<!-- api-table:end -->``: one row per method, with its v1 and v2 routes or
 "unsupported". ``tests/test_coverage.py`` runs the same checks.
 
-Usage::
+``python scripts/generate.py`` rewrites the table after the other generators; alone,
+with the checks::
 
     python scripts/api_table.py           # rewrite the table in README.md
     python scripts/api_table.py --check   # exit 1 if README.md or the declarations are off
@@ -26,26 +27,23 @@ import argparse
 import dataclasses
 import functools
 import inspect
-import json
-import pathlib
 import sys
 from collections.abc import Iterator
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from _output import Outputs
+from _spec import ROOT, SPEC_FAB_PATH, SPEC_PATH, SPEC_V2_PATH, load, routes
+
 README = ROOT / "README.md"
 START = "<!-- api-table:start -->"
 END = "<!-- api-table:end -->"
-SPECS = {
-    "v1": ROOT / "openapi.json",
-    "v2": ROOT / "openapi-v2.json",
-    "fab": ROOT / "openapi-fab.json",
-}
+SPECS = {"v1": SPEC_PATH, "v2": SPEC_V2_PATH, "fab": SPEC_FAB_PATH}
 _PREFIXES = {"v1": "", "v2": "/api/v2", "fab": "/auth/fab/v1"}
 
 __all__ = [
     "NOT_WRAPPED",
     "Declared",
     "declared_routes",
+    "generate",
     "problems",
     "render_table",
     "spec_operations",
@@ -60,8 +58,6 @@ NOT_WRAPPED: dict[str, dict[str, str]] = {
         "logout": "a redirect that ends the web UI's session, for browsers",
     },
 }
-
-_HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,14 +86,11 @@ class Declared:
 
 def spec_operations(api: str) -> dict[str, tuple[str, str]]:
     """Return operationId → ``(HTTP method, path below the API root)`` of one spec."""
-    spec = json.loads(SPECS[api].read_text(encoding="utf-8"))
     prefix = _PREFIXES[api]
     found: dict[str, tuple[str, str]] = {}
-    for path, item in spec["paths"].items():
-        for method, operation in item.items():
-            if method in _HTTP_METHODS:
-                relative = path[len(prefix) :] if prefix and path.startswith(prefix) else path
-                found[operation["operationId"]] = (method.upper(), relative)
+    for operation_id, operation_routes in routes(load(SPECS[api])).items():
+        method, path = operation_routes[-1]
+        found[operation_id] = (method, path.removeprefix(prefix))
     return found
 
 
@@ -259,6 +252,11 @@ def update_readme(text: str, table: str) -> str:
     return text[: start + len(START)] + "\n\n" + table + "\n\n" + text[end:]
 
 
+def generate() -> Outputs:
+    """Return ``README.md`` with the current table, keyed by its path."""
+    return {README: update_readme(README.read_text(encoding="utf-8"), render_table())}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -267,9 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     found = problems()
     text = README.read_text(encoding="utf-8")
-    updated = update_readme(text, render_table())
+    updated = generate()[README]
     if args.check and updated != text:
-        found.append("README.md's API table is out of date; run python scripts/api_table.py")
+        found.append("README.md's API table is out of date; run python scripts/generate.py")
     elif not args.check and updated != text:
         README.write_text(updated, encoding="utf-8")
         print(f"updated the API table in {README.relative_to(ROOT)}")

@@ -1,99 +1,84 @@
-"""Write ``airflow_client_async/_operations.py``: what each operation accepts, per API.
+"""Write what each operation accepts on each API, and which Airflow 3 minor has what.
 
-For every operation of ``openapi.json`` (Airflow 2's ``/api/v1``), ``openapi-v2.json``
-(Airflow 3's ``/api/v2``) and ``openapi-fab.json`` (Airflow 3's FAB auth manager API), the
-names of its query parameters and of its JSON body's top-level fields. The request layer
-refuses, before any I/O, a parameter given a value that the server's API does not take:
-Airflow 3 ignores unknown query parameters (``execution_date_gte`` on ``/api/v2`` silently
-returns unfiltered runs), so a parameter is never sent where it would be dropped.
-The same holds across Airflow 3 minors: from ``openapi-v2-parameters.json`` it also writes
-which minor added each v2 parameter and body field newer than its operation.
+Writes, each formatted by ``ruff format``:
 
-Usage::
+* ``airflow_client_async/_operation/_tables.py``: every table of operations the client reads.
+  From ``openapi.json`` (Airflow 2's ``/api/v1``), ``openapi-v2.json`` (Airflow 3's
+  ``/api/v2``) and ``openapi-fab.json`` (Airflow 3's FAB auth manager API), the names of
+  each operation's query parameters and of its JSON body's top-level fields: the request
+  layer refuses, before any I/O, a parameter given a value that the server's API does not
+  take, since Airflow 3 ignores unknown query parameters (``execution_date_gte`` on
+  ``/api/v2`` silently returns unfiltered runs). The same holds across Airflow 3 minors:
+  from ``openapi-v2-parameters.json``, which minor added each v2 parameter and body field
+  newer than its operation; from ``openapi-v2-history.json``, the minors the history
+  covers, the first minor of each v2 operation, and the routes that changed operationId.
+* ``tests/support/api_history.py``: the rest of ``openapi-v2-history.json``, which only the
+  tests read: each v2 operation's routes (and the minors where they changed), the minor
+  that removed an operation, and the FAB API's routes.
+
+``python scripts/generate.py`` runs it with the other generators; alone::
 
     python scripts/generate_operations.py           # regenerate
-    python scripts/generate_operations.py --check   # exit 1 if out of date
+    python scripts/generate_operations.py --check   # exit 1 and print a diff if out of date
 """
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import json
-import pathlib
 import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _output import Outputs, ruff_format, run
+from _spec import (
+    ROOT,
+    SPEC_FAB_PATH,
+    SPEC_PATH,
+    SPEC_V2_PATH,
+    V2_HISTORY_PATH,
+    V2_PARAMETERS_PATH,
+    accepted,
+    load,
+    routes,
+)
 
-from generate_models import ruff_format
+__all__ = [
+    "OUTPUT",
+    "TEST_HISTORY_OUTPUT",
+    "generate",
+    "main",
+    "render_operations",
+    "render_test_history",
+]
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "airflow_client_async" / "_operations.py"
-SPECS = {"V1": "openapi.json", "V2": "openapi-v2.json", "FAB": "openapi-fab.json"}
-#: Which minor added the v2 names newer than their operation (scripts/extract_v2_parameters.py).
-HISTORY = "openapi-v2-parameters.json"
-_METHODS = ("get", "put", "post", "patch", "delete")
+OUTPUT = ROOT / "airflow_client_async" / "_operation" / "_tables.py"
+TEST_HISTORY_OUTPUT = ROOT / "tests" / "support" / "api_history.py"
+SPECS = {"V1": SPEC_PATH, "V2": SPEC_V2_PATH, "FAB": SPEC_FAB_PATH}
 
-
-def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        kind, name = node["$ref"].split("/")[-2:]
-        node = spec["components"][kind][name]
-    return node
-
-
-def _body_fields(spec: dict[str, Any], schema: dict[str, Any]) -> set[str]:
-    schema = _resolve(spec, schema)
-    fields = set(schema.get("properties", {}))
-    for part in schema.get("allOf", []):
-        fields |= _body_fields(spec, part)
-    return fields
-
-
-def operations(spec: dict[str, Any]) -> dict[str, tuple[list[str], list[str]]]:
-    """operationId → (sorted query parameter names, sorted JSON body field names)."""
-    found: dict[str, tuple[list[str], list[str]]] = {}
-    for item in spec["paths"].values():
-        shared = item.get("parameters", [])
-        for method in _METHODS:
-            operation = item.get(method)
-            if operation is None:
-                continue
-            parameters = [_resolve(spec, p) for p in [*shared, *operation.get("parameters", [])]]
-            query = sorted({p["name"] for p in parameters if p["in"] == "query"})
-            content = operation.get("requestBody", {}).get("content", {})
-            schema = content.get("application/json", {}).get("schema")
-            body = sorted(_body_fields(spec, schema)) if schema else []
-            found[operation["operationId"]] = (query, body)
-    return found
+_HEADER = (
+    "Generated by ``scripts/generate_operations.py``; do not edit by hand: run\n"
+    "``python scripts/generate.py``.\n"
+)
 
 
-def render() -> str:
-    """Return the module's source (before formatting)."""
-    lines = [
-        '"""What each operation accepts on each API, generated from the three specs.\n',
-        "\n",
-        "Per operationId: its query parameters and its JSON body's top-level fields.\n",
-        '"""\n',
-        "\n",
-        "# Generated by scripts/generate_operations.py; do not edit by hand.\n",
-        "\n",
-        "from __future__ import annotations\n",
-        "\n",
-        "from collections.abc import Mapping\n",
-        "from typing import Final\n",
-        "\n",
-        '__all__ = ["BODY_FIELDS", "QUERY_PARAMETERS", "V2_BODY_SINCE", "V2_QUERY_SINCE"]\n',
-        "\n",
-    ]
+def _minor(release: str) -> str:
+    major, minor = release.split(".")[:2]
+    return f"({int(major)}, {int(minor)})"
+
+
+def _routes(found: Sequence[Sequence[str]]) -> str:
+    inner = ", ".join(f"Route({json.dumps(m)}, {json.dumps(p)})" for m, p in found)
+    return f"({inner},)"
+
+
+def _accepted_tables() -> list[str]:
     query_table: dict[str, dict[str, list[str]]] = {}
     body_table: dict[str, dict[str, list[str]]] = {}
-    for key, name in SPECS.items():
-        spec = json.loads((ROOT / name).read_text(encoding="utf-8"))
-        for operation_id, (query, body) in operations(spec).items():
+    for key, path in SPECS.items():
+        for operation_id, (query, body) in accepted(load(path)).items():
             query_table.setdefault(key, {})[operation_id] = query
             body_table.setdefault(key, {})[operation_id] = body
+    lines: list[str] = []
     for title, table, doc in (
         ("QUERY_PARAMETERS", query_table, "API → operationId → its query parameters."),
         ("BODY_FIELDS", body_table, "API → operationId → its JSON body's top-level fields."),
@@ -107,7 +92,11 @@ def render() -> str:
                 lines.append(f"        {operation_id!r}: frozenset({{{names}}}),\n")
             lines.append("    },\n")
         lines.append("}\n\n")
-    history = json.loads((ROOT / HISTORY).read_text(encoding="utf-8"))["operations"]
+    return lines
+
+
+def _since_tables(parameters: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
     for title, place, doc in (
         ("V2_QUERY_SINCE", "query", "its query parameters"),
         ("V2_BODY_SINCE", "body", "its JSON body's fields"),
@@ -116,41 +105,198 @@ def render() -> str:
             f"#: operationId → the Airflow 3 minor that added each of {doc} newer than the\n"
             "#: operation itself (an older server ignores them).\n"
         )
-        lines.append(f"{title}: Final[Mapping[str, Mapping[str, tuple[int, int]]]] = {{\n")
-        for operation_id in sorted(history):
-            names = history[operation_id].get(place)
+        lines.append(f"{title}: Final[Mapping[str, Mapping[str, Minor]]] = {{\n")
+        for operation_id in sorted(parameters):
+            names = parameters[operation_id].get(place)
             if not names:
                 continue
             entries = ", ".join(
-                f"{name!r}: {_minor(release)!r}" for name, release in sorted(names.items())
+                f"{name!r}: {_minor(release)}" for name, release in sorted(names.items())
             )
             lines.append(f"    {operation_id!r}: {{{entries}}},\n")
         lines.append("}\n\n")
+    return lines
+
+
+def render_operations(history: Mapping[str, Any], parameters: Mapping[str, Any]) -> str:
+    """Return the source of ``_operation/_tables.py`` (before formatting)."""
+    operations: Mapping[str, Any] = history["operations"]
+    lines = [
+        '"""Every table of operations the client reads, generated from the specs.\n',
+        "\n",
+        "Per operationId: its query parameters and its JSON body's top-level fields on each\n",
+        "API; and, on ``/api/v2``, which Airflow 3 minor added the operation and each of its\n",
+        "newer names. A server may be any 3.x minor, and the API grows with each: the client\n",
+        "asks these tables whether the connected server has an operation, a parameter or a\n",
+        "field. The minors come from the specs of apache-airflow-core "
+        + ", ".join(history["releases"])
+        + ".\n",
+        "\n",
+        _HEADER,
+        '"""\n',
+        "\n",
+        "from __future__ import annotations\n",
+        "\n",
+        "from collections.abc import Mapping\n",
+        "from types import MappingProxyType\n",
+        "from typing import Final, NamedTuple\n",
+        "\n",
+        "__all__ = [\n",
+        '    "BODY_FIELDS",\n',
+        '    "QUERY_PARAMETERS",\n',
+        '    "V2_BODY_SINCE",\n',
+        '    "V2_MINORS",\n',
+        '    "V2_OPERATION_SINCE",\n',
+        '    "V2_QUERY_SINCE",\n',
+        '    "V2_RENAMED",\n',
+        '    "Minor",\n',
+        '    "Rename",\n',
+        '    "Route",\n',
+        "]\n",
+        "\n",
+        "#: An Airflow 3 minor release, ``(3, 1)``.\n",
+        "Minor = tuple[int, int]\n",
+        "\n",
+        "\n",
+        "class Route(NamedTuple):\n",
+        '    """One HTTP method and path template (``GET``, ``/api/v2/dags/{dag_id}``)."""\n',
+        "\n",
+        "    method: str\n",
+        "    path: str\n",
+        "\n",
+        "\n",
+        "class Rename(NamedTuple):\n",
+        '    """A route whose operationId changed in ``minor`` from ``old`` to ``new``."""\n',
+        "\n",
+        "    minor: Minor\n",
+        "    route: Route\n",
+        "    old: str\n",
+        "    new: str\n",
+        "\n",
+        "\n",
+        *_accepted_tables(),
+        *_since_tables(parameters),
+        "#: The Airflow 3 minors the history covers, oldest first.\n",
+        "V2_MINORS: Final[tuple[Minor, ...]] = ("
+        + ", ".join(_minor(r) for r in history["releases"])
+        + ",)\n",
+        "\n",
+        "#: operationId → the first minor that has it.\n",
+        "V2_OPERATION_SINCE: Final[Mapping[str, Minor]] = MappingProxyType(\n    {\n",
+        *(f"        {json.dumps(op)}: {_minor(e['since'])},\n" for op, e in operations.items()),
+        "    }\n)\n",
+        "\n",
+        "#: Routes whose operationId changed from one minor to the next.\n",
+        "V2_RENAMED: Final[tuple[Rename, ...]] = (\n",
+        *(
+            f"    Rename({_minor(r['release'])}, Route({json.dumps(r['method'])}, "
+            f"{json.dumps(r['path'])}), {json.dumps(r['from'])}, {json.dumps(r['to'])}),\n"
+            for r in history["renamed"]
+        ),
+        ")\n",
+    ]
     return "".join(lines).replace("frozenset({})", "frozenset()")
 
 
-def _minor(release: str) -> tuple[int, int]:
-    major, minor = release.split(".")[:2]
-    return int(major), int(minor)
+def render_test_history(history: Mapping[str, Any], fab: Mapping[str, Any]) -> str:
+    """Return the source of ``tests/support/api_history.py`` (before formatting)."""
+    operations: Mapping[str, Any] = history["operations"]
+    lines = [
+        '"""Each ``/api/v2`` operation\'s routes on each Airflow 3 minor, and the FAB API\'s.\n',
+        "\n",
+        "From ``openapi-v2-history.json`` and ``openapi-fab.json``. Only the tests read these\n",
+        "tables; the ones the client reads are in\n",
+        "``airflow_client_async/_operation/_tables.py``.\n",
+        "\n",
+        _HEADER,
+        '"""\n',
+        "\n",
+        "from __future__ import annotations\n",
+        "\n",
+        "from collections.abc import Mapping\n",
+        "from types import MappingProxyType\n",
+        "from typing import Final\n",
+        "\n",
+        "from airflow_client_async._operation._tables import V2_OPERATION_SINCE, Minor, Route\n",
+        "\n",
+        "__all__ = [\n",
+        '    "FAB_ROUTES",\n',
+        '    "V2_OPERATION_REMOVED",\n',
+        '    "V2_ROUTES",\n',
+        '    "V2_ROUTE_CHANGES",\n',
+        '    "v2_routes",\n',
+        "]\n",
+        "\n",
+        "#: operationId → the first minor without it, for operations a later minor removed.\n",
+        "V2_OPERATION_REMOVED: Final[Mapping[str, Minor]] = MappingProxyType(\n    {\n",
+        *(
+            f"        {json.dumps(op)}: {_minor(e['removed'])},\n"
+            for op, e in operations.items()
+            if "removed" in e
+        ),
+        "    }\n)\n",
+        "\n",
+        "#: operationId → its routes on the newest minor that has it.\n",
+        "V2_ROUTES: Final[Mapping[str, tuple[Route, ...]]] = MappingProxyType(\n    {\n",
+        *(f"        {json.dumps(op)}: {_routes(e['routes'])},\n" for op, e in operations.items()),
+        "    }\n)\n",
+        "\n",
+        "#: operationId → (minor, its routes from that minor on), for operations whose routes\n",
+        "#: changed between minors.\n",
+        "V2_ROUTE_CHANGES: Final[Mapping[str, tuple[tuple[Minor, tuple[Route, ...]], ...]]] = (\n",
+        "    MappingProxyType(\n        {\n",
+    ]
+    for op, entry in operations.items():
+        if "route_history" not in entry:
+            continue
+        changes = ", ".join(
+            f"({_minor(c['release'])}, {_routes(c['routes'])})" for c in entry["route_history"]
+        )
+        lines.append(f"            {json.dumps(op)}: ({changes},),\n")
+    lines += [
+        "        }\n    )\n)\n",
+        "\n",
+        "#: FAB operationId → its routes (``openapi-fab.json``).\n",
+        "FAB_ROUTES: Final[Mapping[str, tuple[Route, ...]]] = MappingProxyType(\n    {\n",
+        *(f"        {json.dumps(op)}: {_routes(r)},\n" for op, r in routes(fab).items()),
+        "    }\n)\n",
+        "\n",
+        "\n",
+        "def v2_routes(operation_id: str, minor: Minor) -> tuple[Route, ...]:\n",
+        '    """Return the routes of an operation on a server of ``minor`` (``(3, 1)``).\n',
+        "\n",
+        "    An empty tuple means the server has no such operation: it came later, or an\n",
+        "    earlier minor removed it. A minor newer than the history's answers like the newest.\n",
+        '    """\n',
+        "    since = V2_OPERATION_SINCE.get(operation_id)\n",
+        "    if since is None or minor < since:\n",
+        "        return ()\n",
+        "    removed = V2_OPERATION_REMOVED.get(operation_id)\n",
+        "    if removed is not None and minor >= removed:\n",
+        "        return ()\n",
+        "    found = V2_ROUTES[operation_id]\n",
+        "    for changed, changed_routes in V2_ROUTE_CHANGES.get(operation_id, ()):\n",
+        "        if minor >= changed:\n",
+        "            found = changed_routes\n",
+        "    return found\n",
+    ]
+    return "".join(lines)
+
+
+def generate() -> Outputs:
+    """Return the formatted text of every file this generator writes, keyed by path."""
+    history = load(V2_HISTORY_PATH)
+    parameters = load(V2_PARAMETERS_PATH)["operations"]
+    return {
+        OUTPUT: ruff_format(render_operations(history, parameters), OUTPUT),
+        TEST_HISTORY_OUTPUT: ruff_format(
+            render_test_history(history, load(SPEC_FAB_PATH)), TEST_HISTORY_OUTPUT
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if out of date")
-    args = parser.parse_args(argv)
-    text = ruff_format(render(), OUTPUT)
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-    if current == text:
-        return 0
-    if args.check:
-        sys.stdout.writelines(
-            difflib.unified_diff(current.splitlines(True), text.splitlines(True), "a", "b")
-        )
-        print(f"\n{OUTPUT.name} is out of date: run python {__file__}", file=sys.stderr)
-        return 1
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
+    return run(generate, argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,16 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import cast
 
-from .._api_history import V2_MINORS, V2_OPERATION_SINCE, V2_RENAMED
 from .._errors import UnsupportedByServerError
-from .._operations import V2_BODY_SINCE, V2_QUERY_SINCE
 from .._routes import ApiVersion, Route, ServerVersion
 from ._render import keyword_of
+from ._tables import (
+    V2_BODY_SINCE,
+    V2_MINORS,
+    V2_OPERATION_SINCE,
+    V2_QUERY_SINCE,
+    V2_RENAMED,
+)
 
 __all__ = ["Minor", "fields_since", "operation_since", "unsupported"]
 

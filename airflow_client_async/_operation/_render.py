@@ -18,9 +18,9 @@ from urllib.parse import quote
 import attrs
 
 from .._converter import format_datetime, unstructure
-from .._operations import BODY_FIELDS, QUERY_PARAMETERS
 from .._routes import ApiVersion, Route
 from .._types import UNSET
+from ._tables import BODY_FIELDS, QUERY_PARAMETERS
 
 __all__ = [
     "Lacking",

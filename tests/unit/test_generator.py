@@ -1,4 +1,4 @@
-"""The model generator, the concept map, the spec corrections and the v2 history."""
+"""The generators and their one command, the concept map, the spec corrections, the history."""
 
 from __future__ import annotations
 
@@ -6,21 +6,29 @@ import copy
 import json
 import pathlib
 import sys
+import zipfile
 from typing import Any
 
 import pytest
+import yaml
 
-from airflow_client_async import _api_history
+from airflow_client_async._operation import _tables as _operations
 from airflow_client_async.models._schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
+from tests.support import api_history
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import extract_spec  # noqa: E402
+import extract_v2_parameters  # noqa: E402
+import generate  # noqa: E402
 import generate_models  # noqa: E402
+import generate_operations  # noqa: E402
 import model_concepts  # noqa: E402
 import spec_corrections  # noqa: E402
 import spec_corrections_v2  # noqa: E402
+from _spec import V1, Wheels, core_source  # noqa: E402
+from _spec import routes as spec_routes  # noqa: E402
 from spec_corrections import (  # noqa: E402
     CORRECTIONS,
     ERROR_MEDIA_TYPE,
@@ -33,12 +41,8 @@ RAW_SPEC: dict[str, Any] = json.loads((ROOT / "openapi.json").read_text(encoding
 RAW_V2: dict[str, Any] = json.loads((ROOT / "openapi-v2.json").read_text(encoding="utf-8"))
 RAW_FAB: dict[str, Any] = json.loads((ROOT / "openapi-fab.json").read_text(encoding="utf-8"))
 HISTORY: dict[str, Any] = json.loads((ROOT / "openapi-v2-history.json").read_text(encoding="utf-8"))
-OUTPUTS = (
-    "GENERATED_PATH",
-    "INIT_PATH",
-    "SCHEMAS_PATH",
-    "HISTORY_MODULE_PATH",
-)
+OUTPUTS = ("GENERATED_PATH", "INIT_PATH", "SCHEMAS_PATH")
+OPERATION_OUTPUTS = ("OUTPUT", "TEST_HISTORY_OUTPUT")
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +84,15 @@ def test_check_reports_a_stale_file(
         monkeypatch.setattr(generate_models, name, target)
     stale = tmp_path / "GENERATED_PATH.py"
     stale.write_text(stale.read_text().replace("class DAG(", "class Dag("))
-    history = tmp_path / "HISTORY_MODULE_PATH.py"
-    history.write_text(history.read_text().replace('"refresh": (3, 1)', '"refresh": (3, 0)'))
 
     assert generate_models.main(["--check"]) == 1
 
     out = capsys.readouterr()
     assert "-class Dag(" in out.out
     assert "+class DAG(" in out.out
-    assert '+        "refresh": (3, 1),' in out.out
     assert "out of date" in out.err
+    assert str(stale) in out.err
+    assert "python scripts/generate.py" in out.err
     # --check writes nothing.
     assert "class Dag(" in stale.read_text()
 
@@ -106,6 +109,121 @@ def test_regenerating_writes_the_files(
     for name in OUTPUTS:
         assert getattr(generate_models, name).read_text() == expected[name]
     assert generate_models.main(["--check"]) == 0
+
+
+@pytest.fixture(scope="module")
+def generated_operations() -> dict[pathlib.Path, str]:
+    return dict(generate_operations.generate())
+
+
+def test_committed_operation_tables_are_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
+    assert generate_operations.main(["--check"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_operation_tables_are_deterministic(generated_operations: dict[pathlib.Path, str]) -> None:
+    assert generate_operations.generate() == generated_operations
+    expected = {getattr(generate_operations, name) for name in OPERATION_OUTPUTS}
+    assert expected == set(generated_operations)
+
+
+def test_check_reports_stale_operation_tables(
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    generated_operations: dict[pathlib.Path, str],
+) -> None:
+    expected = generated_operations[generate_operations.OUTPUT]
+    for name in OPERATION_OUTPUTS:
+        target = tmp_path / f"{name}.py"
+        target.write_text(generated_operations[getattr(generate_operations, name)])
+        monkeypatch.setattr(generate_operations, name, target)
+    stale = tmp_path / "OUTPUT.py"
+    stale.write_text(stale.read_text().replace('"refresh": (3, 1)', '"refresh": (3, 0)'))
+
+    assert generate_operations.main(["--check"]) == 1
+
+    out = capsys.readouterr()
+    assert '+        "refresh": (3, 1),' in out.out
+    assert str(stale) in out.err
+    assert str(tmp_path / "TEST_HISTORY_OUTPUT.py") not in out.err
+    assert '"refresh": (3, 0)' in stale.read_text()
+
+    assert generate_operations.main([]) == 0
+    assert stale.read_text() == expected
+
+
+def test_the_package_ships_no_table_only_tests_read() -> None:
+    package = ROOT / "airflow_client_async"
+    assert not (package / "_api_history.py").exists()
+    source = (package / "_operation" / "_tables.py").read_text(encoding="utf-8")
+    for name in ("V2_ROUTES", "V2_ROUTE_CHANGES", "V2_OPERATION_REMOVED", "FAB_ROUTES"):
+        assert name not in source
+        assert name in api_history.__all__
+
+
+# -- the one command ----------------------------------------------------------------------------
+
+
+def test_generate_check_passes_on_the_committed_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert generate.main(["--check"]) == 0
+    out = capsys.readouterr()
+    assert out.out == "all 6 generated files are up to date\n"
+    assert out.err == ""
+
+
+def test_every_generated_file_has_one_generator() -> None:
+    written: dict[pathlib.Path, list[str]] = {}
+    for name, make in generate.GENERATORS:
+        for path in make():
+            written.setdefault(path, []).append(name)
+    assert {path: names for path, names in written.items() if len(names) > 1} == {}
+    assert set(written) == {
+        generate_models.GENERATED_PATH,
+        generate_models.INIT_PATH,
+        generate_models.SCHEMAS_PATH,
+        generate_operations.OUTPUT,
+        generate_operations.TEST_HISTORY_OUTPUT,
+        ROOT / "README.md",
+    }
+
+
+def test_generate_runs_the_steps_in_order_and_names_stale_files(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, derived, fresh = tmp_path / "source.txt", tmp_path / "derived.txt", tmp_path / "ok"
+    source.write_text("old\n")
+    derived.write_text("from old\n")
+    fresh.write_text("same\n")
+    steps = (
+        ("first", lambda: {source: "new\n", fresh: "same\n"}),
+        # Reads what the step before it wrote.
+        ("second", lambda: {derived: f"from {source.read_text()}"}),
+    )
+    monkeypatch.setattr(generate, "GENERATORS", steps)
+
+    assert generate.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}\n" in err
+    assert f"{derived}\n" not in err  # its input is still the committed one
+    assert str(fresh) not in err
+    assert "run python scripts/generate.py" in err
+    assert source.read_text() == "old\n"
+
+    assert generate.main([]) == 0
+    assert (source.read_text(), derived.read_text()) == ("new\n", "from new\n")
+    assert generate.main(["--check"]) == 0
+
+
+def test_generate_refuses_two_generators_of_one_file(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "twice.py"
+    steps = (("one", lambda: {target: "a\n"}), ("two", lambda: {target: "b\n"}))
+    monkeypatch.setattr(generate, "GENERATORS", steps)
+
+    with pytest.raises(SystemExit, match="written by one and two"):
+        generate.main(["--check"])
 
 
 def test_generated_module_header_lists_the_corrections(
@@ -403,8 +521,8 @@ def test_the_specs_say_where_they_come_from() -> None:
     assert RAW_V2["x-extracted-from"].startswith("apache-airflow-core==3.3.2:")
     assert RAW_V2["openapi"].startswith("3.1")
     assert RAW_FAB["x-extracted-from"].startswith("apache-airflow-providers-fab==3.10.2:")
-    assert extract_spec.core_source("3.0.0").member.endswith("/v1-rest-api-generated.yaml")
-    assert extract_spec.core_source("3.1.0").member.endswith("/v2-rest-api-generated.yaml")
+    assert core_source("3.0.0").member.endswith("/v1-rest-api-generated.yaml")
+    assert core_source("3.1.0").member.endswith("/v2-rest-api-generated.yaml")
 
 
 def _spec(paths: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -439,7 +557,7 @@ def test_history_of_operations() -> None:
 
 
 def test_the_committed_history_matches_the_v2_spec() -> None:
-    newest = extract_spec.operations(RAW_V2)
+    newest = spec_routes(RAW_V2)
     current = {op for op, entry in HISTORY["operations"].items() if "removed" not in entry}
 
     assert HISTORY["releases"] == ["3.0.0", "3.1.0", "3.2.0", "3.3.2"]
@@ -459,35 +577,70 @@ def test_the_committed_history_matches_the_v2_spec() -> None:
     }
 
 
+def _wheel(folder: pathlib.Path, source: Any, spec: dict[str, Any]) -> pathlib.Path:
+    path = folder / f"{source.wheel_prefix}py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(source.member, yaml.safe_dump(spec))
+    return path
+
+
+def test_the_extractors_read_the_specs_from_the_wheels(tmp_path: pathlib.Path) -> None:
+    old = {"/p": {"get": {"operationId": "get_p", "parameters": []}}}
+    new = {
+        "/p": {
+            "get": {
+                "operationId": "get_p",
+                "parameters": [{"name": "limit", "in": "query"}],
+            }
+        },
+        "/q": {"post": {"operationId": "post_q"}},
+    }
+    for release in ("3.0.0", "3.1.0"):
+        _wheel(tmp_path, core_source(release), {"paths": old})
+    for release in ("3.2.0", "3.3.2"):
+        _wheel(tmp_path, core_source(release), {"paths": new})
+    _wheel(tmp_path, V1, {"paths": {"/v1": {"get": {"operationId": "v1_op"}}}})
+    wheels = Wheels([], tmp_path)
+
+    specs = extract_spec.extract(wheels, {"v1", "history"}, tmp_path)
+    parameters = extract_v2_parameters.extract(wheels, tmp_path / "parameters.json")
+
+    assert set(specs) == {tmp_path / "openapi.json", tmp_path / "openapi-v2-history.json"}
+    v1 = json.loads(specs[tmp_path / "openapi.json"])
+    assert v1["x-extracted-from"] == V1.describe()
+    assert v1["paths"] == {"/v1": {"get": {"operationId": "v1_op"}}}
+    history = json.loads(specs[tmp_path / "openapi-v2-history.json"])
+    assert history["operations"]["post_q"] == {"since": "3.2.0", "routes": [["POST", "/q"]]}
+    document = json.loads(parameters[tmp_path / "parameters.json"])
+    assert document["operations"] == {"get_p": {"query": {"limit": "3.2.0"}}}
+    assert document["x-extracted-from"][0] == core_source("3.0.0").describe()
+
+
 def test_the_package_knows_which_minor_has_each_operation() -> None:
     by_map_index = "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}"
     unmapped = "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"
 
-    assert _api_history.V2_MINORS == ((3, 0), (3, 1), (3, 2), (3, 3))
-    assert _api_history.V2_OPERATION_SINCE["get_dags"] == (3, 0)
-    assert _api_history.V2_OPERATION_SINCE["bulk_dag_runs"] == (3, 3)
-    assert _api_history.V2_OPERATION_SINCE["delete_xcom_entry"] == (3, 2)
-    assert _api_history.v2_routes("patch_task_instance", (3, 0)) == (
-        _api_history.Route("PATCH", unmapped),
-        _api_history.Route("PATCH", by_map_index),
+    assert _operations.V2_MINORS == ((3, 0), (3, 1), (3, 2), (3, 3))
+    assert _operations.V2_OPERATION_SINCE["get_dags"] == (3, 0)
+    assert _operations.V2_OPERATION_SINCE["bulk_dag_runs"] == (3, 3)
+    assert _operations.V2_OPERATION_SINCE["delete_xcom_entry"] == (3, 2)
+    assert api_history.v2_routes("patch_task_instance", (3, 0)) == (
+        _operations.Route("PATCH", unmapped),
+        _operations.Route("PATCH", by_map_index),
     )
-    assert _api_history.v2_routes("patch_task_instance", (3, 1)) == (
-        _api_history.Route("PATCH", unmapped),
+    assert api_history.v2_routes("patch_task_instance", (3, 1)) == (
+        _operations.Route("PATCH", unmapped),
     )
-    assert _api_history.v2_routes("patch_task_instance_by_map_index", (3, 0)) == ()
-    assert _api_history.v2_routes("refresh", (3, 1)) == (
-        _api_history.Route("GET", "/api/v2/auth/refresh"),
+    assert api_history.v2_routes("patch_task_instance_by_map_index", (3, 0)) == ()
+    assert api_history.v2_routes("refresh", (3, 1)) == (
+        _operations.Route("GET", "/api/v2/auth/refresh"),
     )
-    assert _api_history.v2_routes("refresh", (3, 2)) == ()
-    assert _api_history.v2_routes("get_dag_reports", (3, 4)) == ()
-    assert _api_history.v2_routes("get_dags", (3, 9)) == (
-        _api_history.Route("GET", "/api/v2/dags"),
-    )
-    assert _api_history.v2_routes("no_such_operation", (3, 3)) == ()
-    assert _api_history.FAB_ROUTES["get_users"] == (
-        _api_history.Route("GET", "/auth/fab/v1/users"),
-    )
-    assert {r.old for r in _api_history.V2_RENAMED} == {
+    assert api_history.v2_routes("refresh", (3, 2)) == ()
+    assert api_history.v2_routes("get_dag_reports", (3, 4)) == ()
+    assert api_history.v2_routes("get_dags", (3, 9)) == (_operations.Route("GET", "/api/v2/dags"),)
+    assert api_history.v2_routes("no_such_operation", (3, 3)) == ()
+    assert api_history.FAB_ROUTES["get_users"] == (_operations.Route("GET", "/auth/fab/v1/users"),)
+    assert {r.old for r in _operations.V2_RENAMED} == {
         "patch_task_instance",
         "get_task_instance_dependencies",
         "patch_task_instance_dry_run",

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from airflow_client_async._framing import ResponseFraming
+from airflow_client_async._transports._framing import ResponseFraming
 
 GET = b"GET /api/v1/dags HTTP/1.1\r\nHost: h\r\n\r\n"
 HEAD = b"HEAD /api/v1/dags HTTP/1.1\r\nHost: h\r\n\r\n"

@@ -39,8 +39,8 @@ import anyio
 import httpcore
 import httpx
 
-from ._config import DEFAULT_LIMITS
 from ._framing import ResponseFraming
+from ._settings import TransportSettings
 
 __all__ = ["ReclaimingHTTPTransport"]
 
@@ -263,26 +263,23 @@ class ReclaimingHTTPTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport over guarded connections; see the module docstring.
 
     Args:
-        ssl_context: TLS settings for https connections.
-        limits: Connection pool limits.
-        local_address: Local IP address to bind outgoing connections to.
+        settings: TLS, pool limits and local address (default: ``TransportSettings()``).
     """
 
-    def __init__(
-        self,
-        *,
-        ssl_context: ssl.SSLContext,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        local_address: str | None = None,
-    ) -> None:
-        super().__init__(verify=ssl_context, limits=limits, local_address=local_address)
+    def __init__(self, settings: TransportSettings | None = None) -> None:
+        if settings is None:
+            settings = TransportSettings()
+        limits = settings.limits
+        super().__init__(
+            verify=settings.ssl_context, limits=limits, local_address=settings.local_address
+        )
         # The pool httpx builds, with the guarded backend (httpx offers no way to pass one).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
+            ssl_context=settings.ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            local_address=local_address,
+            local_address=settings.local_address,
             network_backend=_GuardedBackend(),
         )
 

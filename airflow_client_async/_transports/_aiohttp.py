@@ -24,7 +24,7 @@ read       ``ClientTimeout.sock_read``: the longest gap between two reads, for t
            head and each body chunk; expiry -> ``ReadTimeout``.
 write      Not enforced here: aiohttp has no write timeout, and its read timer starts only
            once the body is sent. A stalled upload ends at the attempt's deadline, which the
-           request pipeline puts around every attempt (see :mod:`._bounded`).
+           request pipeline puts around every attempt (see :mod:`.._bounded`).
 =========  ==================================================================================
 
 aiohttp's ``total`` timeout is never set.
@@ -63,9 +63,9 @@ from aiohttp.client_proto import ResponseHandler
 from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict
 
-from ._config import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
+from .._headers import check_header
 from ._framing import ResponseFraming
-from ._headers import check_header
+from ._settings import TransportSettings
 
 __all__ = ["AiohttpTransport", "map_aiohttp_exceptions", "mapped_exception"]
 
@@ -422,20 +422,15 @@ class _Connector(aiohttp.TCPConnector):
 class _Session:
     """What :class:`AiohttpTransport` builds inside the running loop at first use."""
 
-    def __init__(
-        self,
-        *,
-        ssl_context: ssl.SSLContext,
-        limits: httpx.Limits,
-        local_address: str | None,
-    ) -> None:
+    def __init__(self, settings: TransportSettings) -> None:
         self.loop = asyncio.get_running_loop()
+        limits = settings.limits
         self.connector = _Connector(
             max_keepalive=limits.max_keepalive_connections,
-            ssl_context=ssl_context,
+            ssl_context=settings.ssl_context,
             limit=limits.max_connections or 0,
             keepalive_timeout=limits.keepalive_expiry,
-            local_address=local_address,
+            local_address=settings.local_address,
         )
         self.session = aiohttp.ClientSession(
             connector=self.connector,
@@ -480,27 +475,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     built; aiohttp adds no headers httpx left out, follows no redirects and decodes nothing.
 
     Args:
-        verify: See :data:`VerifyTypes`.
-        cert: See :data:`CertTypes`.
-        trust_env: Whether ``SSL_CERT_FILE``/``SSL_CERT_DIR`` choose the CA bundle. Proxies
-            from the environment are httpx's business, not this transport's.
-        limits: ``max_connections`` open at once, ``max_keepalive_connections`` kept idle,
-            ``keepalive_expiry`` seconds before an idle connection is dropped.
-        local_address: Local IP address to bind outgoing connections to.
+        settings: TLS, pool limits and local address (default: ``TransportSettings()``).
     """
 
-    def __init__(
-        self,
-        *,
-        verify: VerifyTypes = True,
-        cert: CertTypes | None = None,
-        trust_env: bool = True,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        local_address: str | None = None,
-    ) -> None:
-        self._ssl_context = create_ssl_context(verify, cert, trust_env)
-        self._limits = limits
-        self._local_address = local_address
+    def __init__(self, settings: TransportSettings | None = None) -> None:
+        self._settings = TransportSettings() if settings is None else settings
         self._state: _Session | None = None
         self._closed = False
 
@@ -508,11 +487,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._closed:
             raise RuntimeError("AiohttpTransport is closed")
         if self._state is None:
-            self._state = _Session(
-                ssl_context=self._ssl_context,
-                limits=self._limits,
-                local_address=self._local_address,
-            )
+            self._state = _Session(self._settings)
         elif self._state.loop is not asyncio.get_running_loop():
             raise RuntimeError(
                 "AiohttpTransport is bound to the event loop of its first request; "

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._causes import find_cause
 from ._settings import (
     DEFAULT_LIMITS,
     CertTypes,
@@ -45,6 +46,7 @@ __all__ = [
     "TransportSettings",
     "VerifyTypes",
     "create_ssl_context",
+    "find_cause",
     "make_transport",
     "map_aiohttp_exceptions",
 ]

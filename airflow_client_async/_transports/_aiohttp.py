@@ -64,6 +64,7 @@ from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict
 
 from .._headers import check_header
+from ._causes import find_cause
 from ._framing import ResponseFraming
 from ._settings import TransportSettings
 
@@ -115,22 +116,11 @@ def _safe_message(exc: BaseException) -> str:
     return _URL.sub("<url>", str(exc))
 
 
-def _tls_error(exc: BaseException) -> ssl.SSLError | None:
-    seen: BaseException | None = exc
-    for _ in range(8):  # a short chain; never loop on a cycle
-        if seen is None:
-            return None
-        if isinstance(seen, ssl.SSLError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
 def _stand_in(exc: BaseException) -> _AiohttpFailure:
     kind = type(exc)
     failure = _AiohttpFailure(f"{kind.__module__}.{kind.__qualname__}: {_safe_message(exc)}")
     failure.__traceback__ = exc.__traceback__
-    tls = _tls_error(exc)
+    tls = find_cause(exc, ssl.SSLError)
     if tls is not None:
         # A copy without the chain the original sits in.
         copy = type(tls)(*tls.args)

@@ -30,6 +30,7 @@ from airflow_client_async._transports import (
     AutoTransport,
     TransportSettings,
     create_ssl_context,
+    find_cause,
     make_transport,
     map_aiohttp_exceptions,
 )
@@ -507,6 +508,21 @@ def test_other_exceptions_pass_through() -> None:
     assert caught.value is original
 
 
+def test_find_cause_walks_causes_and_contexts_and_stops_on_a_cycle() -> None:
+    refused = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED]")
+    middle = ValueError("middle")
+    middle.__context__ = refused
+    outer = httpx.ConnectError("outer")
+    outer.__cause__ = middle
+
+    assert find_cause(outer, ssl.SSLError) is refused
+    assert find_cause(outer, httpx.ConnectError) is outer
+    assert find_cause(outer, KeyError) is None
+    first, second = RuntimeError("first"), RuntimeError("second")
+    first.__cause__, second.__cause__ = second, first
+    assert find_cause(first, KeyError) is None
+
+
 # -- cancellation ----------------------------------------------------------------------------
 
 
@@ -685,10 +701,12 @@ def test_the_transport_modules_do_not_import_each_other() -> None:
     assert _package_imports("_transports._aiohttp") <= {
         "_transports._settings",
         "_transports._framing",
+        "_transports._causes",
         "_headers",
     }
     assert "_transports" not in _package_imports("_transports._aiohttp")
     assert _package_imports("_transports._settings") == set()
+    assert _package_imports("_transports._causes") == set()
     assert "_transports._settings" in _package_imports("_transports")
     assert "_transports" not in _package_imports("_transports._httpx")
     assert "_transports._aiohttp" not in _package_imports("_transports._httpx")

@@ -65,7 +65,7 @@ from multidict import CIMultiDict
 
 from .._headers import check_header
 from ._causes import find_cause
-from ._framing import ResponseFraming
+from ._framing import STALE_TRIES, ResponseFraming, StaleConnection
 from ._settings import TransportSettings
 
 __all__ = ["AiohttpTransport", "map_aiohttp_exceptions", "mapped_exception"]
@@ -214,16 +214,9 @@ class _ResponseStream(httpx.AsyncByteStream):
             self._on_close()
 
 
-# How many stale pooled connections one request may come across before a new one opens.
-_STALE_TRIES = 16
-
 #: How much of a write the framing checks look at for a request line: a long query string
 #: puts " HTTP/1.1" far from the start, and no server takes a longer line than this.
 _REQUEST_LINE_PEEK = 64 * 1024
-
-
-class _StaleConnection(ConnectionResetError):
-    """A reused connection was found closed (or talking) before a byte of the request left."""
 
 
 class _Attempt:
@@ -335,14 +328,17 @@ class _GuardedProtocol(ResponseHandler):
         """Check a connection used before just as a request starts on it; note the bytes."""
         framing = self.framing
         head = bytes(data[:_REQUEST_LINE_PEEK])
-        if framing.reused and framing.starts_request(head):
-            raw = self._raw
-            if raw is None or framing.poisoned or _socket_readable(raw):
-                if raw is not None:
-                    raw.abort()
-                raise _StaleConnection(framing.poisoned or "closed while idle")
+        stale = framing.stale(head, self._closed_or_readable)
+        if stale is not None:
+            if self._raw is not None:
+                self._raw.abort()
+            raise StaleConnection(stale)
         framing.sent(head)
         self.wrote = True
+
+    def _closed_or_readable(self) -> bool:
+        raw = self._raw
+        return raw is None or _socket_readable(raw)
 
     def data_received(self, data: bytes) -> None:
         if not data:
@@ -530,7 +526,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         }
         failure: Exception | None = None
         response: aiohttp.ClientResponse | None = None
-        for tries_left in range(_STALE_TRIES, 0, -1):
+        for tries_left in range(STALE_TRIES, 0, -1):
             attempt = _Attempt()
             token = _ATTEMPT.set(attempt)
             try:

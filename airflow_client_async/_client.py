@@ -19,7 +19,6 @@ import httpx
 
 from ._auth import AuthTypes, BasicAuth, coerce_auth
 from ._bounded import DEFAULT_MAX_RESPONSE_SIZE
-from ._config import DEFAULT_LIMITS, CertTypes, TransportKind, VerifyTypes
 from ._errors import ClientClosedError
 from ._headers import check_headers
 from ._http import HTTPPipeline, PoolState, capture_responses, decode_json, decode_model
@@ -28,7 +27,14 @@ from ._operation._render import build_path, query_params
 from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._routes import API_PREFIXES, ApiVersion, ServerState, ServerVersion
-from ._transport import make_transport
+from ._transports import (
+    DEFAULT_LIMITS,
+    CertTypes,
+    TransportKind,
+    TransportSettings,
+    VerifyTypes,
+    make_transport,
+)
 from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
 
@@ -233,7 +239,9 @@ class AsyncClient:
         server = ServerState(fixed_api_version=fixed)
         if http_client is None:
             owned = httpx.AsyncClient(
-                transport=make_transport(transport, verify=verify, cert=cert, limits=limits),
+                transport=make_transport(
+                    transport, TransportSettings(verify=verify, cert=cert, limits=limits)
+                ),
                 follow_redirects=False,
                 trust_env=False,
             )

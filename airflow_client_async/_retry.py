@@ -28,6 +28,8 @@ from datetime import datetime, timezone
 import attrs
 import httpx
 
+from ._transports import find_cause
+
 __all__ = [
     "IDEMPOTENT_METHODS",
     "RETRYABLE_STATUSES",
@@ -112,18 +114,6 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max((when - current).total_seconds(), 0.0)
 
 
-def _refused_certificate(error: BaseException) -> bool:
-    """Whether ``error`` (or what caused it) is a failed TLS certificate verification."""
-    seen: BaseException | None = error
-    for _ in range(8):  # a short cause chain; never loop on a cycle
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def _may_replay(method: str, idempotent: bool | None) -> bool:
     if idempotent is not None:
         return idempotent
@@ -167,7 +157,7 @@ def retry_delay(
     if attempt >= policy.max_retries:
         return None
     if error is not None:
-        if _refused_certificate(error):
+        if find_cause(error, ssl.SSLCertVerificationError) is not None:
             return None  # the same certificate will be refused again
         if isinstance(error, _NOT_SENT_ERRORS):
             return _backoff(policy, attempt, random_value())

@@ -24,7 +24,7 @@ import aiohttp
 import httpx
 
 from airflow_client_async import DEFAULT_LIMITS, AsyncClient
-from airflow_client_async._aiohttp_transport import AiohttpTransport
+from airflow_client_async._transports import AiohttpTransport, TransportSettings
 
 __all__ = [
     "APIS",
@@ -82,7 +82,7 @@ class RawHttpx:
         self.api = f"{base_url}/api/{api_version}"
         pool: httpx.AsyncBaseTransport
         if transport == "aiohttp":
-            pool = AiohttpTransport(limits=DEFAULT_LIMITS)
+            pool = AiohttpTransport(TransportSettings(limits=DEFAULT_LIMITS))
         else:
             pool = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
         if api_version == "v1":

@@ -19,7 +19,7 @@ from airflow_client_async import (
     RetryPolicy,
 )
 from airflow_client_async._client import TransportKind
-from airflow_client_async._transport import make_transport
+from airflow_client_async._transports import make_transport
 from tests.support.wire_server import Handler, in_turn, redirect_to, respond_with
 
 from .conftest import (

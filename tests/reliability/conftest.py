@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from airflow_client_async import AsyncClient, TransportKind
-from airflow_client_async._aiohttp_transport import AiohttpTransport
+from airflow_client_async._transports import AiohttpTransport
 
 #: The transports the client's own pool can send through.
 TRANSPORTS: list[TransportKind] = ["aiohttp", "httpx"]
@@ -45,8 +45,9 @@ def connections_in_use(client: AsyncClient) -> int:
         if state is None:
             return 0
         held = 0
-        if state.slots is not None and transport._limits.max_connections is not None:
-            held = transport._limits.max_connections - state.slots.value
+        most = transport._settings.limits.max_connections
+        if state.slots is not None and most is not None:
+            held = most - state.slots.value
         return len(state.connector._acquired) + held
     if isinstance(transport, httpx.AsyncHTTPTransport):
         pool = transport._pool

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from airflow_client_async._framing import ResponseFraming
+from airflow_client_async._transports._framing import ResponseFraming
 
 GET = b"GET /api/v1/dags HTTP/1.1\r\nHost: h\r\n\r\n"
 HEAD = b"HEAD /api/v1/dags HTTP/1.1\r\nHost: h\r\n\r\n"
@@ -209,3 +209,24 @@ def test_a_request_on_a_poisoned_connection_is_still_counted() -> None:
     assert framing.starts_request(GET)
     framing.sent(GET)
     assert framing.exchanges == 2 and framing.poisoned is not None
+
+
+def test_only_a_request_starting_on_a_reused_connection_is_checked_for_staleness() -> None:
+    asked: list[bool] = []
+
+    def readable() -> bool:
+        asked.append(True)
+        return True
+
+    framing = ResponseFraming()
+    assert framing.stale(GET, readable) is None  # a new connection has nothing to check
+    framing.sent(b"POST /x HTTP/1.1\r\nContent-Length: 16\r\n\r\n")
+    assert framing.stale(GET, readable) is None  # the POST's body, not a request
+    framing.received(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    assert asked == []  # the socket is asked only at the start of a request on reuse
+
+    assert framing.stale(GET, readable) == "closed while idle"
+    assert framing.stale(GET, lambda: False) is None
+    framing.received(b"HTTP/1.1 200 OK\r\n\r\n")  # unasked, while idle
+    assert framing.poisoned is not None
+    assert framing.stale(GET, lambda: False) == framing.poisoned

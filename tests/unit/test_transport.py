@@ -15,6 +15,7 @@ import ssl
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import anyio
@@ -24,10 +25,12 @@ import pytest
 import trio
 from aiohttp.client_reqrep import ConnectionKey
 
-from airflow_client_async._transport import (
+from airflow_client_async._transports import (
     AiohttpTransport,
     AutoTransport,
+    TransportSettings,
     create_ssl_context,
+    find_cause,
     make_transport,
     map_aiohttp_exceptions,
 )
@@ -43,8 +46,14 @@ from tests.support.wire_server import (
 
 TransportFactory = Callable[..., httpx.AsyncBaseTransport]
 
+
+def aiohttp_transport(**settings: Any) -> AiohttpTransport:
+    """An aiohttp-backed transport, from the keywords httpx's own transport takes."""
+    return AiohttpTransport(TransportSettings(**settings))
+
+
 TRANSPORTS = [
-    pytest.param(AiohttpTransport, id="aiohttp"),
+    pytest.param(aiohttp_transport, id="aiohttp"),
     pytest.param(httpx.AsyncHTTPTransport, id="httpx"),
 ]
 
@@ -418,6 +427,28 @@ async def test_untrusted_certificate_is_a_connect_error_saying_why(
             assert (await http.get("/tls")).json()["path"] == "/tls"
 
 
+def test_settings_load_a_locked_key_up_front_and_never_show_its_password(
+    self_signed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    cert, key = self_signed
+    locked = tmp_path / "locked.pem"
+    subprocess.run(
+        [
+            *("openssl", "pkey", "-in", str(key), "-out", str(locked)),
+            *("-aes256", "-passout", "pass:open-sesame"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    settings = TransportSettings(cert=(str(cert), str(locked), "open-sesame"))
+
+    assert "open-sesame" not in repr(settings)
+    assert str(locked) in repr(settings)
+    # A wrong password fails when the settings are made, not at the first request.
+    with pytest.raises(ssl.SSLError):
+        TransportSettings(cert=(str(cert), str(locked), "wrong"))
+
+
 # -- the mapping table, without a network -----------------------------------------------------
 
 KEY = ConnectionKey("airflow.test", 443, True, True, None, None, None)
@@ -477,6 +508,21 @@ def test_other_exceptions_pass_through() -> None:
     assert caught.value is original
 
 
+def test_find_cause_walks_causes_and_contexts_and_stops_on_a_cycle() -> None:
+    refused = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED]")
+    middle = ValueError("middle")
+    middle.__context__ = refused
+    outer = httpx.ConnectError("outer")
+    outer.__cause__ = middle
+
+    assert find_cause(outer, ssl.SSLError) is refused
+    assert find_cause(outer, httpx.ConnectError) is outer
+    assert find_cause(outer, KeyError) is None
+    first, second = RuntimeError("first"), RuntimeError("second")
+    first.__cause__, second.__cause__ = second, first
+    assert find_cause(first, KeyError) is None
+
+
 # -- cancellation ----------------------------------------------------------------------------
 
 
@@ -515,7 +561,7 @@ async def cancel_many(http: httpx.AsyncClient, count: int) -> int:
 
 async def test_cancellation_never_leaks_an_aiohttp_connection() -> None:
     limits = httpx.Limits(max_connections=16, max_keepalive_connections=8)
-    transport = AiohttpTransport(limits=limits)
+    transport = AiohttpTransport(TransportSettings(limits=limits))
     with WireServer(jittery) as server:
         async with httpx.AsyncClient(transport=transport, base_url=server.url) as http:
             finished = await cancel_many(http, 200)
@@ -540,7 +586,7 @@ async def test_cancellation_never_leaks_an_aiohttp_connection() -> None:
 async def test_cancellation_with_httpx_transport_closes_everything() -> None:
     # The client's httpx transport: plain httpx.AsyncHTTPTransport loses pool slots to
     # cancelled requests now and then (encode/httpcore#1093) and then times out here.
-    transport = make_transport("httpx", limits=httpx.Limits(max_connections=16))
+    transport = make_transport("httpx", TransportSettings(limits=httpx.Limits(max_connections=16)))
     with WireServer(jittery) as server:
         async with httpx.AsyncClient(transport=transport, base_url=server.url) as http:
             await cancel_many(http, 200)
@@ -612,37 +658,55 @@ async def test_closed_transport_refuses_requests(server: WireServer) -> None:
 
 def test_shared_settings_are_defined_once() -> None:
     import airflow_client_async as af
-    from airflow_client_async import _client, _config, _transport
+    from airflow_client_async import _client, _transports
+    from airflow_client_async._transports import _settings
 
-    assert af.DEFAULT_LIMITS is _client.DEFAULT_LIMITS is _transport.DEFAULT_LIMITS
-    assert af.DEFAULT_LIMITS is _config.DEFAULT_LIMITS
-    assert af.TransportKind is _client.TransportKind is _transport.TransportKind
-    assert af.TransportKind is _config.TransportKind
-    assert _transport.create_ssl_context is _config.create_ssl_context
+    assert af.DEFAULT_LIMITS is _client.DEFAULT_LIMITS is _transports.DEFAULT_LIMITS
+    assert af.DEFAULT_LIMITS is _settings.DEFAULT_LIMITS
+    assert af.TransportKind is _client.TransportKind is _transports.TransportKind
+    assert af.TransportKind is _settings.TransportKind
+    assert _transports.create_ssl_context is _settings.create_ssl_context
+    assert _transports.TransportSettings is _settings.TransportSettings
     assert af.DEFAULT_LIMITS.max_keepalive_connections == af.DEFAULT_LIMITS.max_connections
 
 
 def _package_imports(module: str) -> set[str]:
-    """The package modules that ``module`` imports, at run time or for type checking."""
+    """The package modules that ``module`` imports, at run time or for type checking.
+
+    Named as below ``airflow_client_async`` (``_headers``, ``_transports._settings``),
+    whether the import was written ``from .x``, ``from ..x`` or ``from . import x``.
+    """
     import ast
     import importlib.util
 
-    spec = importlib.util.find_spec(f"airflow_client_async.{module}")
+    name = f"airflow_client_async.{module}"
+    spec = importlib.util.find_spec(name)
     assert spec is not None and spec.origin is not None
+    here = name if spec.submodule_search_locations is not None else name.rpartition(".")[0]
     with open(spec.origin, encoding="utf-8") as source:
         tree = ast.parse(source.read())
-    return {
-        node.module or ""
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.level > 0
-    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        parent = here.rsplit(".", node.level - 1)[0]
+        targets = [node.module] if node.module else [alias.name for alias in node.names]
+        found.update(f"{parent}.{target}" for target in targets)
+    return {target.removeprefix("airflow_client_async.") for target in found}
 
 
 def test_the_transport_modules_do_not_import_each_other() -> None:
-    # The aiohttp transport takes its settings from the leaf module; only the module that
-    # picks a transport knows both.
-    assert _package_imports("_aiohttp_transport") <= {"_config", "_framing", "_headers"}
-    assert "_transport" not in _package_imports("_aiohttp_transport")
-    assert _package_imports("_config") == set()
-    assert "_config" in _package_imports("_transport")
-    assert "_transport" not in _package_imports("_httpx_transport")
+    # Each transport takes its settings from the leaf module; only the package, which
+    # picks a transport, knows both.
+    assert _package_imports("_transports._aiohttp") <= {
+        "_transports._settings",
+        "_transports._framing",
+        "_transports._causes",
+        "_headers",
+    }
+    assert "_transports" not in _package_imports("_transports._aiohttp")
+    assert _package_imports("_transports._settings") == set()
+    assert _package_imports("_transports._causes") == set()
+    assert "_transports._settings" in _package_imports("_transports")
+    assert "_transports" not in _package_imports("_transports._httpx")
+    assert "_transports._aiohttp" not in _package_imports("_transports._httpx")

@@ -24,13 +24,32 @@ connection. It follows the framing of RFC 9112 strictly and marks the connection
 
 Being stricter than the parsers only ever costs a new connection; being laxer could let
 a response through as two. It never changes what the parser reads.
+
+Right before a request's first byte goes out on a connection that served one before,
+both transports ask :meth:`ResponseFraming.stale` whether it may: a connection poisoned,
+or readable while no request is open (the server closed it, or spoke out of turn), fails
+the write with :class:`StaleConnection`. Nothing of the request has left then, so the
+transport sends it again on another connection, at most :data:`STALE_TRIES` times.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["ResponseFraming"]
+__all__ = ["STALE_TRIES", "ResponseFraming", "StaleConnection"]
+
+#: How many stale pooled connections one request may come across before a new one opens.
+STALE_TRIES = 16
+
+
+class StaleConnection(ConnectionResetError):
+    """A reused connection was found closed (or talking) before a byte of the request left.
+
+    A ``ConnectionResetError``, which is what aiohttp expects a failed write to raise;
+    httpcore lets it through untouched. Each transport catches it below httpx.
+    """
+
 
 _STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([1-9][0-9][0-9])(?: [^\r\n]*)?")
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -85,6 +104,26 @@ class ResponseFraming:
         """Whether a request was already sent on this connection."""
         return self.exchanges > 0
 
+    def stale(self, data: bytes, readable: Callable[[], bool]) -> str | None:
+        """Why ``data``, about to be written, must not go out on this connection, if so.
+
+        Only a request starting on a connection used before is checked; ``readable`` (is
+        there something to read, or the end of the stream?) is asked only then, at the
+        last moment, when the kernel knows whether the server closed the connection.
+
+        Args:
+            data: The start of the write.
+            readable: Asks the socket whether it is readable (or closed).
+
+        Returns:
+            The reason the connection is stale, or ``None`` when the write may go ahead.
+        """
+        if not (self.reused and self.starts_request(data)):
+            return None
+        if self.poisoned is not None:
+            return self.poisoned
+        return "closed while idle" if readable() else None
+
     def poison(self, reason: str) -> None:
         """Mark the connection as never to be reused, for ``reason`` (the first one stays)."""
         if self.poisoned is None:
@@ -132,17 +171,11 @@ class ResponseFraming:
 
     def _step(self, data: bytes) -> bytes:
         state = self._state
-        if state == _LENGTH:
+        if state in (_LENGTH, _CHUNK_DATA):
             taken = min(self._remaining, len(data))
             self._remaining -= taken
             if self._remaining == 0:
-                self._state = _IDLE
-            return data[taken:]
-        if state == _CHUNK_DATA:
-            taken = min(self._remaining, len(data))
-            self._remaining -= taken
-            if self._remaining == 0:
-                self._state = _CHUNK_END
+                self._state = _IDLE if state == _LENGTH else _CHUNK_END
             return data[taken:]
         if state == _HEAD:
             return self._head(data)
@@ -152,17 +185,30 @@ class ResponseFraming:
             return self._chunk_size(data)
         return self._trailers(data)
 
-    def _head(self, data: bytes) -> bytes:
-        start = max(0, len(self._buffer) - 3)
+    def _until(
+        self, data: bytes, end_mark: bytes, limit: int, too_long: str
+    ) -> tuple[bytes | None, bytes]:
+        """What the buffer and ``data`` hold up to ``end_mark`` (``None`` while incomplete).
+
+        The rest after the mark is returned beside it; more than ``limit`` bytes without
+        the mark poison the connection, for ``too_long``.
+        """
+        # The mark may straddle the previous data and this: search from just before the seam.
+        start = max(0, len(self._buffer) - len(end_mark) + 1)
         self._buffer += data
-        end = self._buffer.find(b"\r\n\r\n", start)
+        end = self._buffer.find(end_mark, start)
         if end < 0:
-            if len(self._buffer) > _MAX_HEAD:
-                self.poison("the response head is too long")
-            return b""
-        head, rest = self._buffer[:end], self._buffer[end + 4 :]
+            if len(self._buffer) > limit:
+                self.poison(too_long)
+            return None, b""
+        found, rest = self._buffer[:end], self._buffer[end + len(end_mark) :]
         self._buffer = b""
-        self._parse_head(head)
+        return found, rest
+
+    def _head(self, data: bytes) -> bytes:
+        head, rest = self._until(data, b"\r\n\r\n", _MAX_HEAD, "the response head is too long")
+        if head is not None:
+            self._parse_head(head)
         return rest
 
     def _parse_head(self, head: bytes) -> None:
@@ -231,16 +277,7 @@ class ResponseFraming:
 
     def _line(self, data: bytes) -> tuple[bytes | None, bytes]:
         """A CRLF-ended line from the buffer and ``data``, or ``None`` while incomplete."""
-        start = max(0, len(self._buffer) - 1)
-        self._buffer += data
-        end = self._buffer.find(b"\r\n", start)
-        if end < 0:
-            if len(self._buffer) > _MAX_LINE:
-                self.poison("a chunked framing line is too long")
-            return None, b""
-        line, rest = self._buffer[:end], self._buffer[end + 2 :]
-        self._buffer = b""
-        return line, rest
+        return self._until(data, b"\r\n", _MAX_LINE, "a chunked framing line is too long")
 
     def _chunk_size(self, data: bytes) -> bytes:
         line, rest = self._line(data)

@@ -24,7 +24,7 @@ read       ``ClientTimeout.sock_read``: the longest gap between two reads, for t
            head and each body chunk; expiry -> ``ReadTimeout``.
 write      Not enforced here: aiohttp has no write timeout, and its read timer starts only
            once the body is sent. A stalled upload ends at the attempt's deadline, which the
-           request pipeline puts around every attempt (see :mod:`._bounded`).
+           request pipeline puts around every attempt (see :mod:`.._bounded`).
 =========  ==================================================================================
 
 aiohttp's ``total`` timeout is never set.
@@ -63,9 +63,10 @@ from aiohttp.client_proto import ResponseHandler
 from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict
 
-from ._config import DEFAULT_LIMITS, CertTypes, VerifyTypes, create_ssl_context
-from ._framing import ResponseFraming
-from ._headers import check_header
+from .._headers import check_header
+from ._causes import find_cause
+from ._framing import STALE_TRIES, ResponseFraming, StaleConnection
+from ._settings import TransportSettings
 
 __all__ = ["AiohttpTransport", "map_aiohttp_exceptions", "mapped_exception"]
 
@@ -115,22 +116,11 @@ def _safe_message(exc: BaseException) -> str:
     return _URL.sub("<url>", str(exc))
 
 
-def _tls_error(exc: BaseException) -> ssl.SSLError | None:
-    seen: BaseException | None = exc
-    for _ in range(8):  # a short chain; never loop on a cycle
-        if seen is None:
-            return None
-        if isinstance(seen, ssl.SSLError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
 def _stand_in(exc: BaseException) -> _AiohttpFailure:
     kind = type(exc)
     failure = _AiohttpFailure(f"{kind.__module__}.{kind.__qualname__}: {_safe_message(exc)}")
     failure.__traceback__ = exc.__traceback__
-    tls = _tls_error(exc)
+    tls = find_cause(exc, ssl.SSLError)
     if tls is not None:
         # A copy without the chain the original sits in.
         copy = type(tls)(*tls.args)
@@ -224,16 +214,9 @@ class _ResponseStream(httpx.AsyncByteStream):
             self._on_close()
 
 
-# How many stale pooled connections one request may come across before a new one opens.
-_STALE_TRIES = 16
-
 #: How much of a write the framing checks look at for a request line: a long query string
 #: puts " HTTP/1.1" far from the start, and no server takes a longer line than this.
 _REQUEST_LINE_PEEK = 64 * 1024
-
-
-class _StaleConnection(ConnectionResetError):
-    """A reused connection was found closed (or talking) before a byte of the request left."""
 
 
 class _Attempt:
@@ -345,14 +328,17 @@ class _GuardedProtocol(ResponseHandler):
         """Check a connection used before just as a request starts on it; note the bytes."""
         framing = self.framing
         head = bytes(data[:_REQUEST_LINE_PEEK])
-        if framing.reused and framing.starts_request(head):
-            raw = self._raw
-            if raw is None or framing.poisoned or _socket_readable(raw):
-                if raw is not None:
-                    raw.abort()
-                raise _StaleConnection(framing.poisoned or "closed while idle")
+        stale = framing.stale(head, self._closed_or_readable)
+        if stale is not None:
+            if self._raw is not None:
+                self._raw.abort()
+            raise StaleConnection(stale)
         framing.sent(head)
         self.wrote = True
+
+    def _closed_or_readable(self) -> bool:
+        raw = self._raw
+        return raw is None or _socket_readable(raw)
 
     def data_received(self, data: bytes) -> None:
         if not data:
@@ -422,20 +408,15 @@ class _Connector(aiohttp.TCPConnector):
 class _Session:
     """What :class:`AiohttpTransport` builds inside the running loop at first use."""
 
-    def __init__(
-        self,
-        *,
-        ssl_context: ssl.SSLContext,
-        limits: httpx.Limits,
-        local_address: str | None,
-    ) -> None:
+    def __init__(self, settings: TransportSettings) -> None:
         self.loop = asyncio.get_running_loop()
+        limits = settings.limits
         self.connector = _Connector(
             max_keepalive=limits.max_keepalive_connections,
-            ssl_context=ssl_context,
+            ssl_context=settings.ssl_context,
             limit=limits.max_connections or 0,
             keepalive_timeout=limits.keepalive_expiry,
-            local_address=local_address,
+            local_address=settings.local_address,
         )
         self.session = aiohttp.ClientSession(
             connector=self.connector,
@@ -480,27 +461,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     built; aiohttp adds no headers httpx left out, follows no redirects and decodes nothing.
 
     Args:
-        verify: See :data:`VerifyTypes`.
-        cert: See :data:`CertTypes`.
-        trust_env: Whether ``SSL_CERT_FILE``/``SSL_CERT_DIR`` choose the CA bundle. Proxies
-            from the environment are httpx's business, not this transport's.
-        limits: ``max_connections`` open at once, ``max_keepalive_connections`` kept idle,
-            ``keepalive_expiry`` seconds before an idle connection is dropped.
-        local_address: Local IP address to bind outgoing connections to.
+        settings: TLS, pool limits and local address (default: ``TransportSettings()``).
     """
 
-    def __init__(
-        self,
-        *,
-        verify: VerifyTypes = True,
-        cert: CertTypes | None = None,
-        trust_env: bool = True,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        local_address: str | None = None,
-    ) -> None:
-        self._ssl_context = create_ssl_context(verify, cert, trust_env)
-        self._limits = limits
-        self._local_address = local_address
+    def __init__(self, settings: TransportSettings | None = None) -> None:
+        self._settings = TransportSettings() if settings is None else settings
         self._state: _Session | None = None
         self._closed = False
 
@@ -508,11 +473,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._closed:
             raise RuntimeError("AiohttpTransport is closed")
         if self._state is None:
-            self._state = _Session(
-                ssl_context=self._ssl_context,
-                limits=self._limits,
-                local_address=self._local_address,
-            )
+            self._state = _Session(self._settings)
         elif self._state.loop is not asyncio.get_running_loop():
             raise RuntimeError(
                 "AiohttpTransport is bound to the event loop of its first request; "
@@ -565,7 +526,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         }
         failure: Exception | None = None
         response: aiohttp.ClientResponse | None = None
-        for tries_left in range(_STALE_TRIES, 0, -1):
+        for tries_left in range(STALE_TRIES, 0, -1):
             attempt = _Attempt()
             token = _ATTEMPT.set(attempt)
             try:

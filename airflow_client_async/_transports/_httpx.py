@@ -39,21 +39,14 @@ import anyio
 import httpcore
 import httpx
 
-from ._config import DEFAULT_LIMITS
-from ._framing import ResponseFraming
+from ._framing import STALE_TRIES, ResponseFraming, StaleConnection
+from ._settings import TransportSettings
 
 __all__ = ["ReclaimingHTTPTransport"]
 
 # A write larger than this may block while the server does not read; it is watched for an
 # early answer. Smaller ones go to the kernel at once.
 _WATCHED_WRITE = 64 * 1024
-
-# How many stale pooled connections one request may come across before a new one opens.
-_STALE_TRIES = 16
-
-
-class _StaleConnection(Exception):
-    """A reused connection was found closed (or talking) before a byte of the request left."""
 
 
 def _running_trio() -> bool:
@@ -85,19 +78,17 @@ class _GuardedStream(httpcore.AsyncNetworkStream):
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         framing = self._framing
-        # The last moment before a request leaves on a connection used before: the kernel
-        # knows by now whether the server closed it (or sent something nobody asked for).
-        if (
-            framing.reused
-            and framing.starts_request(buffer)
-            and (framing.poisoned or self._inner.get_extra_info("is_readable"))
-        ):
-            raise _StaleConnection(framing.poisoned or "closed while idle")
+        stale = framing.stale(buffer, self._readable)
+        if stale is not None:
+            raise StaleConnection(stale)
         framing.sent(buffer)
         if len(buffer) <= _WATCHED_WRITE:
             await self._inner.write(buffer, timeout)
         else:
             await self._write_watched(buffer, timeout)
+
+    def _readable(self) -> bool:
+        return bool(self._inner.get_extra_info("is_readable"))
 
     async def _write_watched(self, buffer: bytes, timeout: float | None) -> None:
         # A second handle on the socket: asyncio closes its own as soon as a write fails,
@@ -263,35 +254,32 @@ class ReclaimingHTTPTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport over guarded connections; see the module docstring.
 
     Args:
-        ssl_context: TLS settings for https connections.
-        limits: Connection pool limits.
-        local_address: Local IP address to bind outgoing connections to.
+        settings: TLS, pool limits and local address (default: ``TransportSettings()``).
     """
 
-    def __init__(
-        self,
-        *,
-        ssl_context: ssl.SSLContext,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        local_address: str | None = None,
-    ) -> None:
-        super().__init__(verify=ssl_context, limits=limits, local_address=local_address)
+    def __init__(self, settings: TransportSettings | None = None) -> None:
+        if settings is None:
+            settings = TransportSettings()
+        limits = settings.limits
+        super().__init__(
+            verify=settings.ssl_context, limits=limits, local_address=settings.local_address
+        )
         # The pool httpx builds, with the guarded backend (httpx offers no way to pass one).
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
+            ssl_context=settings.ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            local_address=local_address,
+            local_address=settings.local_address,
             network_backend=_GuardedBackend(),
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send through httpx's transport: again when a pooled connection was stale."""
-        for _ in range(_STALE_TRIES):
+        for _ in range(STALE_TRIES):
             try:
                 response = await super().handle_async_request(request)
-            except _StaleConnection:
+            except StaleConnection:
                 # Nothing of the request left: sending it again cannot do anything twice.
                 await self._reclaim_orphans()
                 continue

@@ -1,8 +1,10 @@
-"""Settings shared by every transport: TLS, pool limits and the transport's name.
+"""What every transport is built from: TLS, pool limits and the transport's name.
 
 A leaf module, as httpx keeps its ``_config.py``: it imports nothing else from the
-package, so :mod:`._transport` and :mod:`._aiohttp_transport` both take their settings
-from here without importing each other.
+package, so each transport takes its settings from here without importing another.
+The client gathers its arguments into one :class:`TransportSettings`, and
+:func:`~airflow_client_async._transports.make_transport` hands that value to whichever
+transport it makes.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import os
 import ssl
 from typing import Literal
 
+import attrs
 import httpx
 
 __all__ = [
     "DEFAULT_LIMITS",
     "CertTypes",
     "TransportKind",
+    "TransportSettings",
     "VerifyTypes",
     "create_ssl_context",
 ]
@@ -86,3 +90,49 @@ def create_ssl_context(
     elif cert is not None:
         ctx.load_cert_chain(*cert)
     return ctx
+
+
+def _cert_repr(cert: CertTypes | None) -> str:
+    # The password unlocks the private key: a repr (in a log, a traceback) names the files only.
+    if isinstance(cert, tuple) and len(cert) == 3:
+        return f"({cert[0]!r}, {cert[1]!r}, <password>)"
+    return repr(cert)
+
+
+def _build_ssl_context(settings: TransportSettings) -> ssl.SSLContext:
+    return create_ssl_context(settings.verify, settings.cert, settings.trust_env)
+
+
+@attrs.frozen(kw_only=True)
+class TransportSettings:
+    """Everything a transport of the client's own pool is built from, in one value.
+
+    The client builds it once from its arguments; every transport takes it whole, so a
+    setting added here reaches each of them without another constructor argument. The
+    SSL context is built when the value is made: a missing CA bundle or certificate fails
+    then, not at the first request, and every transport made from one value (either one
+    that ``AutoTransport`` picks) shares the same context.
+
+    Attributes:
+        verify: See :data:`VerifyTypes`.
+        cert: See :data:`CertTypes`. Its password, if any, is left out of the repr.
+        trust_env: Whether ``SSL_CERT_FILE``/``SSL_CERT_DIR`` choose the CA bundle. Proxies
+            from the environment are httpx's business, not a transport's.
+        limits: ``max_connections`` open at once, ``max_keepalive_connections`` kept idle,
+            ``keepalive_expiry`` seconds before an idle connection is dropped.
+        local_address: Local IP address to bind outgoing connections to.
+        ssl_context: Built from ``verify``, ``cert`` and ``trust_env`` (``verify`` itself
+            when it is an ``ssl.SSLContext``).
+    """
+
+    verify: VerifyTypes = True
+    cert: CertTypes | None = attrs.field(default=None, repr=_cert_repr)
+    trust_env: bool = True
+    limits: httpx.Limits = DEFAULT_LIMITS
+    local_address: str | None = None
+    ssl_context: ssl.SSLContext = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=attrs.Factory(_build_ssl_context, takes_self=True),
+    )

@@ -107,13 +107,31 @@ def _namespaces() -> Iterator[tuple[str, type]]:
             yield name, type(getattr(client, name))
 
 
+def _members(cls: type) -> Iterator[tuple[str, object]]:
+    """A namespace class's own attributes, then those of the parts it is built from.
+
+    A namespace may be built from mixins (``DagRunsResource`` from ``DagRunFanOut``, …);
+    the ``Resource`` base they share declares no operation.
+    """
+    from airflow_client_async.resources._base import Resource
+
+    seen: set[str] = set()
+    for part in cls.__mro__:
+        if part is Resource or not issubclass(part, Resource):
+            continue
+        for name, value in vars(part).items():
+            if name not in seen:
+                seen.add(name)
+                yield name, value
+
+
 def declared_routes() -> list[Declared]:
     """Every ``Routes`` declaration of every namespace, in declaration order."""
     from airflow_client_async._routes import Routes
 
     found: list[Declared] = []
     for namespace, cls in _namespaces():
-        for attribute, value in vars(cls).items():
+        for attribute, value in _members(cls):
             if isinstance(value, Routes):
                 method = attribute.lstrip("_").split("__", 1)[0]
                 found.append(Declared(namespace, method, attribute, value.v1, value.v2))
@@ -124,7 +142,7 @@ def public_methods() -> list[tuple[str, str]]:
     """``(namespace, method)`` of every public namespace method, in declaration order."""
     found = []
     for namespace, cls in _namespaces():
-        for name, value in vars(cls).items():
+        for name, value in _members(cls):
             if not name.startswith("_") and inspect.isfunction(value):
                 found.append((namespace, name))
     return found

@@ -48,9 +48,9 @@ def test_every_method_that_sends_declares_its_routes() -> None:
 
         client = AsyncClient.__new__(AsyncClient)
         client._http = None  # type: ignore[assignment]
-        source = pathlib.Path(
-            sys.modules[type(getattr(client, namespace)).__module__].__file__ or ""
-        ).read_text(encoding="utf-8")
+        # The module of the class that defines the method: the namespace's, or a part's.
+        defined_in = getattr(type(getattr(client, namespace)), method).__module__
+        source = pathlib.Path(sys.modules[defined_in].__file__ or "").read_text(encoding="utf-8")
         # The method's body: up to the next method or class attribute of its class.
         body = re.split(
             r"\n    (?:async def |def |_\w+ = |@)", source.split(f"def {method}(", 1)[1]

@@ -49,8 +49,8 @@ from ..models import (
     TaskInstanceReferenceCollection,
 )
 from ._base import DateTimeFilter, OrderBy, Resource, checked_filters
+from ._task_instance_changes import read_referenced
 from .dags import with_identity
-from .task_instances import TaskInstancesResource, read_referenced
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -555,7 +555,7 @@ class DagRunsResource(Resource):
             if sent.api_version == "v1":
                 # Airflow 2 previews with references (no map index, no try): read them.
                 collection = sent.model(TaskInstanceReferenceCollection)
-                instances = TaskInstancesResource(self._http)
+                instances = self._client.task_instances
                 return await read_referenced(instances, collection.task_instances or [])
             return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
         sent = await self._send(self._clear, path=path, body=body)

@@ -1,24 +1,20 @@
-"""``client.task_instances``: the Task Instance tag of both APIs."""
+"""``client.task_instances``: the Task Instance tag of both APIs.
+
+:class:`TaskInstancesResource` holds the reads: lists, an instance, its tries,
+dependencies and links; and the delete. It is built from
+:class:`~._task_instance_changes.TaskInstanceChanges` (state and note changes, clears,
+bulk changes) and :class:`~._task_logs.TaskLogs` (the logs).
+"""
 
 from __future__ import annotations
 
-import ast
 import builtins
-import json
-import typing
-from collections.abc import AsyncIterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypedDict
 
-import anyio
-import attrs
-
-from .._bulk import BulkResult, OnNonExistence
-from .._converter import format_datetime, parse_datetime
 from .._http import invalid_response
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
-from .._types import UNSET, JsonValue, Missing
 from ..models import (
     TaskFailedDependency,
     TaskInstance,
@@ -26,15 +22,19 @@ from ..models import (
     TaskInstanceDependencyCollection,
     TaskInstanceHistory,
     TaskInstanceHistoryCollection,
-    TaskInstanceReference,
-    TaskInstanceReferenceCollection,
     TaskInstanceState,
-    UpdateTaskState,
 )
-from ._base import DateTimeFilter, OrderBy, Resource, Sent, checked_filters
+from ._base import DateTimeFilter, OrderBy, checked_filters
+from ._task_instance_changes import (
+    TaskInstanceChange,
+    TaskInstanceChanges,
+    TaskInstanceKey,
+    instance_path,
+)
+from ._task_logs import TaskLog, TaskLogEvent, TaskLogs
 
 if TYPE_CHECKING:
-    from typing_extensions import Required, Unpack
+    from typing_extensions import Unpack
 
 __all__ = [
     "TaskInstanceChange",
@@ -49,24 +49,9 @@ _RUN = "/dags/{dag_id}/dagRuns/{dag_run_id}"
 _INSTANCES = _RUN + "/taskInstances"
 _INSTANCE = _INSTANCES + "/{task_id}"
 _MAPPED = _INSTANCE + "/{map_index}"
-_GROUP = _RUN + "/taskGroupInstances/{group_id}"
 
 #: Airflow 2 names the run's logical date ``execution_date`` in its filters.
 _V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
-
-#: Both APIs name the state to set ``new_state`` on the wire.
-_NEW_STATE = {"state": "new_state"}
-
-#: States after which a task instance does not run again unless it is cleared.
-_FINISHED_STATES = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
-
-#: The first event of a log read that starts at the beginning: the sources it was read
-#: from follow, up to ``::endgroup::``.
-_SOURCES_GROUP = "::group::Log message source details"
-_END_GROUP = "::endgroup::"
-
-#: The keys of an Airflow 3 log event that :class:`TaskLogEvent` names.
-_EVENT_KEYS = frozenset({"event", "timestamp", "level", "logger"})
 
 
 def _whole_list(route: Route) -> Routes:
@@ -158,94 +143,7 @@ class TaskInstanceFilters(TypedDict, total=False):
     rendered_map_index_prefix_pattern: str | None
 
 
-class TaskInstanceKey(TypedDict, total=False):
-    """A task instance of a bulk request: its task, map index and (for ``"~"``) run.
-
-    Keys:
-        task_id: The task (required).
-        map_index: One map index; left out, every map index of the task.
-        dag_id: The DAG, when the request's path says ``"~"``.
-        dag_run_id: The run, when the request's path says ``"~"``.
-    """
-
-    task_id: Required[str]
-    map_index: int | None
-    dag_id: str | None
-    dag_run_id: str | None
-
-
-class TaskInstanceChange(TaskInstanceKey, total=False):
-    """A task instance of a bulk update and what to change in it.
-
-    Keys:
-        state: The state to set (``"success"``, ``"failed"`` or ``"skipped"``).
-        note: The note to set.
-        include_upstream: Also set the state of its upstream tasks.
-        include_downstream: Also set the state of its downstream tasks.
-        include_future: Also in later runs.
-        include_past: Also in earlier runs.
-    """
-
-    state: UpdateTaskState | str
-    note: str | None
-    include_upstream: bool
-    include_downstream: bool
-    include_future: bool
-    include_past: bool
-
-
-@attrs.frozen(kw_only=True)
-class TaskLogEvent:
-    """One structured event of an Airflow 3 task log.
-
-    Attributes:
-        event: The message.
-        timestamp: When it was logged (``None`` for the lines that say where the log was
-            read from).
-        level: ``"info"``, ``"warning"``, ``"error"``, …
-        logger: The logger's name, e.g. ``"task.stdout"``.
-        fields: Every other key the server sent (``chan``, ``error_detail``, …).
-    """
-
-    event: str
-    timestamp: datetime | None = None
-    level: str | None = None
-    logger: str | None = None
-    fields: Mapping[str, JsonValue] = attrs.field(factory=dict[str, JsonValue])
-
-    def render(self) -> str:
-        """Return the event as one log line: ``[timestamp] {logger} LEVEL - event k=v``."""
-        parts: builtins.list[str] = []
-        if self.timestamp is not None:
-            parts.append(f"[{format_datetime(self.timestamp)}]")
-        if self.logger:
-            parts.append(f"{{{self.logger}}}")
-        if self.level:
-            parts.append(f"{self.level.upper()} -")
-        parts.append(self.event)
-        parts.extend(f"{key}={_field_text(value)}" for key, value in self.fields.items())
-        return " ".join(parts)
-
-
-@attrs.frozen(kw_only=True)
-class TaskLog:
-    """One chunk of a task try's log.
-
-    Attributes:
-        text: The log text. Airflow 2 sends text (the texts of every host are joined by
-            newlines); Airflow 3 sends events, each rendered as one line ending with a
-            newline (see :meth:`TaskLogEvent.render`).
-        events: Airflow 3's structured events, in order; empty on Airflow 2.
-        continuation_token: Give it back as ``token`` to read only what was written since.
-            Airflow 3 sends none once the try is no longer running.
-    """
-
-    text: str
-    events: tuple[TaskLogEvent, ...] = ()
-    continuation_token: str | None = attrs.field(default=None, repr=False)
-
-
-class TaskInstancesResource(Resource):
+class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
     """Task instances: list, get, update, clear, delete, bulk, tries, links and logs."""
 
     namespace = "task_instances"
@@ -523,384 +421,8 @@ class TaskInstancesResource(Resource):
                 was given.
         """
         routes = self._get if map_index is None else self._get__mapped
-        sent = await self._send(routes, path=_ids(dag_id, dag_run_id, task_id, map_index))
+        sent = await self._send(routes, path=instance_path(dag_id, dag_run_id, task_id, map_index))
         return sent.model(TaskInstance)
-
-    _update = Routes(
-        v1=Route("PATCH", _INSTANCE, "patch_task_instance", body=_NEW_STATE),
-        v2=Route("PATCH", _INSTANCE, "patch_task_instance", body=_NEW_STATE, mask=_NEW_STATE),
-    )
-    _update__mapped = Routes(
-        v1=Route("PATCH", _MAPPED, "patch_mapped_task_instance", body=_NEW_STATE),
-        v2=Route(
-            "PATCH", _MAPPED, "patch_task_instance_by_map_index", body=_NEW_STATE, mask=_NEW_STATE
-        ),
-    )
-    _update__dry_run = Routes(
-        v2=Route(
-            "PATCH",
-            _INSTANCE + "/dry_run",
-            "patch_task_instance_dry_run",
-            body=_NEW_STATE,
-            mask=_NEW_STATE,
-        ),
-    )
-    _update__mapped_dry_run = Routes(
-        v2=Route(
-            "PATCH",
-            _MAPPED + "/dry_run",
-            "patch_task_instance_dry_run_by_map_index",
-            body=_NEW_STATE,
-            mask=_NEW_STATE,
-        ),
-    )
-    _update__note = Routes(
-        v1=Route("PATCH", _INSTANCE + "/setNote", "set_task_instance_note"),
-    )
-    _update__mapped_note = Routes(
-        v1=Route("PATCH", _MAPPED + "/setNote", "set_mapped_task_instance_note"),
-    )
-    _update__related = Routes(
-        v1=Route(
-            "POST",
-            "/dags/{dag_id}/updateTaskInstancesState",
-            "post_set_task_instances_state",
-            body=_NEW_STATE,
-        ),
-    )
-
-    async def update(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        *,
-        map_index: int | None = None,
-        state: Missing[UpdateTaskState | str] = UNSET,
-        note: Missing[str] = UNSET,
-        dry_run: bool = False,
-        include_upstream: bool = False,
-        include_downstream: bool = False,
-        include_future: bool = False,
-        include_past: bool = False,
-    ) -> builtins.list[TaskInstance]:
-        """Set a task instance's state, its note, or both, and return what changed.
-
-        The two servers' defaults differ (Airflow 2 dry-runs unless told, Airflow 3
-        applies), so ``dry_run`` is always sent as given: by default the change is made.
-
-        On Airflow 2 this takes several requests: the state change (through
-        ``updateTaskInstancesState`` when an ``include_*`` flag is set), the note, then
-        reading the instances changed, which Airflow 2 answers only by reference. A dry
-        run there sends no note. On Airflow 3 it is one request; with ``include_*`` flags
-        its answer lists only the instances of this task, although the state of the
-        related ones changes too (a dry run lists them all). Airflow 3.0 answers such a
-        change with one of the instances it touched, and puts a note sent with it on that
-        one: there the state goes first, then the note or a read of the task's instance.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            task_id: The task id.
-            map_index: The map index, for one instance of a mapped task. Without it,
-                Airflow 3 changes every map index of a mapped task.
-            state: ``"success"``, ``"failed"`` or ``"skipped"``.
-            note: A note (at most 1000 characters; ``""`` clears it on Airflow 3).
-            dry_run: Only return what would change.
-            include_upstream: Also set the state of the upstream tasks.
-            include_downstream: Also set the state of the downstream tasks.
-            include_future: Also in later runs.
-            include_past: Also in earlier runs.
-
-        Returns:
-            The task instances changed (or that would be), as they are afterwards.
-
-        Raises:
-            ValueError: Neither ``state`` nor ``note`` was given.
-            UnsupportedByServerError: Airflow 2 with ``map_index`` and an ``include_*``
-                flag: it can only change all the map indexes of a task with its relatives.
-            NotFoundError: No such DAG, task or instance.
-            ConflictError: Airflow 3: the instance is already in that state.
-            BadRequestError: The state is not one the server accepts.
-        """
-        if state is UNSET and note is UNSET:
-            raise ValueError("give state, note or both")
-        flags = {
-            "include_upstream": include_upstream,
-            "include_downstream": include_downstream,
-            "include_future": include_future,
-            "include_past": include_past,
-        }
-        _, api_version = await self._route(self._update)
-        if api_version == "v1":
-            return await self._update_v1(
-                dag_id, dag_run_id, task_id, map_index, state, note, dry_run, flags
-            )
-        path = _ids(dag_id, dag_run_id, task_id, map_index)
-        mapped = map_index is not None
-        if dry_run:
-            routes = self._update__mapped_dry_run if mapped else self._update__dry_run
-        else:
-            routes = self._update__mapped if mapped else self._update
-        if not dry_run and state is not UNSET and any(flags.values()):
-            minor = (await self._server_version()).minor
-            if minor is not None and minor < (3, 1):
-                return await self._update_with_relatives_v3_0(
-                    path, state, note, flags, mapped=mapped
-                )
-        sent = await self._send(
-            routes, path=path, body=flags, update={"state": state, "note": note}
-        )
-        return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
-
-    async def _update_with_relatives_v3_0(
-        self,
-        path: dict[str, object],
-        state: UpdateTaskState | str,
-        note: Missing[str],
-        flags: dict[str, bool],
-        *,
-        mapped: bool,
-    ) -> builtins.list[TaskInstance]:
-        """Airflow 3.0's state change with relatives, answered by the task's own instance.
-
-        3.0 answers with the first instance the change touched, which can be a relative's,
-        and writes the note of the same request on that one: the state goes alone, then
-        the note (whose answer is the task's instance), or else the instance is read.
-        """
-        routes = self._update__mapped if mapped else self._update
-        await self._send(routes, path=path, body=flags, update={"state": state})
-        if note is not UNSET:
-            sent = await self._send(routes, path=path, update={"note": note})
-            return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
-        read = self._get__mapped if mapped else self._get
-        return [(await self._send(read, path=path)).model(TaskInstance)]
-
-    async def _update_v1(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        map_index: int | None,
-        state: Missing[UpdateTaskState | str],
-        note: Missing[str],
-        dry_run: bool,
-        flags: Mapping[str, bool],
-    ) -> builtins.list[TaskInstance]:
-        """Airflow 2's ``update``: the state, then the note, then read what changed."""
-        path = _ids(dag_id, dag_run_id, task_id, map_index)
-        mapped = map_index is not None
-        references: builtins.list[TaskInstanceReference] | None = None
-        if state is not UNSET and any(flags.values()):
-            if mapped:
-                raise await self._unsupported(
-                    self._update,
-                    parameter="map_index with include_* flags",
-                    reason="Airflow 2 sets the state of a task's relatives for every map index",
-                )
-            body = {
-                "task_id": task_id,
-                "dag_run_id": dag_run_id,
-                "state": state,
-                "dry_run": dry_run,
-                **flags,
-            }
-            sent = await self._send(self._update__related, path=path, body=body)
-            references = sent.model(TaskInstanceReferenceCollection).task_instances or []
-        elif state is not UNSET:
-            # The answer is a reference (or, after a real change, {}): read the instance.
-            routes = self._update__mapped if mapped else self._update
-            await self._send(routes, path=path, body={"dry_run": dry_run, "state": state})
-        noted: TaskInstance | None = None
-        if note is not UNSET and not dry_run:
-            routes = self._update__mapped_note if mapped else self._update__note
-            noted = (await self._send(routes, path=path, body={"note": note})).model(TaskInstance)
-        if references is not None:
-            return await read_referenced(self, references)
-        if noted is not None:
-            return [noted]
-        return [await self.get(dag_id, dag_run_id, task_id, map_index=map_index)]
-
-    _update_group = Routes(
-        v2=Route(
-            "PATCH",
-            _GROUP,
-            "patch_task_group_instances",
-            body=_NEW_STATE,
-            mask=_NEW_STATE,
-            since=(3, 3),
-        ),
-    )
-    _update_group__dry_run = Routes(
-        v2=Route(
-            "PATCH",
-            _GROUP + "/dry_run",
-            "patch_task_group_instances_dry_run",
-            body=_NEW_STATE,
-            since=(3, 3),
-        ),
-    )
-
-    async def update_group(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        group_id: str,
-        *,
-        state: Missing[UpdateTaskState | str] = UNSET,
-        note: Missing[str] = UNSET,
-        dry_run: bool = False,
-        include_upstream: bool = False,
-        include_downstream: bool = False,
-        include_future: bool = False,
-        include_past: bool = False,
-    ) -> builtins.list[TaskInstance]:
-        """Set the state or note of every task instance of a task group. Airflow 3.3+.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            group_id: The task group's id.
-            state: ``"success"``, ``"failed"`` or ``"skipped"``.
-            note: A note for each instance of the group.
-            dry_run: Only return the instances the state change would touch (a note is
-                not previewed).
-            include_upstream: Also set the state of the group's upstream tasks.
-            include_downstream: Also set the state of its downstream tasks.
-            include_future: Also in later runs.
-            include_past: Also in earlier runs.
-
-        Returns:
-            The task instances changed (or that would be).
-
-        Raises:
-            ValueError: Neither ``state`` nor ``note`` was given.
-            UnsupportedByServerError: Airflow 2, or Airflow 3 before 3.3.
-            NotFoundError: No such DAG, group, or no instance of the group in the run.
-            ConflictError: Every instance of the group is already in that state.
-        """
-        if state is UNSET and note is UNSET:
-            raise ValueError("give state, note or both")
-        flags = {
-            "include_upstream": include_upstream,
-            "include_downstream": include_downstream,
-            "include_future": include_future,
-            "include_past": include_past,
-        }
-        path = {"dag_id": dag_id, "dag_run_id": dag_run_id, "group_id": group_id}
-        if dry_run:
-            # The preview takes no update_mask: it reads the body's fields as they are.
-            body = {**flags, "state": state, "note": note}
-            sent = await self._send(self._update_group__dry_run, path=path, body=body)
-        else:
-            sent = await self._send(
-                self._update_group, path=path, body=flags, update={"state": state, "note": note}
-            )
-        return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
-
-    _clear = Routes.both("POST", "/dags/{dag_id}/clearTaskInstances", "post_clear_task_instances")
-
-    async def clear(
-        self,
-        dag_id: str,
-        *,
-        dry_run: bool = True,
-        task_ids: Missing[Sequence[str | tuple[str, int]]] = UNSET,
-        dag_run_id: Missing[str | None] = UNSET,
-        start_date: Missing[datetime | str] = UNSET,
-        end_date: Missing[datetime | str] = UNSET,
-        only_failed: Missing[bool] = UNSET,
-        only_running: Missing[bool] = UNSET,
-        reset_dag_runs: Missing[bool] = UNSET,
-        include_upstream: Missing[bool] = UNSET,
-        include_downstream: Missing[bool] = UNSET,
-        include_future: Missing[bool] = UNSET,
-        include_past: Missing[bool] = UNSET,
-        include_subdags: Missing[bool] = UNSET,
-        include_parentdag: Missing[bool] = UNSET,
-        run_on_latest_version: Missing[bool | None] = UNSET,
-        prevent_running_task: Missing[bool] = UNSET,
-        note: Missing[str | None] = UNSET,
-    ) -> builtins.list[TaskInstance]:
-        """Clear task instances of a DAG so the scheduler runs them again.
-
-        Like both servers, this is a dry run unless ``dry_run=False`` is given: it then
-        only lists what would be cleared. ``dry_run`` is always sent; the other arguments
-        left unset take the server's defaults (``only_failed`` is ``True`` on both;
-        ``reset_dag_runs`` is ``True`` on Airflow 3 only). Airflow 2 answers with
-        references, so the instances are then read with one batch list.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: Only this run.
-            dry_run: Only list what would be cleared (the default).
-            task_ids: Only these tasks; Airflow 3 also takes ``(task_id, map_index)``
-                pairs for single map indexes.
-            start_date: Only runs with a logical date from this time.
-            end_date: Only runs with a logical date up to this time.
-            only_failed: Only failed task instances.
-            only_running: Only running task instances.
-            reset_dag_runs: Set the runs of the cleared instances back to queued.
-            include_upstream: Also the upstream tasks.
-            include_downstream: Also the downstream tasks.
-            include_future: Also the task instances of later runs.
-            include_past: Also the task instances of earlier runs.
-            include_subdags: Also tasks of sub-DAGs and ExternalTaskMarker targets.
-                Airflow 2 only.
-            include_parentdag: Also tasks of the parent DAG of a sub-DAG. Airflow 2 only.
-            run_on_latest_version: Run the cleared instances on the DAG's latest bundle
-                version. Airflow 3 only.
-            prevent_running_task: Refuse (409) to clear a running instance. Airflow 3
-                only.
-            note: A note for each cleared instance. Airflow 3 only.
-
-        Returns:
-            The task instances cleared (or that would be).
-
-        Raises:
-            UnsupportedByServerError: A field the server's API lacks, or map-index pairs
-                in ``task_ids`` on Airflow 2.
-            NotFoundError: No such DAG or run.
-        """
-        _, api_version = await self._route(self._clear)
-        if (
-            api_version == "v1"
-            and task_ids is not UNSET
-            and any(not isinstance(task, str) for task in task_ids)
-        ):
-            raise await self._unsupported(
-                self._clear,
-                parameter="task_ids with map indexes",
-                reason="Airflow 2 clears every map index of the tasks it is given",
-            )
-        body = {
-            "dry_run": dry_run,
-            "task_ids": (
-                [t if isinstance(t, str) else builtins.list(t) for t in task_ids]
-                if task_ids is not UNSET
-                else UNSET
-            ),
-            "dag_run_id": dag_run_id,
-            "start_date": start_date,
-            "end_date": end_date,
-            "only_failed": only_failed,
-            "only_running": only_running,
-            "reset_dag_runs": reset_dag_runs,
-            "include_upstream": include_upstream,
-            "include_downstream": include_downstream,
-            "include_future": include_future,
-            "include_past": include_past,
-            "include_subdags": include_subdags,
-            "include_parentdag": include_parentdag,
-            "run_on_latest_version": run_on_latest_version,
-            "prevent_running_task": prevent_running_task,
-            "note": note,
-        }
-        sent = await self._send(self._clear, path={"dag_id": dag_id}, body=body)
-        if sent.api_version == "v1":
-            references = sent.model(TaskInstanceReferenceCollection).task_instances or []
-            return await read_referenced(self, references)
-        return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
 
     _delete = Routes(v2=Route("DELETE", _INSTANCE, "delete_task_instance", since=(3, 1)))
 
@@ -926,81 +448,6 @@ class TaskInstancesResource(Resource):
         )
 
     # Named as a variant of bulk: _bulk is Resource's helper that sends bulk requests.
-    _bulk__task_instances = Routes(
-        v2=Route("PATCH", _INSTANCES, "bulk_task_instances", since=(3, 1)),
-    )
-
-    async def bulk(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        *,
-        update: Sequence[TaskInstanceChange] = (),
-        delete: Sequence[str | TaskInstanceKey] = (),
-        on_non_existence: OnNonExistence = "fail",
-        update_mask: Sequence[str] | None = None,
-    ) -> BulkResult:
-        """Update and delete task instances of a run in one request. Airflow 3.1+.
-
-        Airflow 3 has no bulk create of task instances. An entity without ``map_index``
-        stands for every map index of its task; it succeeded when the server changed at
-        least one of them. With ``"~"`` for the DAG or the run, every entity must name its
-        ``dag_id`` and ``dag_run_id`` (the server refuses the others, one by one).
-
-        Args:
-            dag_id: The DAG id, or ``"~"``.
-            dag_run_id: The run id, or ``"~"``.
-            update: The instances to change, each with what to change.
-            delete: The instances to delete: task ids, or keys with a map index.
-            on_non_existence: What a missing instance does: ``"fail"`` the action, or
-                ``"skip"`` it.
-            update_mask: The fields an update changes (``state``, ``note``); ``None``:
-                those given.
-
-        Returns:
-            Each entity's outcome; keys are ``"dag_id.dag_run_id.task_id"``, with
-            ``"[map_index]"`` appended when the entity names one.
-
-        Raises:
-            ValueError: No entity was given.
-            UnsupportedByServerError: Airflow 2, or Airflow 3 before 3.1.
-        """
-
-        def key_of(entity: Mapping[str, object]) -> str:
-            key = ".".join(
-                (
-                    str(entity.get("dag_id") or dag_id),
-                    str(entity.get("dag_run_id") or dag_run_id),
-                    str(entity["task_id"]),
-                )
-            )
-            map_index = entity.get("map_index")
-            return key if map_index is None else f"{key}[{map_index}]"
-
-        def reported_as(done: str, key: str) -> bool:
-            # The server reports each map index it changed: "d.r.t[0]", "d.r.t[1]", ...
-            return done.startswith(key + "[") and done.endswith("]")
-
-        changes = [_bulk_entity(change) for change in update]
-        # A bare task id is sent as an entity so that its key is reported like the others'.
-        removals: builtins.list[Mapping[str, object]] = [
-            {"task_id": entity} if isinstance(entity, str) else dict(entity) for entity in delete
-        ]
-        mask = None
-        if update_mask is not None:
-            mask = [_NEW_STATE.get(name, name) for name in update_mask]
-        return await self._bulk(
-            self._bulk__task_instances,
-            key_of,
-            path={"dag_id": dag_id, "dag_run_id": dag_run_id},
-            create=(),
-            update=changes,
-            delete=removals,
-            on_existence="fail",
-            on_non_existence=on_non_existence,
-            update_mask=mask,
-            reported_as=reported_as,
-        )
 
     _list_dependencies = _whole_list(
         Route("GET", _INSTANCE + "/dependencies", "get_task_instance_dependencies", paged=False)
@@ -1050,7 +497,7 @@ class TaskInstancesResource(Resource):
             routes,
             TaskInstanceDependencyCollection,
             lambda c: c.dependencies,
-            path=_ids(dag_id, dag_run_id, task_id, map_index),
+            path=instance_path(dag_id, dag_run_id, task_id, map_index),
             offset=offset,
             limit=limit,
         )
@@ -1094,7 +541,7 @@ class TaskInstancesResource(Resource):
             routes,
             TaskInstanceHistoryCollection,
             _tries,
-            path=_ids(dag_id, dag_run_id, task_id, map_index),
+            path=instance_path(dag_id, dag_run_id, task_id, map_index),
             offset=offset,
             limit=limit,
         )
@@ -1128,7 +575,10 @@ class TaskInstancesResource(Resource):
             NotFoundError: No such instance or try.
         """
         routes = self._get_try if map_index is None else self._get_try__mapped
-        path = {**_ids(dag_id, dag_run_id, task_id, map_index), "task_try_number": try_number}
+        path = {
+            **instance_path(dag_id, dag_run_id, task_id, map_index),
+            "task_try_number": try_number,
+        }
         sent = await self._send(routes, path=path)
         return sent.model(TaskInstanceHistory)
 
@@ -1190,285 +640,6 @@ class TaskInstancesResource(Resource):
             sent.response, "extra links", "expected extra links: an object of URLs"
         )
 
-    _get_log = Routes(
-        v1=Route("GET", _INSTANCE + "/logs/{task_try_number}", "get_log"),
-        v2=Route("GET", _INSTANCE + "/logs/{try_number}", "get_log"),
-    )
-
-    async def get_log(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        try_number: int,
-        *,
-        map_index: int | None = None,
-        full_content: bool | None = None,
-        token: str | None = None,
-    ) -> TaskLog:
-        """Read a chunk of a task try's log, with a token to read on from.
-
-        The first read starts with a ``::group::Log message source details`` block
-        saying where the log was read from. Giving the returned ``continuation_token``
-        back as ``token`` reads only what was written since; :meth:`follow_log` does that
-        in a loop. Airflow 3 sends structured events (kept in :attr:`TaskLog.events`,
-        rendered into :attr:`TaskLog.text`); Airflow 2 sends text.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            task_id: The task id.
-            try_number: The try (the first is 1).
-            map_index: The map index, for an instance of a mapped task.
-            full_content: Ask log handlers that read in fragments for the whole log.
-            token: A ``continuation_token`` from an earlier read.
-
-        Returns:
-            The log and the token to continue from.
-
-        Raises:
-            NotFoundError: No such instance.
-            BadRequestError: The token was not made by this server.
-        """
-        sent = await self._send(
-            self._get_log,
-            path=_log_path(dag_id, dag_run_id, task_id, try_number),
-            query={"map_index": map_index, "full_content": full_content, "token": token},
-        )
-        return _task_log(sent)
-
-    _get_log_text = Routes(
-        v1=Route("GET", _INSTANCE + "/logs/{task_try_number}"),
-        v2=Route("GET", _INSTANCE + "/logs/{try_number}"),
-    )
-
-    async def get_log_text(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        try_number: int,
-        *,
-        map_index: int | None = None,
-        full_content: bool | None = None,
-    ) -> str:
-        """Read a task try's log as text.
-
-        Airflow 2 sends its plain text (each host's name on a line of its own before
-        that host's text). Airflow 3 has no text form (it answers ``text/plain`` with
-        406): its events are read as JSON and each rendered as one line.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            task_id: The task id.
-            try_number: The try (the first is 1).
-            map_index: The map index, for an instance of a mapped task.
-            full_content: Ask log handlers that read in fragments for the whole log.
-
-        Raises:
-            NotFoundError: No such instance.
-        """
-        _, api_version = await self._route(self._get_log_text)
-        sent = await self._send(
-            self._get_log_text,
-            path=_log_path(dag_id, dag_run_id, task_id, try_number),
-            query={"map_index": map_index, "full_content": full_content},
-            accept="text/plain" if api_version == "v1" else "application/json",
-        )
-        return sent.text() if sent.api_version == "v1" else _task_log(sent).text
-
-    _follow_log = Routes(
-        v1=Route("GET", _INSTANCE + "/logs/{task_try_number}"),
-        v2=Route("GET", _INSTANCE + "/logs/{try_number}"),
-    )
-
-    async def follow_log(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        try_number: int,
-        *,
-        map_index: int | None = None,
-        poll_interval: float = 1.0,
-    ) -> AsyncIterator[str]:
-        """Yield a task try's log text as it is written, until the try ends.
-
-        Each round gets the instance, then reads the log on from the last continuation
-        token, so no text is yielded twice. It stops after the read that follows the
-        instance reaching ``success``, ``failed``, ``skipped``, ``upstream_failed`` or
-        ``removed`` (or ``up_for_retry``, or a later try), so the last chunk holds
-        everything the try wrote before it ended. Until the try begins, only the instance
-        is read. Airflow 3 sends no token while the try is not running (queued, say); the
-        next read then starts over, and what was yielded already is skipped.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            task_id: The task id.
-            try_number: The try to follow (the first is 1).
-            map_index: The map index, for an instance of a mapped task.
-            poll_interval: Seconds between reads while the try runs.
-
-        Yields:
-            Each new, non-empty piece of text, in order.
-
-        Raises:
-            ValueError: ``poll_interval`` is negative.
-            NotFoundError: No such instance.
-        """
-        if poll_interval < 0:
-            raise ValueError("poll_interval must be zero or more")
-        _, api_version = await self._route(self._follow_log)
-        seen = _SeenEvents()
-        token: str | None = None
-        while True:
-            instance = await self.get(dag_id, dag_run_id, task_id, map_index=map_index)
-            ended = _try_ended(instance, try_number)
-            if (instance.try_number or 0) < try_number:
-                # The try has not begun: Airflow 3 has no log for it yet (404), Airflow 2
-                # an empty one. An instance that ended so (skipped, say) never runs it.
-                if ended:
-                    return
-                await anyio.sleep(poll_interval)
-                continue
-            chunk = await self.get_log(
-                dag_id, dag_run_id, task_id, try_number, map_index=map_index, token=token
-            )
-            if api_version == "v1":
-                text = chunk.text
-                token = chunk.continuation_token or token
-            else:
-                text = "".join(
-                    e.render() + "\n" for e in seen.new(chunk.events, continued=token is not None)
-                )
-                token = chunk.continuation_token
-            if text:
-                yield text
-            if ended:
-                return
-            await anyio.sleep(poll_interval)
-
-    _stream_log = Routes(v2=Route("GET", _INSTANCE + "/logs/{try_number}"))
-
-    async def stream_log(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        try_number: int,
-        *,
-        map_index: int | None = None,
-    ) -> AsyncIterator[TaskLogEvent]:
-        """Yield a task try's log events from one streamed answer, as the server reads them.
-
-        Airflow 3 answers ``Accept: application/x-ndjson`` with one JSON event per line and
-        keeps the answer open while the try runs, ending it with the log. Each line is
-        read and decoded as it arrives, in bounded memory (a line is capped by the
-        client's ``max_response_size``). For a try that has not begun, the server sends
-        what it says about the instance's state and ends. Use :meth:`follow_log` for the
-        same on Airflow 2 (as text, by polling).
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            task_id: The task id.
-            try_number: The try (the first is 1).
-            map_index: The map index, for an instance of a mapped task.
-
-        Yields:
-            Each event, in order.
-
-        Raises:
-            UnsupportedByServerError: The server runs Airflow 2 (nothing was sent).
-            NotFoundError: No such instance.
-            ResponseValidationError: A line is not JSON.
-        """
-        async with self._stream(
-            self._stream_log,
-            path=_log_path(dag_id, dag_run_id, task_id, try_number),
-            query={"map_index": map_index},
-        ) as lines:
-            async for line in lines:
-                if line.strip():
-                    yield _log_event(lines.json(line))
-
-    _get_external_log_url = Routes(
-        v2=Route(
-            "GET",
-            _INSTANCE + "/externalLogUrl/{try_number}",
-            "get_external_log_url",
-            since=(3, 1),
-        ),
-    )
-
-    async def get_external_log_url(
-        self,
-        dag_id: str,
-        dag_run_id: str,
-        task_id: str,
-        try_number: int,
-        *,
-        map_index: int | None = None,
-    ) -> str:
-        """Get the URL of a try's log in an external system (Elasticsearch, …). Airflow 3.1+.
-
-        Args:
-            dag_id: The DAG id.
-            dag_run_id: The run id.
-            task_id: The task id.
-            try_number: The try (the first is 1).
-            map_index: The map index, for an instance of a mapped task.
-
-        Raises:
-            UnsupportedByServerError: Airflow 2, or Airflow 3 before 3.1.
-            BadRequestError: The server's log handler has no external links.
-            NotFoundError: No such instance.
-        """
-        sent = await self._send(
-            self._get_external_log_url,
-            path=_log_path(dag_id, dag_run_id, task_id, try_number),
-            query={"map_index": map_index},
-        )
-        data = sent.json()
-        url = data.get("url") if isinstance(data, dict) else None
-        if not isinstance(url, str):
-            raise invalid_response(sent.response, "ExternalLogUrlResponse", "the answer has no url")
-        return url
-
-
-def _ids(dag_id: str, dag_run_id: str, task_id: str, map_index: int | None) -> dict[str, object]:
-    path: dict[str, object] = {"dag_id": dag_id, "dag_run_id": dag_run_id, "task_id": task_id}
-    if map_index is not None:
-        path["map_index"] = map_index
-    return path
-
-
-def _log_path(dag_id: str, dag_run_id: str, task_id: str, try_number: int) -> dict[str, object]:
-    # Airflow 2 names the try's placeholder task_try_number, Airflow 3 try_number.
-    return {
-        "dag_id": dag_id,
-        "dag_run_id": dag_run_id,
-        "task_id": task_id,
-        "task_try_number": try_number,
-        "try_number": try_number,
-    }
-
-
-def _bulk_entity(change: TaskInstanceChange) -> dict[str, object]:
-    """A bulk update entity under its wire names (``state`` is ``new_state``)."""
-    return {_NEW_STATE.get(name, name): value for name, value in change.items()}
-
-
-def _try_ended(instance: TaskInstance, try_number: int) -> bool:
-    state = str(instance.state) if instance.state is not None else None
-    if state in _FINISHED_STATES:
-        return True
-    current = instance.try_number
-    # A retry gives the instance a new try number; the followed try has then ended.
-    return current > try_number or (current == try_number and state == "up_for_retry")
-
 
 def _tries(collection: TaskInstanceHistoryCollection) -> builtins.list[TaskInstanceHistory]:
     # Both servers send task_instances; Airflow 2's spec names it task_instances_history.
@@ -1476,166 +647,3 @@ def _tries(collection: TaskInstanceHistoryCollection) -> builtins.list[TaskInsta
     if items is None:
         items = collection.task_instances_history
     return builtins.list(items or [])
-
-
-def _task_log(sent: Sent) -> TaskLog:
-    """The :class:`TaskLog` of a JSON log answer of either API."""
-    data = sent.json()
-    if not isinstance(data, dict):
-        raise invalid_response(
-            sent.response, "a log object", f"expected a log object, got a JSON {_kind(data)}"
-        )
-    token = data.get("continuation_token")
-    token = token if isinstance(token, str) else None
-    content = data.get("content")
-    if sent.api_version == "v1":
-        return TaskLog(text=_v1_log_text(content), continuation_token=token)
-    if not isinstance(content, builtins.list):
-        raise invalid_response(sent.response, "a log object", "the log's content is not a list")
-    events = tuple(_log_event(item) for item in content)
-    return TaskLog(
-        text="".join(event.render() + "\n" for event in events),
-        events=events,
-        continuation_token=token,
-    )
-
-
-def _log_event(item: JsonValue) -> TaskLogEvent:
-    """One event of Airflow 3's ``content`` (a line of text when it could not parse it)."""
-    if not isinstance(item, dict):
-        return TaskLogEvent(event=item if isinstance(item, str) else json.dumps(item))
-    fields = {key: value for key, value in item.items() if key not in _EVENT_KEYS}
-    event, level, logger = item.get("event"), item.get("level"), item.get("logger")
-    timestamp: datetime | None = None
-    raw_time = item.get("timestamp")
-    if isinstance(raw_time, str):
-        try:
-            timestamp = parse_datetime(raw_time)
-        except ValueError:
-            fields["timestamp"] = raw_time
-    elif raw_time is not None:
-        fields["timestamp"] = raw_time
-    for name, value in (("level", level), ("logger", logger)):
-        if value is not None and not isinstance(value, str):
-            fields[name] = value
-    return TaskLogEvent(
-        event=event if isinstance(event, str) else ("" if event is None else json.dumps(event)),
-        timestamp=timestamp,
-        level=level if isinstance(level, str) else None,
-        logger=logger if isinstance(logger, str) else None,
-        fields=fields,
-    )
-
-
-def _field_text(value: JsonValue) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _kind(value: JsonValue) -> str:
-    return "array" if isinstance(value, builtins.list) else type(value).__name__
-
-
-def _v1_log_text(content: JsonValue) -> str:
-    """Turn Airflow 2's ``content`` into text.
-
-    Airflow 2 sends the Python repr of a list of ``(host, text)`` tuples. It is read with
-    :func:`ast.literal_eval`, which evaluates literals only; any other shape is kept whole.
-    """
-    if content is None:
-        return ""
-    chunks: object = content
-    if isinstance(content, str):
-        try:
-            chunks = ast.literal_eval(content)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return content
-    texts = _host_texts(chunks)
-    if texts is not None:
-        return "\n".join(texts)
-    return content if isinstance(content, str) else json.dumps(content)
-
-
-def _host_texts(chunks: object) -> builtins.list[str] | None:
-    """The texts of a list of ``(host, text)`` pairs; ``None`` for any other shape."""
-    if not isinstance(chunks, (builtins.list, tuple)):
-        return None
-    texts: builtins.list[str] = []
-    for chunk in typing.cast("Sequence[object]", chunks):
-        if not isinstance(chunk, (builtins.list, tuple)):
-            return None
-        pair = typing.cast("Sequence[object]", chunk)
-        if len(pair) != 2 or not isinstance(pair[1], str):
-            return None
-        texts.append(pair[1])
-    return texts
-
-
-@attrs.define
-class _SeenEvents:
-    """What a follower of an Airflow 3 log has yielded, to skip it when a read starts over.
-
-    A read without a token starts with the source details group, then every event the
-    try has logged; a read with one sends only the events after those it counted. Airflow
-    3.0.6 and 3.1 send every event again on a read with a token (their log handler counts
-    the events but drops its skip over them), so a continued read that starts with the
-    events yielded already is cut after them.
-    """
-
-    header: bool = False
-    body: builtins.list[TaskLogEvent] = attrs.field(factory=builtins.list[TaskLogEvent])
-
-    def new(
-        self, events: Sequence[TaskLogEvent], *, continued: bool
-    ) -> builtins.list[TaskLogEvent]:
-        """The events of one read that were not yielded before."""
-        if continued:
-            seen = len(self.body)
-            fresh = builtins.list(events)
-            # Each event carries its timestamp: new events do not repeat the old ones.
-            if seen and fresh[:seen] == self.body:
-                fresh = fresh[seen:]
-            self.body += fresh
-            return fresh
-        header, body = _split_sources(events)
-        out = [] if self.header else header
-        self.header = self.header or bool(header)
-        out += body[len(self.body) :]
-        if len(body) > len(self.body):
-            self.body = body
-        return out
-
-
-def _split_sources(
-    events: Sequence[TaskLogEvent],
-) -> tuple[builtins.list[TaskLogEvent], builtins.list[TaskLogEvent]]:
-    """Split a read from the start into its source details group and the log's events."""
-    if not events or events[0].event != _SOURCES_GROUP:
-        return [], builtins.list(events)
-    for index, event in enumerate(events):
-        if event.event == _END_GROUP:
-            return builtins.list(events[: index + 1]), builtins.list(events[index + 1 :])
-    return builtins.list(events), []
-
-
-async def read_referenced(
-    instances: TaskInstancesResource, references: Sequence[TaskInstanceReference]
-) -> builtins.list[TaskInstance]:
-    """Read the instances Airflow 2 answered with references to, in their order."""
-    if not references:
-        return []
-    order: dict[tuple[str, str, str], int] = {}
-    for number, reference in enumerate(references):
-        order.setdefault((reference.dag_id, reference.dag_run_id, reference.task_id), number)
-    found = instances.list_batch(
-        dag_ids=sorted({r.dag_id for r in references}),
-        dag_run_ids=sorted({r.dag_run_id for r in references}),
-        task_ids=sorted({r.task_id for r in references}),
-    )
-    wanted = [ti async for ti in found if (ti.dag_id, ti.dag_run_id, ti.task_id) in order]
-    return sorted(
-        wanted,
-        key=lambda ti: (
-            order[(ti.dag_id, ti.dag_run_id, ti.task_id)],
-            ti.map_index,
-        ),
-    )

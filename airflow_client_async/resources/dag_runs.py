@@ -906,13 +906,12 @@ class DagRunsResource(Resource):
         # answering), so it is as ambiguous as a lost response. The retry policy replays
         # only the statuses it names; for an id this call made a replay is safe (a 409
         # settles it), so those triggers go through a pipeline that retries a 500 too,
-        # within the same budget and backoff.
+        # within the same budget and backoff: the namespace of a client that shares this
+        # one's pool and differs by that policy alone.
         policy = self._http.retry_policy
-        replaying = DagRunsResource(
-            attrs.evolve(
-                self._http, retry_policy=attrs.evolve(policy, statuses=policy.statuses | {500})
-            )
-        )
+        replaying = self._client.with_options(
+            retry_policy=attrs.evolve(policy, statuses=policy.statuses | {500})
+        ).dag_runs
 
         async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
             epoch = await limiter.acquire()

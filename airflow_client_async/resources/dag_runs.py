@@ -69,6 +69,9 @@ _RUN = _RUNS + "/{dag_run_id}"
 _V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
 _V1_SORT = {"logical_date": "execution_date", "-logical_date": "-execution_date"}
 
+#: A run as :meth:`DagRunsResource.wait_many` names it: ``(dag_id, dag_run_id)``.
+_Key = tuple[str, str]
+
 #: The 0.1 name of :data:`DateTimeFilter`, which ``resources.task_instances`` imports.
 DateFilter = DateTimeFilter
 
@@ -1211,135 +1214,177 @@ class DagRunsResource(Resource):
             raise ValueError("max_concurrency must be one or more")
         if poll_interval <= 0 or max_poll_interval <= 0:
             raise ValueError("poll intervals must be positive")
+        awaited = _AwaitedRuns(self, runs, max_concurrency, on_result)
+        return await awaited.wait(timeout, poll_interval, max_poll_interval)
+
+
+class _AwaitedRuns:
+    """The runs one :meth:`DagRunsResource.wait_many` call waits for, and their results.
+
+    Attributes:
+        dag_runs: The namespace that reads the runs.
+        results: A result for each run given, in their order (``None`` while awaited).
+        pending: The runs still awaited, each with its places in ``results``.
+        attempts: The trigger attempts of the runs given as ``trigger_many``'s results,
+            kept in theirs.
+        last_seen: The last record of each run: the trigger's answer or a poll's.
+        started: When the wait began (``time.perf_counter``).
+        limiter: Bounds the reads of single runs in flight.
+        on_result: Called with each result as soon as it is known.
+    """
+
+    def __init__(
+        self,
+        dag_runs: DagRunsResource,
+        runs: Iterable[DAGRun | RunResult | tuple[str, str]],
+        max_concurrency: int,
+        on_result: Callable[[RunResult], object] | None,
+    ) -> None:
+        """Take the runs in; a :class:`RunError` among them is a result already.
+
+        Raises:
+            ValueError: A run has no ids.
+        """
+        self.dag_runs = dag_runs
+        self.on_result = on_result
         items = builtins.list(runs)
-        results: builtins.list[RunResult | None] = [None] * len(items)
-        pending: dict[tuple[str, str], builtins.list[int]] = {}
-        # The trigger attempts of the runs given as trigger_many's results, kept in theirs.
-        attempts: dict[tuple[str, str], int] = {}
+        self.results: builtins.list[RunResult | None] = [None] * len(items)
+        self.pending: dict[_Key, builtins.list[int]] = {}
+        self.attempts: dict[_Key, int] = {}
         for index, item in enumerate(items):
             if isinstance(item, RunError):
-                results[index] = item
+                self.results[index] = item
                 if on_result is not None:
                     on_result(item)
                 continue
             if isinstance(item, RunOk):
                 key = (item.dag_id, item.dag_run_id)
-                attempts[key] = max(attempts.get(key, 0), item.attempts)
+                self.attempts[key] = max(self.attempts.get(key, 0), item.attempts)
             elif isinstance(item, DAGRun):
                 if not item.dag_id or not item.dag_run_id:
                     raise ValueError(f"a DAGRun without dag_id or dag_run_id: {item!r}")
                 key = (item.dag_id, item.dag_run_id)
             else:
                 key = (item[0], item[1])
-            pending.setdefault(key, []).append(index)
-        started = time.perf_counter()
-        limiter = anyio.CapacityLimiter(max_concurrency)
-        # The last record of each run: the trigger's answer or a poll's.
-        last_seen: dict[tuple[str, str], DAGRun] = {
+            self.pending.setdefault(key, []).append(index)
+        self.started = time.perf_counter()
+        self.limiter = anyio.CapacityLimiter(max_concurrency)
+        self.last_seen: dict[_Key, DAGRun] = {
             (item.dag_id, item.dag_run_id): item.run if isinstance(item, RunOk) else item
             for item in items
             if isinstance(item, (RunOk, DAGRun))
         }
 
-        def settle(key: tuple[str, str], result: RunResult) -> None:
-            for index in pending.pop(key, []):
-                results[index] = result
-                if on_result is not None:
-                    on_result(result)
-
-        def failed(key: tuple[str, str], error: Exception) -> RunError:
-            return RunError(
-                dag_id=key[0],
-                dag_run_id=key[1],
-                error=error,
-                attempts=attempts.get(key, 0),
-                elapsed=time.perf_counter() - started,
-            )
-
-        async def read_final(key: tuple[str, str]) -> None:
-            dag_id, dag_run_id = key
-            try:
-                async with limiter:
-                    run = await self.get(dag_id, dag_run_id)
-            except Exception as exc:  # one result per run, whatever went wrong
-                settle(key, failed(key, exc))
-                return
-            last_seen[key] = run
-            if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
-                finished(key, run)
-
-        def finished(key: tuple[str, str], run: DAGRun) -> None:
-            ok = RunOk(
-                dag_id=key[0],
-                dag_run_id=key[1],
-                run=run,
-                attempts=attempts.get(key, 0),
-                elapsed=time.perf_counter() - started,
-            )
-            settle(key, ok)
-
-        async def read_ended_together(ended: builtins.list[tuple[str, str]]) -> None:
-            """Settle the ended runs that one list of recently ended runs holds."""
-            found = ((key, _ended_after(last_seen.get(key))) for key in ended)
-            bounds = {key: bound for key, bound in found if bound is not None}
-            if len(bounds) < 2:  # one read each costs no more
-                return
-            wanted = set(bounds)
-            since = min(bounds.values())
-            # Other runs of the same DAGs may have ended meanwhile; past this many items,
-            # the reads one by one are the cheaper way.
-            budget = 2 * len(wanted) + _BATCH_PAGE
-            listed = self.list_batch(
-                dag_ids=sorted({dag_id for dag_id, _ in wanted}),
-                state=tuple(sorted(TERMINAL_RUN_STATES)),
-                end_date_gte=since - _END_SLACK,
-                # The latest ends first: the runs that just ended are on the first page,
-                # and a run ending meanwhile pushes the others down, never past a page.
-                order_by="-end_date",
-                limit=_BATCH_PAGE,
-            )
-            try:
-                async with contextlib.aclosing(listed.__aiter__()) as runs:
-                    async for run in runs:
-                        key = (run.dag_id or "", run.dag_run_id or "")
-                        if key in wanted and key in pending:
-                            wanted.discard(key)
-                            finished(key, run)
-                        budget -= 1
-                        if not wanted or budget <= 0:
-                            break
-            except Exception:  # the runs left are read one by one
-                return
-
+    async def wait(
+        self, timeout: float | None, poll_interval: float, max_poll_interval: float
+    ) -> builtins.list[RunResult]:
+        """Poll until every run has a result or ``timeout`` runs out; return the results."""
         interval = poll_interval
         with anyio.move_on_after(timeout):
-            while pending:
-                dag_ids = sorted({dag_id for dag_id, _ in pending})
-                try:
-                    active = {
-                        (run.dag_id or "", run.dag_run_id or ""): run
-                        async for run in self.list_batch(
-                            dag_ids=dag_ids, state=_ACTIVE_RUN_STATES, limit=_BATCH_PAGE
-                        )
-                    }
-                except Exception:  # the cycle goes on with one read per run
-                    ended = builtins.list(pending)
-                else:
-                    last_seen.update((key, run) for key, run in active.items() if key in pending)
-                    ended = [key for key in pending if key not in active]
-                    await read_ended_together(ended)
-                async with anyio.create_task_group() as group:
-                    for key in ended:
-                        if key in pending:
-                            group.start_soon(read_final, key)
-                if not pending:
+            while self.pending:
+                await self.poll()
+                if not self.pending:
                     break
                 await anyio.sleep(interval)
                 interval = min(interval * 1.5, max_poll_interval)
-        for key in builtins.list(pending):
-            dag_id, dag_run_id = key
-            settle(key, failed(key, _wait_timeout(dag_id, dag_run_id, timeout, last_seen.get(key))))
-        return [result for result in results if result is not None]
+        for key in builtins.list(self.pending):
+            last = self.last_seen.get(key)
+            self.settle(key, self.failed(key, _wait_timeout(*key, timeout, last)))
+        return [result for result in self.results if result is not None]
+
+    async def poll(self) -> None:
+        """One cycle: list the active runs, then settle those that are not among them."""
+        dag_ids = sorted({dag_id for dag_id, _ in self.pending})
+        try:
+            active = {
+                (run.dag_id or "", run.dag_run_id or ""): run
+                async for run in self.dag_runs.list_batch(
+                    dag_ids=dag_ids, state=_ACTIVE_RUN_STATES, limit=_BATCH_PAGE
+                )
+            }
+        except Exception:  # the cycle goes on with one read per run
+            ended = builtins.list(self.pending)
+        else:
+            self.last_seen.update((key, run) for key, run in active.items() if key in self.pending)
+            ended = [key for key in self.pending if key not in active]
+            await self.read_ended_together(ended)
+        async with anyio.create_task_group() as group:
+            for key in ended:
+                if key in self.pending:
+                    group.start_soon(self.read_final, key)
+
+    async def read_ended_together(self, ended: Sequence[_Key]) -> None:
+        """Settle the ended runs that one list of recently ended runs holds."""
+        found = ((key, _ended_after(self.last_seen.get(key))) for key in ended)
+        bounds = {key: bound for key, bound in found if bound is not None}
+        if len(bounds) < 2:  # one read each costs no more
+            return
+        wanted = set(bounds)
+        since = min(bounds.values())
+        # Other runs of the same DAGs may have ended meanwhile; past this many items,
+        # the reads one by one are the cheaper way.
+        budget = 2 * len(wanted) + _BATCH_PAGE
+        listed = self.dag_runs.list_batch(
+            dag_ids=sorted({dag_id for dag_id, _ in wanted}),
+            state=tuple(sorted(TERMINAL_RUN_STATES)),
+            end_date_gte=since - _END_SLACK,
+            # The latest ends first: the runs that just ended are on the first page,
+            # and a run ending meanwhile pushes the others down, never past a page.
+            order_by="-end_date",
+            limit=_BATCH_PAGE,
+        )
+        try:
+            async with contextlib.aclosing(listed.__aiter__()) as runs:
+                async for run in runs:
+                    key = (run.dag_id or "", run.dag_run_id or "")
+                    if key in wanted and key in self.pending:
+                        wanted.discard(key)
+                        self.finished(key, run)
+                    budget -= 1
+                    if not wanted or budget <= 0:
+                        break
+        except Exception:  # the runs left are read one by one
+            return
+
+    async def read_final(self, key: _Key) -> None:
+        """Read one run by itself, and settle it if it has ended."""
+        try:
+            async with self.limiter:
+                run = await self.dag_runs.get(*key)
+        except Exception as exc:  # one result per run, whatever went wrong
+            self.settle(key, self.failed(key, exc))
+            return
+        self.last_seen[key] = run
+        if run.state is not None and str(run.state) in TERMINAL_RUN_STATES:
+            self.finished(key, run)
+
+    def finished(self, key: _Key, run: DAGRun) -> None:
+        """Settle a run that has ended, with its final record."""
+        ok = RunOk(
+            dag_id=key[0],
+            dag_run_id=key[1],
+            run=run,
+            attempts=self.attempts.get(key, 0),
+            elapsed=time.perf_counter() - self.started,
+        )
+        self.settle(key, ok)
+
+    def failed(self, key: _Key, error: Exception) -> RunError:
+        """The result of a run that could not be awaited."""
+        return RunError(
+            dag_id=key[0],
+            dag_run_id=key[1],
+            error=error,
+            attempts=self.attempts.get(key, 0),
+            elapsed=time.perf_counter() - self.started,
+        )
+
+    def settle(self, key: _Key, result: RunResult) -> None:
+        """Give a run its result in each of its places, and stop awaiting it."""
+        for index in self.pending.pop(key, []):
+            self.results[index] = result
+            if self.on_result is not None:
+                self.on_result(result)
 
 
 class _AdaptiveLimit:

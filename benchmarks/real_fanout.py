@@ -46,7 +46,7 @@ import yarl
 from aiohttp import web
 
 from airflow_client_async import AsyncClient, RetryPolicy, RunOk, TriggerRequest
-from airflow_client_async.resources import dag_runs as dag_runs_module
+from airflow_client_async.resources import _fan_out as fan_out_module
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -305,18 +305,18 @@ async def delete_runs(client: AsyncClient, dag_id: str, ids: list[str]) -> int:
 def traced_limit() -> Iterator[list[tuple[float, float, int]]]:
     """Record ``(time, limit, in_flight)`` each time a fan-out trigger releases its slot."""
     trace: list[tuple[float, float, int]] = []
-    original = dag_runs_module._AdaptiveLimit
+    original = fan_out_module._AdaptiveLimit
 
     class Traced(original):  # type: ignore[misc, valid-type]
         def release(self, epoch: int, *, overloaded: bool) -> None:
             super().release(epoch, overloaded=overloaded)
             trace.append((time.perf_counter(), self.limit, self.in_flight))
 
-    dag_runs_module._AdaptiveLimit = Traced  # type: ignore[misc]
+    fan_out_module._AdaptiveLimit = Traced  # type: ignore[misc]
     try:
         yield trace
     finally:
-        dag_runs_module._AdaptiveLimit = original  # type: ignore[misc]
+        fan_out_module._AdaptiveLimit = original  # type: ignore[misc]
 
 
 # -- one fan-out -------------------------------------------------------------------------

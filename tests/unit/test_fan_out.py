@@ -26,7 +26,7 @@ from airflow_client_async import (
 )
 from airflow_client_async._workflows import RUN_ID_PATTERN, new_run_id
 from airflow_client_async.models import DAGRun
-from airflow_client_async.resources.dag_runs import _AdaptiveLimit
+from airflow_client_async.resources._fan_out import _AdaptiveLimit
 
 from .conftest import API, API_V2, BASE, SleepRecorder, Versioned
 from .dag_payloads import body_of, dag_run, error, operation_calls

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from .._pagination import AsyncPaginator, Page
 from .._routes import ApiVersion, Route, Routes
@@ -26,6 +26,7 @@ from ..models import (
 from ._base import DateTimeFilter, OrderBy, checked_filters
 from ._dag_run_changes import DagRunBulkUpdate, DagRunChanges
 from ._fan_out import DagRunFanOut
+from ._ranges import V1_DATES, RunRanges, UpdatedAtRanges
 from ._waiting import DagRunWaiting
 from .dags import with_identity
 
@@ -42,83 +43,37 @@ __all__ = [
 _RUNS = "/dags/{dag_id}/dagRuns"
 _RUN = _RUNS + "/{dag_run_id}"
 
-# Airflow 2 calls the logical date by its older name in filters, and has no _gt/_lt forms.
-_V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
 _V1_SORT = {"logical_date": "execution_date", "-logical_date": "-execution_date"}
 
 #: The 0.1 name of :data:`DateTimeFilter`, kept importable from here.
 DateFilter = DateTimeFilter
 
 
-class DagRunFilters(TypedDict, total=False):
+class DagRunFilters(RunRanges, total=False):
     """Which runs a list selects, in the query of :meth:`DagRunsResource.list` or the body
     of :meth:`DagRunsResource.list_batch`.
 
-    Date filters take timezone-aware datetimes (both servers refuse naive ones) or ISO
-    8601 strings, sent unchanged.
+    The date and duration bounds are those of :class:`~._ranges.RunRanges`. Airflow 2
+    takes the ``_gte`` and ``_lte`` bounds of ``logical_date`` (as ``execution_date``),
+    ``start_date`` and ``end_date``; the others, and every ``duration_*`` key, are
+    Airflow 3 only.
 
     Keys:
         state: Runs in any of these states.
-        logical_date_gte: Runs with a logical date at or after this time (Airflow 2's
-            ``execution_date_gte``).
-        logical_date_gt: … after this time. Airflow 3 only.
-        logical_date_lte: … at or before this time (Airflow 2's ``execution_date_lte``).
-        logical_date_lt: … before this time. Airflow 3 only.
-        start_date_gte: Runs started at or after this time.
-        start_date_gt: … after this time. Airflow 3 only.
-        start_date_lte: Runs started at or before this time.
-        start_date_lt: … before this time. Airflow 3 only.
-        end_date_gte: Runs ended at or after this time.
-        end_date_gt: … after this time. Airflow 3 only.
-        end_date_lte: Runs ended at or before this time.
-        end_date_lt: … before this time. Airflow 3 only.
-        run_after_gte: Runs due at or after this time. Airflow 3 only, as are the other
-            three ``run_after_*`` forms.
-        run_after_gt: Runs due after this time.
-        run_after_lte: Runs due at or before this time.
-        run_after_lt: Runs due before this time.
-        duration_gte: Runs that took at least this many seconds. Airflow 3 only, as are
-            the other three ``duration_*`` forms.
-        duration_gt: … more than this many seconds.
-        duration_lte: … at most this many seconds.
-        duration_lt: … less than this many seconds.
         conf_contains: Runs whose ``conf``, as JSON text, contains this. Airflow 3 only.
     """
 
     state: Sequence[DagRunState | str]
-    logical_date_gte: DateTimeFilter
-    logical_date_gt: DateTimeFilter
-    logical_date_lte: DateTimeFilter
-    logical_date_lt: DateTimeFilter
-    start_date_gte: DateTimeFilter
-    start_date_gt: DateTimeFilter
-    start_date_lte: DateTimeFilter
-    start_date_lt: DateTimeFilter
-    end_date_gte: DateTimeFilter
-    end_date_gt: DateTimeFilter
-    end_date_lte: DateTimeFilter
-    end_date_lt: DateTimeFilter
-    run_after_gte: DateTimeFilter
-    run_after_gt: DateTimeFilter
-    run_after_lte: DateTimeFilter
-    run_after_lt: DateTimeFilter
-    duration_gte: float
-    duration_gt: float
-    duration_lte: float
-    duration_lt: float
     conf_contains: str
 
 
-class DagRunListFilters(DagRunFilters, total=False):
+class DagRunListFilters(DagRunFilters, UpdatedAtRanges, total=False):
     """The filters of :meth:`DagRunsResource.list`: :class:`DagRunFilters` and these.
 
-    Every key below but ``updated_at_gte`` and ``updated_at_lte`` is Airflow 3 only.
+    The ``updated_at_*`` bounds are those of :class:`~._ranges.UpdatedAtRanges`. Every
+    key below is Airflow 3 only.
 
     Keys:
-        updated_at_gte: Runs updated at or after this time.
-        updated_at_gt: … after this time.
-        updated_at_lte: Runs updated at or before this time.
-        updated_at_lt: … before this time.
         run_type: Runs of any of these types (``manual``, ``scheduled``, ``backfill``, …).
         dag_version: Runs of any of these DAG version numbers.
         bundle_version: Runs of this bundle version.
@@ -136,10 +91,6 @@ class DagRunListFilters(DagRunFilters, total=False):
         partition_date_lte: Runs whose partition date is on or before this date.
     """
 
-    updated_at_gte: DateTimeFilter
-    updated_at_gt: DateTimeFilter
-    updated_at_lte: DateTimeFilter
-    updated_at_lt: DateTimeFilter
     run_type: Sequence[DagRunType | str]
     dag_version: Sequence[int]
     bundle_version: str
@@ -162,7 +113,7 @@ class DagRunsResource(DagRunChanges, DagRunFanOut, DagRunWaiting):
     namespace = "dag_runs"
 
     _list = Routes(
-        v1=Route("GET", _RUNS, "get_dag_runs", params=_V1_DATES),
+        v1=Route("GET", _RUNS, "get_dag_runs", params=V1_DATES),
         v2=Route("GET", _RUNS, "get_dag_runs", unneeded={"fields"}),
     )
 
@@ -220,7 +171,7 @@ class DagRunsResource(DagRunChanges, DagRunFanOut, DagRunWaiting):
             "POST",
             "/dags/~/dagRuns/list",
             "get_dag_runs_batch",
-            body={**_V1_DATES, "state": "states"},
+            body={**V1_DATES, "state": "states"},
         ),
         v2=Route("POST", _RUNS + "/list", "get_list_dag_runs_batch", body={"state": "states"}),
     )

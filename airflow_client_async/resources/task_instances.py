@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from .._http import invalid_response
 from .._pagination import AsyncPaginator
@@ -24,7 +24,8 @@ from ..models import (
     TaskInstanceHistoryCollection,
     TaskInstanceState,
 )
-from ._base import DateTimeFilter, OrderBy, checked_filters
+from ._base import OrderBy, checked_filters
+from ._ranges import V1_DATES, RunRanges, UpdatedAtRanges
 from ._task_instance_changes import (
     TaskInstanceChange,
     TaskInstanceChanges,
@@ -50,38 +51,23 @@ _INSTANCES = _RUN + "/taskInstances"
 _INSTANCE = _INSTANCES + "/{task_id}"
 _MAPPED = _INSTANCE + "/{map_index}"
 
-#: Airflow 2 names the run's logical date ``execution_date`` in its filters.
-_V1_DATES = {"logical_date_gte": "execution_date_gte", "logical_date_lte": "execution_date_lte"}
-
 
 def _whole_list(route: Route) -> Routes:
     """The same list route on both APIs."""
     return Routes(v1=route, v2=route)
 
 
-class TaskInstanceFilters(TypedDict, total=False):
+class TaskInstanceFilters(RunRanges, UpdatedAtRanges, total=False):
     """Filters that :meth:`TaskInstancesResource.list` and ``list_mapped`` share.
 
-    Every date takes a timezone-aware datetime or an ISO 8601 string (sent unchanged); a
-    sequence matches any of its values. Airflow 2 takes only ``logical_date_gte``/``_lte``
-    (its ``execution_date_*``), the ``start_date``, ``end_date`` and ``updated_at``
-    ``_gte``/``_lte`` bounds, ``duration_gte``/``_lte``, ``state``, ``pool``, ``queue``
-    and ``executor``; the others are Airflow 3 only, refused on Airflow 2 before anything
-    is sent.
+    A sequence matches any of its values. The date and duration bounds are those of
+    :class:`~._ranges.RunRanges` and :class:`~._ranges.UpdatedAtRanges`. Airflow 2 takes
+    only the ``_gte``/``_lte`` bounds of ``logical_date`` (its ``execution_date_*``),
+    ``start_date``, ``end_date``, ``updated_at`` and ``duration``, and ``state``,
+    ``pool``, ``queue`` and ``executor``; the others are Airflow 3 only, refused on
+    Airflow 2 before anything is sent.
 
     Keys:
-        run_after_gte: Instances of runs to run at or after this time (also ``_gt``,
-            ``_lte``, ``_lt`` for the other bounds).
-        logical_date_gte: Instances of runs with a logical date at or after this time
-            (also ``_gt``, ``_lte``, ``_lt``).
-        start_date_gte: Instances started at or after this time (also ``_gt``, ``_lte``,
-            ``_lt``).
-        end_date_gte: Instances ended at or after this time (also ``_gt``, ``_lte``,
-            ``_lt``).
-        updated_at_gte: Instances updated at or after this time (also ``_gt``, ``_lte``,
-            ``_lt``).
-        duration_gte: Instances that ran at least this many seconds (also ``_gt``,
-            ``_lte``, ``_lt``).
         state: Instances in any of these states (Airflow 2: ``"none"`` for no state yet).
         pool: Instances in any of these pools.
         pool_name_pattern: Instances whose pool contains this (SQL ``ILIKE``).
@@ -101,30 +87,6 @@ class TaskInstanceFilters(TypedDict, total=False):
             with this.
     """
 
-    run_after_gte: DateTimeFilter
-    run_after_gt: DateTimeFilter
-    run_after_lte: DateTimeFilter
-    run_after_lt: DateTimeFilter
-    logical_date_gte: DateTimeFilter
-    logical_date_gt: DateTimeFilter
-    logical_date_lte: DateTimeFilter
-    logical_date_lt: DateTimeFilter
-    start_date_gte: DateTimeFilter
-    start_date_gt: DateTimeFilter
-    start_date_lte: DateTimeFilter
-    start_date_lt: DateTimeFilter
-    end_date_gte: DateTimeFilter
-    end_date_gt: DateTimeFilter
-    end_date_lte: DateTimeFilter
-    end_date_lt: DateTimeFilter
-    updated_at_gte: DateTimeFilter
-    updated_at_gt: DateTimeFilter
-    updated_at_lte: DateTimeFilter
-    updated_at_lt: DateTimeFilter
-    duration_gte: float | None
-    duration_gt: float | None
-    duration_lte: float | None
-    duration_lt: float | None
     state: Sequence[TaskInstanceState | str] | None
     pool: Sequence[str] | None
     pool_name_pattern: str | None
@@ -149,7 +111,7 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
     namespace = "task_instances"
 
     _list = Routes(
-        v1=Route("GET", _INSTANCES, "get_task_instances", params=_V1_DATES),
+        v1=Route("GET", _INSTANCES, "get_task_instances", params=V1_DATES),
         v2=Route("GET", _INSTANCES, "get_task_instances"),
     )
 
@@ -224,7 +186,7 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
         )
 
     _list_mapped = Routes(
-        v1=Route("GET", _INSTANCE + "/listMapped", "get_mapped_task_instances", params=_V1_DATES),
+        v1=Route("GET", _INSTANCE + "/listMapped", "get_mapped_task_instances", params=V1_DATES),
         v2=Route("GET", _INSTANCE + "/listMapped", "get_mapped_task_instances"),
     )
 
@@ -273,7 +235,7 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
             "POST",
             "/dags/~/dagRuns/~/taskInstances/list",
             "get_task_instances_batch",
-            body=_V1_DATES,
+            body=V1_DATES,
         ),
         v2=Route("POST", _INSTANCES + "/list", "get_task_instances_batch"),
     )
@@ -288,29 +250,10 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
         pool: Sequence[str] | None = None,
         queue: Sequence[str] | None = None,
         executor: Sequence[str] | None = None,
-        run_after_gte: DateTimeFilter = None,
-        run_after_gt: DateTimeFilter = None,
-        run_after_lte: DateTimeFilter = None,
-        run_after_lt: DateTimeFilter = None,
-        logical_date_gte: DateTimeFilter = None,
-        logical_date_gt: DateTimeFilter = None,
-        logical_date_lte: DateTimeFilter = None,
-        logical_date_lt: DateTimeFilter = None,
-        start_date_gte: DateTimeFilter = None,
-        start_date_gt: DateTimeFilter = None,
-        start_date_lte: DateTimeFilter = None,
-        start_date_lt: DateTimeFilter = None,
-        end_date_gte: DateTimeFilter = None,
-        end_date_gt: DateTimeFilter = None,
-        end_date_lte: DateTimeFilter = None,
-        end_date_lt: DateTimeFilter = None,
-        duration_gte: float | None = None,
-        duration_gt: float | None = None,
-        duration_lte: float | None = None,
-        duration_lt: float | None = None,
         order_by: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        **ranges: Unpack[RunRanges],
     ) -> AsyncPaginator[TaskInstance]:
         """List task instances across DAGs and runs, with the filters sent in the body.
 
@@ -328,34 +271,18 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
             pool: Instances in any of these pools.
             queue: Instances in any of these queues.
             executor: Instances run by any of these executors.
-            run_after_gte: Instances of runs to run at or after this time (and ``_gt``,
-                ``_lte``, ``_lt`` for the other bounds, as for every range below).
-            run_after_gt: See ``run_after_gte``.
-            run_after_lte: See ``run_after_gte``.
-            run_after_lt: See ``run_after_gte``.
-            logical_date_gte: Instances of runs with a logical date at or after this time.
-            logical_date_gt: See ``logical_date_gte``.
-            logical_date_lte: See ``logical_date_gte``.
-            logical_date_lt: See ``logical_date_gte``.
-            start_date_gte: Instances started at or after this time.
-            start_date_gt: See ``start_date_gte``.
-            start_date_lte: See ``start_date_gte``.
-            start_date_lt: See ``start_date_gte``.
-            end_date_gte: Instances ended at or after this time.
-            end_date_gt: See ``end_date_gte``.
-            end_date_lte: See ``end_date_gte``.
-            end_date_lt: See ``end_date_gte``.
-            duration_gte: Instances that ran at least this many seconds. Airflow 2 reads
-                the body's durations as integers, cutting off any fraction.
-            duration_gt: See ``duration_gte``.
-            duration_lte: Instances that ran at most this many seconds.
-            duration_lt: See ``duration_lte``.
             order_by: One field to sort by, ``-`` in front to reverse. Airflow 3 only.
             limit: Page size (Airflow 2 does not cap it at ``maximum_page_limit``).
             offset: Where to start.
+            **ranges: Bounds on the instances' (and their runs') dates and on their
+                durations: see :class:`~._ranges.RunRanges`. Airflow 2 reads the body's
+                durations as integers, cutting off any fraction.
 
         Returns:
             A paginator of :class:`TaskInstance`.
+
+        Raises:
+            TypeError: A range that is not one of :class:`~._ranges.RunRanges`.
         """
         lists = {
             "dag_ids": dag_ids,
@@ -369,29 +296,7 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
         body: dict[str, object] = {
             name: builtins.list(values) for name, values in lists.items() if values is not None
         }
-        body.update(
-            run_after_gte=run_after_gte,
-            run_after_gt=run_after_gt,
-            run_after_lte=run_after_lte,
-            run_after_lt=run_after_lt,
-            logical_date_gte=logical_date_gte,
-            logical_date_gt=logical_date_gt,
-            logical_date_lte=logical_date_lte,
-            logical_date_lt=logical_date_lt,
-            start_date_gte=start_date_gte,
-            start_date_gt=start_date_gt,
-            start_date_lte=start_date_lte,
-            start_date_lt=start_date_lt,
-            end_date_gte=end_date_gte,
-            end_date_gt=end_date_gt,
-            end_date_lte=end_date_lte,
-            end_date_lt=end_date_lt,
-            duration_gte=duration_gte,
-            duration_gt=duration_gt,
-            duration_lte=duration_lte,
-            duration_lt=duration_lt,
-            order_by=order_by,
-        )
+        body.update(checked_filters(ranges, RunRanges), order_by=order_by)
         return self._paginate_body(
             self._list_batch,
             TaskInstanceCollection,

@@ -160,9 +160,7 @@ class DagRunChanges(Part["DagRunsResource"]):
         sent = await self._send(self._clear, path=path, body=body)
         return sent.model(DAGRun)
 
-    _clear_many = Routes(
-        v2=Route("POST", "/dags/{dag_id}/clearDagRuns", "clear_dag_runs", since=(3, 3))
-    )
+    _clear_many = Routes(v2=Route("POST", "/dags/{dag_id}/clearDagRuns", "clear_dag_runs"))
 
     @overload
     async def clear_many(
@@ -277,7 +275,6 @@ class DagRunChanges(Part["DagRunsResource"]):
             "/dags/{dag_id}/clearPartitions",
             "clear_dag_run_partitions",
             body={"dag_run_id": "run_id"},
-            since=(3, 3),
         )
     )
 
@@ -327,7 +324,7 @@ class DagRunChanges(Part["DagRunsResource"]):
         )
         return sent.model(ClearPartitionsResult)
 
-    _bulk__dag_runs = Routes(v2=Route("PATCH", _RUNS, "bulk_dag_runs", since=(3, 3)))
+    _bulk__dag_runs = Routes(v2=Route("PATCH", _RUNS, "bulk_dag_runs"))
 
     async def bulk(
         self,

@@ -293,7 +293,6 @@ class TaskInstanceChanges(Part["TaskInstancesResource"]):
             "patch_task_group_instances",
             body=_NEW_STATE,
             mask=_NEW_STATE,
-            since=(3, 3),
         ),
     )
     _update_group__dry_run = Routes(
@@ -302,7 +301,6 @@ class TaskInstanceChanges(Part["TaskInstancesResource"]):
             _GROUP + "/dry_run",
             "patch_task_group_instances_dry_run",
             body=_NEW_STATE,
-            since=(3, 3),
         ),
     )
 
@@ -467,8 +465,9 @@ class TaskInstanceChanges(Part["TaskInstancesResource"]):
             return await read_referenced(self._whole, references)
         return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
 
+    # Each action's update_mask came in 3.2; 3.1 answers 422 "Extra inputs are not permitted".
     _bulk__task_instances = Routes(
-        v2=Route("PATCH", _INSTANCES, "bulk_task_instances", since=(3, 1)),
+        v2=Route("PATCH", _INSTANCES, "bulk_task_instances", since_fields={"update_mask": (3, 2)}),
     )
 
     async def bulk(
@@ -496,7 +495,7 @@ class TaskInstanceChanges(Part["TaskInstancesResource"]):
             on_non_existence: What a missing instance does: ``"fail"`` the action, or
                 ``"skip"`` it.
             update_mask: The fields an update changes (``state``, ``note``); ``None``:
-                those given.
+                those given. Airflow 3.2 and later.
 
         Returns:
             Each entity's outcome; keys are ``"dag_id.dag_run_id.task_id"``, with
@@ -504,7 +503,8 @@ class TaskInstanceChanges(Part["TaskInstancesResource"]):
 
         Raises:
             ValueError: No entity was given.
-            UnsupportedByServerError: Airflow 2, or Airflow 3 before 3.1.
+            UnsupportedByServerError: Airflow 2, or Airflow 3 before 3.1, or
+                ``update_mask`` given to a 3.x before 3.2.
         """
 
         def key_of(entity: Mapping[str, object]) -> str:

@@ -310,7 +310,6 @@ class TaskLogs(Part["TaskInstancesResource"]):
             "GET",
             _INSTANCE + "/externalLogUrl/{try_number}",
             "get_external_log_url",
-            since=(3, 1),
         ),
     )
 

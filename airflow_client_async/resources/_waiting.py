@@ -138,7 +138,6 @@ class DagRunWaiting(Part["DagRunsResource"]):
             "/dags/{dag_id}/dagRuns/{dag_run_id}/wait",
             "wait_dag_run_until_finished",
             params={"interval": "interval", "task_ids": "result"},
-            since=(3, 1),
         )
     )
 

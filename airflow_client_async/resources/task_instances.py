@@ -329,7 +329,7 @@ class TaskInstancesResource(TaskInstanceChanges, TaskLogs):
         sent = await self._send(routes, path=instance_path(dag_id, dag_run_id, task_id, map_index))
         return sent.model(TaskInstance)
 
-    _delete = Routes(v2=Route("DELETE", _INSTANCE, "delete_task_instance", since=(3, 1)))
+    _delete = Routes(v2=Route("DELETE", _INSTANCE, "delete_task_instance"))
 
     async def delete(
         self, dag_id: str, dag_run_id: str, task_id: str, *, map_index: int | None = None

@@ -30,6 +30,7 @@ from airflow_client_async.resources.task_instances import TaskLog, TaskLogEvent
 
 from . import payloads
 from .conftest import Versioned
+from .wire import airflow3
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
 RUN = "/dags/d/dagRuns/r/taskInstances"
@@ -1509,3 +1510,25 @@ async def test_stream_log_is_refused_on_airflow_2(client: AsyncClient) -> None:
     with pytest.raises(UnsupportedByServerError, match="stream_log"):
         async for _ in client.task_instances.stream_log("d", "r", "t", 1):
             pass
+
+
+@pytest.mark.parametrize(("release", "refused"), [("3.1.8", True), ("3.2.2", False)])
+async def test_bulk_update_mask_is_refused_before_3_2(release: str, refused: bool) -> None:
+    # Airflow 3.1.8 answers 422 "update_mask: Extra inputs are not permitted" for a mask in
+    # a bulk action; it came in 3.2.
+    async with airflow3(release) as (client, router):
+        route = router.patch("/dags/d/dagRuns/r/taskInstances").respond(
+            json={"update": {"success": ["d.r.t"], "errors": []}}
+        )
+        change = [{"task_id": "t", "state": "success"}]
+        if refused:
+            with pytest.raises(UnsupportedByServerError, match=r"needs Airflow 3\.2") as caught:
+                await client.task_instances.bulk("d", "r", update=change, update_mask=["state"])
+            assert caught.value.parameter == "update_mask"
+            assert route.call_count == 0
+        else:
+            await client.task_instances.bulk("d", "r", update=change, update_mask=["state"])
+            assert route.call_count == 1
+        # Without a mask the same update goes out on both.
+        result = await client.task_instances.bulk("d", "r", update=change)
+        assert [e.ok for e in result.entities] == [True]

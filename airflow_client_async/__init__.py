@@ -42,7 +42,6 @@ from ._errors import (
     ResponseValidationError,
     UnprocessableEntityError,
     UnsupportedByServerError,
-    WaitTimeoutError,
 )
 from ._pagination import AsyncPaginator, Page
 from ._raw import RawResponse
@@ -50,7 +49,14 @@ from ._retry import RetryPolicy
 from ._routes import ApiVersion, ServerVersion
 from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
-from ._workflows import DagRunResults, RunError, RunOk, RunResult, TriggerRequest
+from ._workflows import (
+    DagRunResults,
+    RunError,
+    RunOk,
+    RunResult,
+    TriggerRequest,
+    WaitTimeoutError,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",

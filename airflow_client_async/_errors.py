@@ -4,6 +4,11 @@ Every error the client raises derives from :class:`AirflowError`. A response wit
 status becomes an :class:`APIStatusError` subclass chosen by status code, carrying the
 fields of Airflow's RFC 7807 problem body when it has one and the raw text when it does not
 (a proxy's HTML 502 still maps by status).
+
+Two errors of the tree live beside the values they carry, so that this module imports no
+model and no other part of the package: :class:`~airflow_client_async._bulk.BulkError`
+(an :class:`APIError`, in ``_bulk``) and
+:class:`~airflow_client_async._workflows.WaitTimeoutError` (in ``_workflows``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ if TYPE_CHECKING:
     import httpx
 
     from ._routes import ServerVersion
-    from .models import DAGRun
 
 __all__ = [
     "APIConnectionError",
@@ -40,7 +44,6 @@ __all__ = [
     "ResponseValidationError",
     "UnprocessableEntityError",
     "UnsupportedByServerError",
-    "WaitTimeoutError",
     "request_path",
     "status_error_from_response",
 ]
@@ -78,32 +81,6 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, write, read or waiting for a pooled connection)."""
-
-
-class WaitTimeoutError(AirflowError, TimeoutError):
-    """A wait for a DAG run (or task) to finish ran out of time.
-
-    Attributes:
-        dag_id: The DAG.
-        dag_run_id: The run.
-        last_state: The last state seen (``None`` when the run was never read).
-        last_seen: The run as last read from the server, if it was read at all.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        dag_id: str,
-        dag_run_id: str,
-        last_state: str | None,
-        last_seen: DAGRun | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.dag_id = dag_id
-        self.dag_run_id = dag_run_id
-        self.last_state = last_state
-        self.last_seen = last_seen
 
 
 class ResponseValidationError(APIError):

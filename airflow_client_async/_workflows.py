@@ -1,7 +1,8 @@
-"""The value types of the fan-out and wait helpers of ``client.dag_runs``.
+"""The value types of the fan-out and wait helpers of ``client.dag_runs``, and their error.
 
 They live apart from the namespace so that importing the package does not import the
-models.
+models. :class:`WaitTimeoutError` lives here, beside the run it carries, so that the
+exception module needs no model.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Final, Literal, NoReturn, TypeAlias
 
 import attrs
 
+from ._errors import AirflowError
 from ._types import JsonValue
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ __all__ = [
     "RunOk",
     "RunResult",
     "TriggerRequest",
+    "WaitTimeoutError",
     "new_run_id",
 ]
 
@@ -52,6 +55,32 @@ def new_run_id() -> str:
 
 def _no_results() -> dict[str, JsonValue]:
     return {}
+
+
+class WaitTimeoutError(AirflowError, TimeoutError):
+    """A wait for a DAG run (or task) to finish ran out of time.
+
+    Attributes:
+        dag_id: The DAG.
+        dag_run_id: The run.
+        last_state: The last state seen (``None`` when the run was never read).
+        last_seen: The run as last read from the server, if it was read at all.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        dag_id: str,
+        dag_run_id: str,
+        last_state: str | None,
+        last_seen: DAGRun | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.dag_id = dag_id
+        self.dag_run_id = dag_run_id
+        self.last_state = last_state
+        self.last_seen = last_seen
 
 
 @attrs.frozen(kw_only=True)

@@ -15,12 +15,19 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from .._errors import UnsupportedByServerError, WaitTimeoutError
+from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._routes import Route, Routes
 from .._streaming import LineStream
 from .._types import JsonValue
-from .._workflows import TERMINAL_RUN_STATES, DagRunResults, RunError, RunOk, RunResult
+from .._workflows import (
+    TERMINAL_RUN_STATES,
+    DagRunResults,
+    RunError,
+    RunOk,
+    RunResult,
+    WaitTimeoutError,
+)
 from ..models import DAGRun
 from ._parts import Part
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 import attrs
 
-from ._errors import AirflowError
+from ._errors import APIError
 from ._types import JsonValue
 
 __all__ = [
@@ -66,8 +66,12 @@ class BulkEntityResult:
     error: str | None = None
 
 
-class BulkError(AirflowError):
+class BulkError(APIError):
     """A bulk request answered 200 but some of its entities failed.
+
+    An :class:`~airflow_client_async.APIError` (the server refused part of the request)
+    but no :class:`~airflow_client_async.APIStatusError`: the answer's status was 200.
+    Raised by :meth:`BulkResult.raise_for_errors`, never by a ``bulk()`` call itself.
 
     Attributes:
         result: The whole result, failed entities included.

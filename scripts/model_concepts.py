@@ -558,7 +558,12 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("TimeDelta", v1=("TimeDelta",), v2=("TimeDelta",)),
     Concept("Backfill", v2=("BackfillResponse",), identity=("id", "dag_id")),
     Concept("BulkActionResult", v2=("BulkActionResponse",)),
-    Concept("BulkResult", v2=("BulkResponse",)),
+    Concept(
+        "BulkResponse",
+        v2=("BulkResponse",),
+        note="Named as the spec names it: airflow_client_async.BulkResult is what bulk() "
+        "returns, one outcome per entity.",
+    ),
     Concept("ClearPartitionsResult", v2=("ClearPartitionsResponse",)),
     Concept(
         "HITLDetailUpdate",

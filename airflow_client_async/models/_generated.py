@@ -106,7 +106,7 @@ __all__ = [
     "BulkDeleteActionConnectionBody",
     "BulkDeleteActionPoolBody",
     "BulkDeleteActionVariableBody",
-    "BulkResult",
+    "BulkResponse",
     "BulkTaskInstanceBody",
     "BulkUpdateActionBulkDAGRunBody",
     "BulkUpdateActionBulkTaskInstanceBody",
@@ -3845,7 +3845,7 @@ class BulkDeleteActionVariableBody(Model):
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
-class BulkResult(Model):
+class BulkResponse(Model):
     """Serializer for responses to bulk entity operations.
 
     This represents the results of create, update, and delete actions performed on entity in bulk.
@@ -3853,6 +3853,9 @@ class BulkResult(Model):
     Fields are populated in the response only if the respective action was part of the request, else are set None.
 
     Schemas: Airflow 3 (/api/v2): ``BulkResponse``.
+
+    Named as the spec names it: airflow_client_async.BulkResult is what bulk() returns, one
+    outcome per entity.
     """
 
     create: BulkActionResult | None = None

@@ -160,7 +160,7 @@ V2_SCHEMAS: Final[Mapping[str, str]] = MappingProxyType(
         "BulkDeleteAction_ConnectionBody_": "BulkDeleteActionConnectionBody",
         "BulkDeleteAction_PoolBody_": "BulkDeleteActionPoolBody",
         "BulkDeleteAction_VariableBody_": "BulkDeleteActionVariableBody",
-        "BulkResponse": "BulkResult",
+        "BulkResponse": "BulkResponse",
         "BulkTaskInstanceBody": "BulkTaskInstanceBody",
         "BulkUpdateAction_BulkDAGRunBody_": "BulkUpdateActionBulkDAGRunBody",
         "BulkUpdateAction_BulkTaskInstanceBody_": "BulkUpdateActionBulkTaskInstanceBody",

@@ -23,7 +23,7 @@ from ..models import (
     DagRunState,
     DagRunType,
 )
-from ._base import DateTimeFilter, OrderBy, checked_filters
+from ._base import OrderBy, checked_filters
 from ._dag_run_changes import DagRunBulkUpdate, DagRunChanges
 from ._fan_out import DagRunFanOut
 from ._ranges import V1_DATES, RunRanges, UpdatedAtRanges
@@ -44,9 +44,6 @@ _RUNS = "/dags/{dag_id}/dagRuns"
 _RUN = _RUNS + "/{dag_run_id}"
 
 _V1_SORT = {"logical_date": "execution_date", "-logical_date": "-execution_date"}
-
-#: The 0.1 name of :data:`DateTimeFilter`, kept importable from here.
-DateFilter = DateTimeFilter
 
 
 class DagRunFilters(RunRanges, total=False):

@@ -37,10 +37,10 @@ T = TypeVar("T")
 
 #: A list's sort order: a field name, ``-`` in front to reverse, or several of them
 #: (Airflow 3 sorts by up to ten fields; Airflow 2 by one).
-OrderBy: TypeAlias = "str | Sequence[str] | None"
+OrderBy: TypeAlias = str | Sequence[str] | None
 
 #: A datetime filter: a timezone-aware datetime, or an ISO 8601 string sent as it is.
-DateTimeFilter: TypeAlias = "datetime | str | None"
+DateTimeFilter: TypeAlias = datetime | str | None
 
 
 #: A collection model. Most tell ``total_entries``; a few (a task instance's

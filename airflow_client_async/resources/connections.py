@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from .. import _json
 from .._bulk import BulkResult, OnExistence, OnNonExistence
@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionEntity",
+    "ConnectionExtra",
     "ConnectionsResource",
-    "Extra",
 ]
 
 #: A connection's ``extra``: the JSON text the server stores, or a mapping sent as JSON.
-Extra = str | Mapping[str, object] | None
+ConnectionExtra: TypeAlias = str | Mapping[str, object] | None
 
 _CONNECTION = "/connections/{connection_id}"
 
@@ -42,7 +42,7 @@ _TEST_CONNECTION_ID = "connection-test"
 _UNWRITTEN_CONN_TYPE = ""
 
 
-def _extra_text(extra: Missing[Extra]) -> Missing[str | None]:
+def _extra_text(extra: Missing[ConnectionExtra]) -> Missing[str | None]:
     if extra is UNSET or extra is None or isinstance(extra, str):
         return extra
     return _json.dumps(dict(extra), compact=False)
@@ -68,7 +68,7 @@ class ConnectionEntity(TypedDict, total=False):
     schema: str | None
     port: int | None
     password: str | None
-    extra: Extra
+    extra: ConnectionExtra
     team_name: str | None
 
 
@@ -161,7 +161,7 @@ class ConnectionsResource(Resource):
         schema: Missing[str | None] = UNSET,
         port: Missing[int | None] = UNSET,
         password: Missing[str | None] = UNSET,
-        extra: Missing[Extra] = UNSET,
+        extra: Missing[ConnectionExtra] = UNSET,
         description: Missing[str | None] = UNSET,
         team_name: Missing[str | None] = UNSET,
     ) -> Connection:
@@ -216,7 +216,7 @@ class ConnectionsResource(Resource):
         schema: Missing[str | None] = UNSET,
         port: Missing[int | None] = UNSET,
         password: Missing[str | None] = UNSET,
-        extra: Missing[Extra] = UNSET,
+        extra: Missing[ConnectionExtra] = UNSET,
         description: Missing[str | None] = UNSET,
         team_name: Missing[str | None] = UNSET,
     ) -> Connection:
@@ -289,7 +289,7 @@ class ConnectionsResource(Resource):
         schema: Missing[str | None] = UNSET,
         port: Missing[int | None] = UNSET,
         password: Missing[str | None] = UNSET,
-        extra: Missing[Extra] = UNSET,
+        extra: Missing[ConnectionExtra] = UNSET,
     ) -> ConnectionTest:
         """Test connection settings from the server, without storing them.
 
@@ -403,7 +403,7 @@ class ConnectionsResource(Resource):
         schema: Missing[str | None] = UNSET,
         port: Missing[int | None] = UNSET,
         password: Missing[str | None] = UNSET,
-        extra: Missing[Extra] = UNSET,
+        extra: Missing[ConnectionExtra] = UNSET,
         description: Missing[str | None] = UNSET,
         team_name: Missing[str | None] = UNSET,
         commit_on_success: Missing[bool] = UNSET,

@@ -7,12 +7,14 @@ that API.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import platform
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, cast, overload
 
 import attrs
 import httpx
@@ -39,6 +41,7 @@ from ._types import UNSET, JsonValue, Missing, UnsetType
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .resources._base import Resource
     from .resources.asset_state_store import AssetStateStoreResource
     from .resources.assets import AssetsResource
     from .resources.backfills import BackfillsResource
@@ -79,6 +82,7 @@ __all__ = [
 
 P = ParamSpec("P")
 T = TypeVar("T")
+R_co = TypeVar("R_co", bound="Resource", covariant=True)
 
 #: Used when neither ``timeout`` nor ``http_client`` is given.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -140,6 +144,38 @@ def _check_size(size: int | None) -> int | None:
     if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError("max_response_size must be a positive number of bytes or None")
     return size
+
+
+class _Namespace(cached_property[R_co]):
+    # A namespace of AsyncClient, e.g. ``dags: _Namespace[DagsResource]``: on first use it
+    # imports ``resources.<module>`` and builds the resource class on the client's
+    # pipeline, then stays in the client's __dict__ (a cached_property). Its docstring is
+    # the resource class's, so that each namespace is described in one place; reading it
+    # imports the module too.
+
+    def __init__(self, module: str, class_name: str) -> None:
+        self._module = module
+        self._class_name = class_name
+        super().__init__(self._build)
+
+    def resource_class(self) -> type[R_co]:
+        """The namespace's class (its module is imported on the first call)."""
+        module = importlib.import_module(f"{__package__}.resources.{self._module}")
+        return cast("type[R_co]", getattr(module, self._class_name))
+
+    def _build(self, client: AsyncClient) -> R_co:
+        # The client's own pipeline: this descriptor is part of the client.
+        return self.resource_class()(client._http, client)  # pyright: ignore[reportPrivateUsage]
+
+    @property
+    def __doc__(self) -> str | None:
+        return inspect.getdoc(self.resource_class())
+
+    @__doc__.setter
+    def __doc__(self, _: str | None) -> None:  # pyright: ignore[reportIncompatibleVariableOverride]
+        # cached_property copies the docstring of the function it wraps; that is _build's,
+        # which describes no namespace.
+        pass
 
 
 class AsyncClient:
@@ -461,198 +497,49 @@ class AsyncClient:
         auth = type(self._http.auth).__name__ if self._http.auth is not None else None
         return f"<AsyncClient base_url={self.base_url!r} auth={auth}>"
 
-    @cached_property
-    def dags(self) -> DagsResource:
-        """DAGs: list, get, details, update, pause, delete, favourites, tags."""
-        from .resources.dags import DagsResource
-
-        return DagsResource(self._http, self)
-
-    @cached_property
-    def tasks(self) -> TasksResource:
-        """The tasks of a DAG: list, get."""
-        from .resources.tasks import TasksResource
-
-        return TasksResource(self._http, self)
-
-    @cached_property
-    def dag_runs(self) -> DagRunsResource:
-        """DAG runs: list, get, trigger, update, clear, delete, wait, bulk."""
-        from .resources.dag_runs import DagRunsResource
-
-        return DagRunsResource(self._http, self)
-
-    @cached_property
-    def dag_versions(self) -> DagVersionsResource:
-        """Versions of a DAG (Airflow 3): list, get."""
-        from .resources.dag_versions import DagVersionsResource
-
-        return DagVersionsResource(self._http, self)
-
-    @cached_property
-    def backfills(self) -> BackfillsResource:
-        """Backfills (Airflow 3): list, get, create, pause, unpause, cancel."""
-        from .resources.backfills import BackfillsResource
-
-        return BackfillsResource(self._http, self)
-
-    @cached_property
-    def task_instances(self) -> TaskInstancesResource:
-        """Task instances, mapped ones too: list, get, update, clear, tries, logs."""
-        from .resources.task_instances import TaskInstancesResource
-
-        return TaskInstancesResource(self._http, self)
-
-    @cached_property
-    def hitl_details(self) -> HITLDetailsResource:
-        """Human-in-the-loop requests of task instances (Airflow 3.1+)."""
-        from .resources.hitl_details import HITLDetailsResource
-
-        return HITLDetailsResource(self._http, self)
-
-    @cached_property
-    def task_state_store(self) -> TaskStateStoreResource:
-        """Key-value state kept per task instance (Airflow 3.3)."""
-        from .resources.task_state_store import TaskStateStoreResource
-
-        return TaskStateStoreResource(self._http, self)
-
-    @cached_property
-    def xcom_entries(self) -> XComEntriesResource:
-        """XCom entries of a task instance: list, get, create, update, delete."""
-        from .resources.xcom_entries import XComEntriesResource
-
-        return XComEntriesResource(self._http, self)
-
-    @cached_property
-    def pools(self) -> PoolsResource:
-        """Pools: list, get, create, update, delete, bulk."""
-        from .resources.pools import PoolsResource
-
-        return PoolsResource(self._http, self)
-
-    @cached_property
-    def variables(self) -> VariablesResource:
-        """Variables: list, get, create, update, delete, bulk."""
-        from .resources.variables import VariablesResource
-
-        return VariablesResource(self._http, self)
-
-    @cached_property
-    def connections(self) -> ConnectionsResource:
-        """Connections: list, get, create, update, delete, test, bulk."""
-        from .resources.connections import ConnectionsResource
-
-        return ConnectionsResource(self._http, self)
-
-    @cached_property
-    def assets(self) -> AssetsResource:
-        """Assets (Airflow 2's datasets), their events, queued events and aliases."""
-        from .resources.assets import AssetsResource
-
-        return AssetsResource(self._http, self)
-
-    @cached_property
-    def asset_state_store(self) -> AssetStateStoreResource:
-        """Key-value state kept per asset (Airflow 3.3)."""
-        from .resources.asset_state_store import AssetStateStoreResource
-
-        return AssetStateStoreResource(self._http, self)
-
-    @cached_property
-    def dag_warnings(self) -> DagWarningsResource:
-        """DAG warnings: list."""
-        from .resources.dag_warnings import DagWarningsResource
-
-        return DagWarningsResource(self._http, self)
-
-    @cached_property
-    def dag_stats(self) -> DagStatsResource:
-        """Run counts per state for DAGs: list."""
-        from .resources.dag_stats import DagStatsResource
-
-        return DagStatsResource(self._http, self)
-
-    @cached_property
-    def dag_sources(self) -> DagSourcesResource:
-        """The source code of a DAG: get."""
-        from .resources.dag_sources import DagSourcesResource
-
-        return DagSourcesResource(self._http, self)
-
-    @cached_property
-    def dag_parsing(self) -> DagParsingResource:
-        """Ask the DAG processor to reparse a DAG file."""
-        from .resources.dag_parsing import DagParsingResource
-
-        return DagParsingResource(self._http, self)
-
-    @cached_property
-    def event_logs(self) -> EventLogsResource:
-        """Audit event log: list, get."""
-        from .resources.event_logs import EventLogsResource
-
-        return EventLogsResource(self._http, self)
-
-    @cached_property
-    def import_errors(self) -> ImportErrorsResource:
-        """DAG import errors: list, get."""
-        from .resources.import_errors import ImportErrorsResource
-
-        return ImportErrorsResource(self._http, self)
-
-    @cached_property
-    def jobs(self) -> JobsResource:
-        """Scheduler, triggerer and other jobs (Airflow 3): list."""
-        from .resources.jobs import JobsResource
-
-        return JobsResource(self._http, self)
-
-    @cached_property
-    def config(self) -> ConfigResource:
-        """The server's configuration (needs expose_config): get, get one option."""
-        from .resources.config import ConfigResource
-
-        return ConfigResource(self._http, self)
-
-    @cached_property
-    def plugins(self) -> PluginsResource:
-        """Installed plugins and their import errors: list."""
-        from .resources.plugins import PluginsResource
-
-        return PluginsResource(self._http, self)
-
-    @cached_property
-    def providers(self) -> ProvidersResource:
-        """Installed provider packages: list."""
-        from .resources.providers import ProvidersResource
-
-        return ProvidersResource(self._http, self)
-
-    @cached_property
-    def roles(self) -> RolesResource:
-        """Roles (Airflow 3: FAB auth manager only): list, get, create, update, delete."""
-        from .resources.roles import RolesResource
-
-        return RolesResource(self._http, self)
-
-    @cached_property
-    def permissions(self) -> PermissionsResource:
-        """Permissions (Airflow 3: FAB auth manager only): list."""
-        from .resources.permissions import PermissionsResource
-
-        return PermissionsResource(self._http, self)
-
-    @cached_property
-    def users(self) -> UsersResource:
-        """Users (Airflow 3: FAB auth manager only): list, get, create, update, delete."""
-        from .resources.users import UsersResource
-
-        return UsersResource(self._http, self)
-
-    @cached_property
-    def monitoring(self) -> MonitoringResource:
-        """Health and version of the server."""
-        from .resources.monitoring import MonitoringResource
-
-        return MonitoringResource(self._http, self)
+    # Each namespace is built from resources.<module> on first use; its docstring is the
+    # resource class's own.
+    dags: _Namespace[DagsResource] = _Namespace("dags", "DagsResource")
+    tasks: _Namespace[TasksResource] = _Namespace("tasks", "TasksResource")
+    dag_runs: _Namespace[DagRunsResource] = _Namespace("dag_runs", "DagRunsResource")
+    dag_versions: _Namespace[DagVersionsResource] = _Namespace(
+        "dag_versions", "DagVersionsResource"
+    )
+    backfills: _Namespace[BackfillsResource] = _Namespace("backfills", "BackfillsResource")
+    task_instances: _Namespace[TaskInstancesResource] = _Namespace(
+        "task_instances", "TaskInstancesResource"
+    )
+    hitl_details: _Namespace[HITLDetailsResource] = _Namespace(
+        "hitl_details", "HITLDetailsResource"
+    )
+    task_state_store: _Namespace[TaskStateStoreResource] = _Namespace(
+        "task_state_store", "TaskStateStoreResource"
+    )
+    xcom_entries: _Namespace[XComEntriesResource] = _Namespace(
+        "xcom_entries", "XComEntriesResource"
+    )
+    pools: _Namespace[PoolsResource] = _Namespace("pools", "PoolsResource")
+    variables: _Namespace[VariablesResource] = _Namespace("variables", "VariablesResource")
+    connections: _Namespace[ConnectionsResource] = _Namespace("connections", "ConnectionsResource")
+    assets: _Namespace[AssetsResource] = _Namespace("assets", "AssetsResource")
+    asset_state_store: _Namespace[AssetStateStoreResource] = _Namespace(
+        "asset_state_store", "AssetStateStoreResource"
+    )
+    dag_warnings: _Namespace[DagWarningsResource] = _Namespace(
+        "dag_warnings", "DagWarningsResource"
+    )
+    dag_stats: _Namespace[DagStatsResource] = _Namespace("dag_stats", "DagStatsResource")
+    dag_sources: _Namespace[DagSourcesResource] = _Namespace("dag_sources", "DagSourcesResource")
+    dag_parsing: _Namespace[DagParsingResource] = _Namespace("dag_parsing", "DagParsingResource")
+    event_logs: _Namespace[EventLogsResource] = _Namespace("event_logs", "EventLogsResource")
+    import_errors: _Namespace[ImportErrorsResource] = _Namespace(
+        "import_errors", "ImportErrorsResource"
+    )
+    jobs: _Namespace[JobsResource] = _Namespace("jobs", "JobsResource")
+    config: _Namespace[ConfigResource] = _Namespace("config", "ConfigResource")
+    plugins: _Namespace[PluginsResource] = _Namespace("plugins", "PluginsResource")
+    providers: _Namespace[ProvidersResource] = _Namespace("providers", "ProvidersResource")
+    roles: _Namespace[RolesResource] = _Namespace("roles", "RolesResource")
+    permissions: _Namespace[PermissionsResource] = _Namespace("permissions", "PermissionsResource")
+    users: _Namespace[UsersResource] = _Namespace("users", "UsersResource")
+    monitoring: _Namespace[MonitoringResource] = _Namespace("monitoring", "MonitoringResource")

@@ -9,7 +9,7 @@ __all__ = ["DagParsingResource"]
 
 
 class DagParsingResource(Resource):
-    """Reparse requests for DAG files."""
+    """Ask the DAG processor to parse a DAG file again: reparse."""
 
     namespace = "dag_parsing"
 

@@ -105,7 +105,7 @@ class DagRunListFilters(DagRunFilters, UpdatedAtRanges, total=False):
 
 
 class DagRunsResource(DagRunChanges, DagRunFanOut, DagRunWaiting):
-    """DAG runs: list, get, trigger, update, clear, delete, wait; fan-out over many."""
+    """DAG runs: list, get, trigger, update, clear, delete, bulk, wait; fan-out over many."""
 
     namespace = "dag_runs"
 

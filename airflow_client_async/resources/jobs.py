@@ -11,7 +11,7 @@ __all__ = ["JobsResource"]
 
 
 class JobsResource(Resource):
-    """The jobs the server's components run as: list. Airflow 3 only."""
+    """The jobs the server's components run as (scheduler, triggerer, …): list. Airflow 3 only."""
 
     namespace = "jobs"
 

@@ -16,6 +16,7 @@ import collections.abc
 import enum
 import functools
 import inspect
+import subprocess
 import sys
 import typing
 from collections.abc import Callable, Iterator
@@ -298,3 +299,40 @@ def test_bulk_error_is_an_api_error_but_no_status_error() -> None:
     assert isinstance(caught.value, af.BulkError)
     assert caught.value.result is result
     assert caught.value.request is None
+
+
+def test_each_namespace_is_described_by_its_resource_class_alone() -> None:
+    for name, resource in _namespaces().items():
+        accessor = inspect.getattr_static(AsyncClient, name)
+        assert inspect.getdoc(accessor) == inspect.getdoc(resource), name
+        assert resource.__doc__, name
+        assert resource.namespace == name
+
+
+def test_each_namespace_is_typed_as_the_class_it_builds() -> None:
+    hints = _hints(AsyncClient)
+    for name, resource in _namespaces().items():
+        assert typing.get_args(hints[name]) == (resource,), name
+
+
+def test_a_namespace_is_built_once_per_client_and_knows_its_client() -> None:
+    client = AsyncClient("http://localhost:8080", api_version="v2")
+    assert client.dags is client.dags
+    assert client.dags._client is client
+    other = client.with_options(timeout=5)
+    assert other.dags is not client.dags
+    assert other.dags._client is other
+
+
+def test_namespaces_import_their_modules_on_first_use() -> None:
+    code = (
+        "import sys\n"
+        "from airflow_client_async import AsyncClient\n"
+        "loaded = lambda: sorted(m for m in sys.modules if '.resources.' in m)\n"
+        "client = AsyncClient('http://localhost:8080', api_version='v2')\n"
+        "assert loaded() == [], loaded()\n"
+        "client.pools\n"
+        "assert 'airflow_client_async.resources.pools' in loaded(), loaded()\n"
+        "assert 'airflow_client_async.resources.dags' not in loaded(), loaded()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

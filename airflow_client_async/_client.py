@@ -158,6 +158,9 @@ class _Namespace(cached_property[R_co]):
         self._class_name = class_name
         super().__init__(self._build)
 
+    def __repr__(self) -> str:
+        return f"<namespace {self._class_name}>"
+
     def resource_class(self) -> type[R_co]:
         """The namespace's class (its module is imported on the first call)."""
         module = importlib.import_module(f"{__package__}.resources.{self._module}")

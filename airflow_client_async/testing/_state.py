@@ -1,0 +1,138 @@
+"""What the fake Airflow holds: DAGs, runs and their task instances, pools, variables, ...
+
+Runs advance when they are read, not with time: each read of a run (or of its task
+instances, logs or the wait stream) moves it one step along ``queued → running → success``
+(or ``failed`` when one of its tasks was made to fail), so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from typing import Any
+
+__all__ = [
+    "FINISHED",
+    "Connection",
+    "Dag",
+    "DagImportError",
+    "Pool",
+    "Run",
+    "TaskInstance",
+    "Variable",
+]
+
+#: Run states that no longer change.
+FINISHED = frozenset({"success", "failed"})
+
+
+@dataclasses.dataclass
+class Dag:
+    """A registered DAG; its tasks run one after another, in order."""
+
+    dag_id: str
+    tasks: list[str]
+    description: str | None = None
+    tags: list[str] = dataclasses.field(default_factory=list)
+    owners: list[str] = dataclasses.field(default_factory=lambda: ["airflow"])
+    schedule: str | None = None
+    is_paused: bool = True
+    failing: set[str] = dataclasses.field(default_factory=set)
+    results: dict[str, Any] = dataclasses.field(default_factory=dict)
+    fileloc: str = ""
+    created: float = dataclasses.field(default_factory=time.time)
+    version_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclasses.dataclass
+class TaskInstance:
+    """One task's attempt in a run."""
+
+    task_id: str
+    state: str | None = None
+    try_number: int = 0
+    queued_when: float | None = None
+    start_date: float | None = None
+    end_date: float | None = None
+    note: str | None = None
+    id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds between start and end, once ended."""
+        if self.start_date is None or self.end_date is None:
+            return None
+        return round(self.end_date - self.start_date, 6)
+
+
+@dataclasses.dataclass
+class Run:
+    """A DAG run and its task instances."""
+
+    dag_id: str
+    run_id: str
+    logical_date: float | None
+    conf: dict[str, Any]
+    run_type: str = "manual"
+    state: str = "queued"
+    note: str | None = None
+    user: str | None = None
+    queued_at: float = dataclasses.field(default_factory=time.time)
+    run_after: float = dataclasses.field(default_factory=time.time)
+    start_date: float | None = None
+    end_date: float | None = None
+    reads_left: int = 0
+    task_instances: dict[str, TaskInstance] = dataclasses.field(default_factory=dict)
+    xcoms: dict[tuple[str, str], tuple[Any, float]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds the run took, once ended."""
+        if self.start_date is None or self.end_date is None:
+            return None
+        return round(self.end_date - self.start_date, 6)
+
+
+@dataclasses.dataclass
+class Pool:
+    """A pool."""
+
+    name: str
+    slots: int
+    description: str | None = None
+    include_deferred: bool = False
+
+
+@dataclasses.dataclass
+class Variable:
+    """A variable (its value is kept as the string the server stores)."""
+
+    key: str
+    value: str
+    description: str | None = None
+
+
+@dataclasses.dataclass
+class Connection:
+    """A connection."""
+
+    connection_id: str
+    conn_type: str
+    description: str | None = None
+    host: str | None = None
+    login: str | None = None
+    schema: str | None = None
+    port: int | None = None
+    password: str | None = None
+    extra: str | None = None
+
+
+@dataclasses.dataclass
+class DagImportError:
+    """A DAG file that failed to parse."""
+
+    import_error_id: int
+    filename: str
+    stack_trace: str
+    timestamp: float = dataclasses.field(default_factory=time.time)

@@ -1,0 +1,125 @@
+"""The suite's fake lanes: the same test functions run against ``FakeAirflow``.
+
+A lane is named ``fake-<release>`` (``fake-2.11.2``, ``fake-3.3.2``); it needs no server,
+so its tests run in the fast layer. ``$AIRFLOW_TEST_FAKES`` names the lanes (releases
+separated by spaces or commas; empty turns them off); by default 2.11.2 and 3.3.2.
+
+The fake is seeded with the DAGs the real servers have: the suite's own test DAGs
+(``tests/integration/dags``) and the example DAGs the tests name. :data:`EXCLUDED` lists
+what the fake does not model, each with its reason; those tests are skipped on the fake
+lanes, and the list is printed in the test summary.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+from airflow_client_async.testing import FakeAirflow
+
+from ._server import Credentials, ServerInfo
+
+__all__ = [
+    "EXCLUDED",
+    "FAKE_PREFIX",
+    "excluded_reason",
+    "fake_for",
+    "fake_lanes",
+    "fake_server",
+]
+
+FAKE_PREFIX = "fake-"
+DEFAULT_FAKES = ("2.11.2", "3.3.2")
+
+#: Test module (or ``module::test``) → why the fake does not model it.
+EXCLUDED: dict[str, str] = {}
+
+#: lane → its fake; one fake per lane for the whole session, as one real server is.
+_FAKES: dict[str, FakeAirflow] = {}
+
+#: The suite's test DAGs (tests/integration/dags) and their tasks, in the order they run.
+_TEST_DAGS: dict[str, list[str]] = {
+    "client_test_fast": ["say_hello"],
+    "client_test_empty": ["nothing"],
+    "client_test_slow_log": ["tick"],
+    "client_test_xcom": ["push"],
+    "client_test_mapped": ["double", "total"],
+    "client_test_backfill": ["report"],
+    "client_test_dataset_producer": ["produce"],
+    "client_test_dataset_consumer": ["consume"],
+}
+
+#: The example DAGs the tests name; Airflow creates them paused.
+_EXAMPLE_DAGS: dict[str, list[str]] = {
+    "example_bash_operator": [
+        "runme_0",
+        "runme_1",
+        "runme_2",
+        "run_after_loop",
+        "also_run_this",
+        "this_will_skip",
+        "run_this_last",
+    ],
+    "example_python_operator": ["print_the_context", "log_sql_query"],
+    "example_branch_operator": ["run_this_first", "branching", "join"],
+    "example_branch_dop_operator_v3": ["condition", "oper_1", "oper_2"],
+    "example_branch_labels": ["ingest", "analyse", "report"],
+    "tutorial": ["print_date", "sleep", "templated"],
+}
+
+
+def fake_lanes() -> list[str]:
+    """Return the fake lanes to run, e.g. ``["fake-2.11.2", "fake-3.3.2"]``."""
+    raw = os.environ.get("AIRFLOW_TEST_FAKES")
+    releases = DEFAULT_FAKES if raw is None else tuple(raw.replace(",", " ").split())
+    return [FAKE_PREFIX + release for release in dict.fromkeys(releases)]
+
+
+def _seeded(release: str) -> FakeAirflow:
+    # The test servers run with [api] maximum_page_limit = 10.
+    fake = FakeAirflow(release=release, maximum_page_limit=10)
+    for dag_id, tasks in _TEST_DAGS.items():
+        results = {"push": {"text": "client-test", "numbers": [1, 2, 3]}} if "push" in tasks else {}
+        fake.add_dag(
+            dag_id, tasks=tasks, tags=["client-test"], is_paused=True, results=results
+        )
+    for dag_id, tasks in _EXAMPLE_DAGS.items():
+        schedule = "0 0 * * *" if dag_id in ("example_bash_operator", "tutorial") else None
+        fake.add_dag(dag_id, tasks=tasks, tags=["example"], is_paused=True, schedule=schedule)
+    return fake
+
+
+def fake_server(lane: str) -> ServerInfo:
+    """Return the server of a fake lane, its fake made on first use."""
+    release = lane.removeprefix(FAKE_PREFIX)
+    if lane not in _FAKES:
+        _FAKES[lane] = _seeded(release)
+    fake = _FAKES[lane]
+    return ServerInfo(
+        base_url=f"https://{lane}.airflow.test",
+        admin=Credentials("admin", "admin"),
+        viewer=Credentials("viewer", "viewer"),
+        airflow_home=_NOWHERE,
+        dags_folder=_NOWHERE,
+        version=release,
+        api_version=fake.api_version,
+        auth_manager="fab" if release.startswith("2.") else "simple",
+        dag_ids=tuple(_TEST_DAGS),
+    )
+
+
+def fake_for(server: ServerInfo) -> FakeAirflow | None:
+    """Return the fake behind ``server``, or ``None`` for a real server."""
+    for lane, fake in _FAKES.items():
+        if server.base_url == f"https://{lane}.airflow.test":
+            return fake
+    return None
+
+
+def excluded_reason(module: str, name: str) -> str | None:
+    """Return why a test is not run on the fake lanes, or ``None`` when it is."""
+    return EXCLUDED.get(f"{module}::{name}") or EXCLUDED.get(module)
+
+
+#: A fake server has no folders: a test that writes DAG files is excluded.
+_NOWHERE = pathlib.Path("/nonexistent/fake-airflow")

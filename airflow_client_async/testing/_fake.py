@@ -155,6 +155,8 @@ class FakeAirflow:
         schedule: str | None = None,
         is_paused: bool = False,
         results: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+        operator: str = "PythonOperator",
     ) -> None:
         """Register a DAG whose tasks run one after the other.
 
@@ -167,6 +169,8 @@ class FakeAirflow:
             schedule: A cron expression, or ``None`` for a DAG that only runs when triggered.
             is_paused: Whether it starts paused.
             results: Task id → the value the task returns (its ``return_value`` XCom).
+            params: The DAG's params: name → default value.
+            operator: The class name its tasks report (``"BashOperator"``...).
 
         Raises:
             ValueError: The DAG exists, it has no tasks, a task id repeats, or a result
@@ -194,6 +198,8 @@ class FakeAirflow:
                 schedule=schedule,
                 is_paused=is_paused,
                 results=dict(results or {}),
+                params=dict(params or {}),
+                operator=operator,
                 fileloc=f"/opt/airflow/dags/{dag_id}.py",
             )
 

@@ -145,6 +145,7 @@ class FakeServer:
         self.variables: dict[str, Variable] = {}
         self.connections: dict[str, Connection] = {}
         self.import_errors: dict[int, DagImportError] = {}
+        self.favorites: set[str] = set()
         self._secret = hashlib.sha256(repr((id(self), time.time())).encode()).digest()
         self.started = time.time()
         prefix = self.dialect.prefix
@@ -523,10 +524,10 @@ class FakeServer:
             end_date=None,
             is_paused_upon_creation=None,
             last_parsed=d.timestamp(self.started),
-            params={},
+            params={name: self.param_body(value) for name, value in dag.params.items()},
             render_template_as_native_obj=False,
             start_date=d.timestamp(dag.created),
-            timezone="UTC" if d.v2 else {"__type": "Timezone", "name": "UTC"},  # type: ignore[dict-item]
+            timezone="UTC",
         )
         if d.v2:
             body.update(
@@ -548,6 +549,18 @@ class FakeServer:
                 )
         else:
             body.update(dataset_expression=None, orientation="LR", template_searchpath=None)
+        return body
+
+    def param_body(self, value: Any) -> dict[str, Any]:
+        """A DAG param as the release serialises it."""
+        d = self.dialect
+        body: dict[str, Any] = {"description": None, "schema": {}, "value": value}
+        if not d.v2:
+            body["__class"] = "airflow.models.param.Param"
+        elif d.minor < (3, 3):
+            body["__class"] = "airflow.sdk.definitions.param.Param"
+        else:
+            body["source"] = None
         return body
 
     def dag_version_body(self, dag: Dag) -> dict[str, Any]:
@@ -672,8 +685,8 @@ class FakeServer:
         downstream = dag.tasks[index + 1 : index + 2]
         return {
             "class_ref": {
-                "class_name": "PythonOperator",
-                "module_path": "airflow.operators.python",
+                "class_name": dag.operator,
+                "module_path": _operator_module(d, dag.operator),
             },
             "depends_on_past": False,
             "doc_md": None,
@@ -682,7 +695,7 @@ class FakeServer:
             "execution_timeout": None,
             "extra_links": [],
             "is_mapped": False,
-            "operator_name": "PythonOperator",
+            "operator_name": dag.operator,
             "owner": "airflow",
             "params": {},
             "pool": "default_pool",
@@ -795,6 +808,14 @@ class FakeServer:
         return body
 
 
+def _operator_module(dialect: Dialect, operator: str) -> str:
+    """Where the release keeps a standard operator's class."""
+    module = {"BashOperator": "bash", "EmptyOperator": "empty"}.get(operator, "python")
+    if dialect.v2:
+        return f"airflow.providers.standard.operators.{module}"
+    return f"airflow.operators.{module}"
+
+
 def _masked_extra(extra: str | None) -> str | None:
     """A connection's ``extra`` as the servers show it: secret-looking keys masked."""
     if extra is None:
@@ -876,24 +897,107 @@ def _get_health(server: FakeServer, call: Call) -> Answer:
 @_route("GET", "/dags", "/dags", "get_dags")
 def _get_dags(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
-    dags = list(server.dags.values())
-    pattern = call.query.get("dag_id_pattern")
-    if pattern:
-        dags = [dag for dag in dags if _like(pattern, dag.dag_id)]
-    tags = d.list_param(call.query, "tags")
-    if tags:
-        dags = [dag for dag in dags if set(tags) & set(dag.tags)]
-    paused = call.query.get("paused")
-    if paused is not None:
-        dags = [dag for dag in dags if dag.is_paused == (paused.lower() == "true")]
+    dags = _matching_dags(server, call)
     items = [server.dag_body(dag) for dag in dags]
+    fields = d.list_param(call.query, "fields") if not d.v2 else []
+    if fields:
+        # Airflow 2 answers only the fields asked for (the client adds dag_id).
+        items = [{k: v for k, v in item.items() if k in fields} for item in items]
     return server.page(
         items,
         call,
         "dags",
         "dag_id",
-        ("dag_display_name", "is_paused", "last_parsed_time", "next_dagrun"),
+        ("dag_display_name", "is_paused", "last_parsed_time", "next_dagrun", "dag_id"),
     )
+
+
+def _matching_dags(server: FakeServer, call: Call) -> list[Dag]:
+    d = server.dialect
+    query = call.query
+    dags = list(server.dags.values())
+    pattern = query.get("dag_id_pattern")
+    if pattern:
+        dags = [dag for dag in dags if _like(pattern, dag.dag_id)]
+    prefix = query.get("dag_id_prefix_pattern")
+    if prefix and d.minor >= (3, 3):
+        dags = [dag for dag in dags if dag.dag_id.startswith(prefix)]
+    tags = d.list_param(query, "tags")
+    if tags:
+        if d.v2 and query.get("tags_match_mode") == "all":
+            dags = [dag for dag in dags if set(tags) <= set(dag.tags)]
+        else:
+            dags = [dag for dag in dags if set(tags) & set(dag.tags)]
+    paused = query.get("paused")
+    if paused is not None:
+        dags = [dag for dag in dags if dag.is_paused == (paused.lower() == "true")]
+    favorite = query.get("is_favorite")
+    if favorite is not None and d.minor >= (3, 1):
+        wanted = favorite.lower() == "true"
+        dags = [dag for dag in dags if (dag.dag_id in server.favorites) == wanted]
+    return dags
+
+
+@_route("PATCH", "/dags", "/dags", "patch_dags")
+def _patch_dags(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    body = _fields(call.body, {"is_paused"}, ("is_paused",), d)
+    if isinstance(body, Answer):
+        return body
+    if not d.v2 and not call.query.get("dag_id_pattern"):
+        return d.bad_request("dag_id_pattern is required")
+    mask = server.mask(call)
+    if mask is not None and set(mask) - {"is_paused"}:
+        return d.error(400, "Only `is_paused` field can be updated through the REST API")
+    dags = _matching_dags(server, call)
+    for dag in dags:
+        dag.is_paused = bool(body["is_paused"])
+    items = [server.dag_body(dag) for dag in dags]
+    return server.page(items, call, "dags", "dag_id", ("dag_id",))
+
+
+@_route("POST", None, "/dags/{dag_id}/favorite", "favorite_dag")
+def _favorite_dag(server: FakeServer, call: Call) -> Answer:
+    dag = server.dag_or_404(call.params["dag_id"])
+    if isinstance(dag, Answer):
+        return dag
+    if dag.dag_id in server.favorites:
+        return server.dialect.error(409, "DAG is already in favorites")
+    server.favorites.add(dag.dag_id)
+    return server.dialect.no_content()
+
+
+@_route("POST", None, "/dags/{dag_id}/unfavorite", "unfavorite_dag")
+def _unfavorite_dag(server: FakeServer, call: Call) -> Answer:
+    dag = server.dag_or_404(call.params["dag_id"])
+    if isinstance(dag, Answer):
+        return dag
+    if dag.dag_id not in server.favorites:
+        return server.dialect.error(409, "DAG is not in favorites")
+    server.favorites.discard(dag.dag_id)
+    return server.dialect.no_content()
+
+
+@_route("GET", None, "/dagTags", "get_dag_tags")
+def _get_dag_tags(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    tags = sorted({tag for dag in server.dags.values() for tag in dag.tags})
+    pattern = call.query.get("tag_name_pattern")
+    if pattern:
+        tags = [tag for tag in tags if _like(pattern, tag)]
+    prefix = call.query.get("tag_name_prefix_pattern")
+    if prefix and d.minor >= (3, 3):
+        tags = [tag for tag in tags if tag.startswith(prefix)]
+    try:
+        offset = int(call.query.get("offset") or 0)
+        limit = int(call.query.get("limit") or d.default_limit)
+    except ValueError:
+        return d.bad_request("offset and limit must be integers", loc=("query", "limit"))
+    if d.minor >= (3, 2):
+        limit = min(limit, server.maximum_page_limit)
+    if call.query.get_list("order_by") in (["-name"],):
+        tags.reverse()
+    return d.ok({"tags": tags[offset : offset + limit], "total_entries": len(tags)})
 
 
 @_route("GET", "/dags/{dag_id}", "/dags/{dag_id}", "get_dag")
@@ -946,6 +1050,12 @@ def _get_tasks(server: FakeServer, call: Call) -> Answer:
     if isinstance(dag, Answer):
         return dag
     tasks = [server.task_body(dag, task_id) for task_id in dag.tasks]
+    order = call.query.get("order_by") or "task_id"
+    if order:
+        name = order.lstrip("-")
+        if name not in tasks[0]:
+            return server.dialect.error(400, f"'{name}' is not a field of a task")
+        tasks.sort(key=lambda task: _sort_key(task.get(name)), reverse=order.startswith("-"))
     return server.dialect.ok({"tasks": tasks, "total_entries": len(tasks)})
 
 

@@ -40,6 +40,8 @@ class Dag:
     is_paused: bool = True
     failing: set[str] = dataclasses.field(default_factory=set)
     results: dict[str, Any] = dataclasses.field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    operator: str = "PythonOperator"
     fileloc: str = ""
     created: float = dataclasses.field(default_factory=time.time)
     version_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))

@@ -32,7 +32,9 @@ FAKE_PREFIX = "fake-"
 DEFAULT_FAKES = ("2.11.2", "3.3.2")
 
 #: Test module (or ``module::test``) → why the fake does not model it.
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    "test_dags::test_delete_a_dag": "writes a DAG file into the server's dags folder",
+}
 
 #: lane → its fake; one fake per lane for the whole session, as one real server is.
 _FAKES: dict[str, FakeAirflow] = {}
@@ -51,21 +53,40 @@ _TEST_DAGS: dict[str, list[str]] = {
 
 #: The example DAGs the tests name; Airflow creates them paused.
 _EXAMPLE_DAGS: dict[str, list[str]] = {
+    # The fake runs tasks in a chain: runme_0's downstream task is run_after_loop.
     "example_bash_operator": [
         "runme_0",
+        "run_after_loop",
+        "run_this_last",
         "runme_1",
         "runme_2",
-        "run_after_loop",
         "also_run_this",
         "this_will_skip",
-        "run_this_last",
     ],
     "example_python_operator": ["print_the_context", "log_sql_query"],
     "example_branch_operator": ["run_this_first", "branching", "join"],
     "example_branch_dop_operator_v3": ["condition", "oper_1", "oper_2"],
     "example_branch_labels": ["ingest", "analyse", "report"],
     "tutorial": ["print_date", "sleep", "templated"],
+    "example_branch_datetime_operator": ["date_branch", "date_in_range", "date_outside_range"],
+    "example_branch_python_operator_decorator": ["run_this_first", "branching", "join"],
+    "example_complex": ["create_entry_group", "delete_entry_group"],
+    "example_dag_decorator": ["get_ip", "prepare_command", "echo_ip_info"],
+    "example_dynamic_task_mapping": ["add_one", "sum_it"],
+    "example_external_task_marker_parent": ["parent_task"],
+    "example_nested_branch_dag": ["branch_1", "false_1", "true_1"],
+    "example_params_trigger_ui": ["get_names", "show_names"],
+    "example_sensors": ["wait_for_file", "wait_for_time"],
+    "example_setup_teardown": ["root_setup", "normal", "root_teardown"],
+    "example_short_circuit_operator": ["condition_is_true", "condition_is_false"],
+    "example_skip_dag": ["always_true", "skip_operator"],
+    "example_task_group": ["start", "end"],
+    "example_time_delta_sensor_async": ["wait", "finish"],
+    "example_xcom": ["push", "puller"],
 }
+
+#: The params of the example DAGs that declare some.
+_EXAMPLE_PARAMS = {"example_bash_operator": {"example_key": "example_value"}}
 
 
 def fake_lanes() -> list[str]:
@@ -85,7 +106,15 @@ def _seeded(release: str) -> FakeAirflow:
         )
     for dag_id, tasks in _EXAMPLE_DAGS.items():
         schedule = "0 0 * * *" if dag_id in ("example_bash_operator", "tutorial") else None
-        fake.add_dag(dag_id, tasks=tasks, tags=["example"], is_paused=True, schedule=schedule)
+        fake.add_dag(
+            dag_id,
+            tasks=tasks,
+            tags=["example"],
+            is_paused=True,
+            schedule=schedule,
+            params=_EXAMPLE_PARAMS.get(dag_id),
+            operator="BashOperator" if dag_id == "example_bash_operator" else "PythonOperator",
+        )
     return fake
 
 

@@ -375,11 +375,23 @@ class FakeServer:
         key: str,
         default_order: str,
         allowed: Iterable[str],
+        *,
+        window: tuple[Any, Any, list[str]] | None = None,
+        aliases: Mapping[str, str] | None = None,
     ) -> Answer:
-        """A page of ``items`` as the collection ``key``, with ``total_entries``."""
+        """A page of ``items`` as the collection ``key``, with ``total_entries``.
+
+        ``window`` gives ``(offset, limit, order_by)`` read from a body instead of the query.
+        """
         dialect = self.dialect
         query = call.query
-        orders = query.get_list("order_by") if dialect.v2 else query.get_list("order_by")[-1:]
+        if window is not None:
+            raw_offset, raw_limit, orders = window
+        else:
+            raw_offset, raw_limit = query.get("offset"), query.get("limit")
+            orders = query.get_list("order_by")
+            if not dialect.v2:
+                orders = orders[-1:]
         orders = [order for order in orders if order] or [default_order]
         known = set(allowed) | {default_order}
         for order in reversed(orders):
@@ -392,14 +404,15 @@ class FakeServer:
                     400,
                     f"Ordering with '{name}' is disallowed or the attribute does not exist on the model",
                 )
+            field = (aliases or {}).get(name, name)
             items = sorted(
                 items,
-                key=lambda item, n=name: _sort_key(item.get(n)),
+                key=lambda item, n=field: _sort_key(item.get(n)),
                 reverse=order.startswith("-"),
             )
         try:
-            offset = int(query.get("offset") or 0)
-            limit = int(query["limit"]) if "limit" in query else dialect.default_limit
+            offset = int(raw_offset or 0)
+            limit = int(raw_limit) if raw_limit is not None else dialect.default_limit
         except ValueError:
             return dialect.bad_request("offset and limit must be integers", loc=("query", "limit"))
         if offset < 0 or limit < 0:
@@ -1151,6 +1164,9 @@ def _trigger(server: FakeServer, call: Call) -> Answer:
     run_id = (
         body.get("dag_run_id") or f"manual__{d.timestamp(logical if logical is not None else now)}"
     )
+    refused = _refuse_run_id(d, str(run_id))
+    if refused is not None:
+        return refused
     conf = body.get("conf") or {}
     if not isinstance(conf, dict):
         return d.bad_request("conf must be an object", loc=("body", "conf"))
@@ -1178,38 +1194,114 @@ def _trigger(server: FakeServer, call: Call) -> Answer:
     return d.ok(server.run_body(run))
 
 
-def _run_filters(server: FakeServer, call: Call, runs: list[Run]) -> list[Run] | Answer:
+_DATABASE_ERROR = {
+    "reason": "Database error",
+    "statement": "hidden",
+    "orig_error": "hidden",
+    "message": "Serious error when handling your request. Check logs for more details",
+}
+
+
+_RUN_ID = re.compile(r"[A-Za-z0-9_.~:+-]+")
+
+
+def _refuse_run_id(d: Dialect, run_id: str) -> Answer | None:
+    """The answer to a run id outside the server's pattern, or ``None`` when it fits."""
+    if _RUN_ID.fullmatch(run_id) is None and not run_id.startswith("manual__"):
+        if d.v2:
+            return d.error(
+                400,
+                f"The run_id provided '{run_id}' does not match regex pattern "
+                f"'^[A-Za-z0-9_.~:+-]+$'",
+            )
+        # Airflow 2 raises, and its webserver answers its HTML error page.
+        return Answer(
+            500,
+            b"<!doctype html><html><title>500 Internal Server Error</title></html>",
+            {"content-type": "text/html; charset=utf-8"},
+        )
+    if d.minor >= (3, 3) and ".." in run_id:
+        return d.error(400, f"The run_id provided '{run_id}' must not contain '..'")
+    return None
+
+
+def _run_filters(
+    server: FakeServer, runs: list[Run], get: Callable[[str], Any], get_list: Callable[[str], list[str]]
+) -> list[Run] | Answer:
     d = server.dialect
-    states = d.list_param(call.query, "state")
+    states = get_list("state") or get_list("states")
     if states:
         runs = [run for run in runs if run.state in states]
-    prefix = "logical_date" if d.v2 else "execution_date"
-    for suffix, compare in (
-        ("_gte", float.__ge__),
-        ("_lte", float.__le__),
-        ("_gt", float.__gt__),
-        ("_lt", float.__lt__),
-    ):
-        raw = call.query.get(prefix + suffix)
-        if raw is None:
-            continue
-        bound = _parse_time(raw)
-        if isinstance(bound, str) or bound is None:
-            if d.v2:
-                return d.error(
-                    500,
-                    {
-                        "reason": "Database error",
-                        "statement": "hidden",
-                        "orig_error": "hidden",
-                        "message": "Serious error when handling your request. Check logs for more details",
-                    },
-                )
-            return d.bad_request(str(bound))
-        runs = [
-            run for run in runs if run.logical_date is not None and compare(run.logical_date, bound)
-        ]
+    run_types = get_list("run_type")
+    if run_types and d.v2:
+        runs = [run for run in runs if run.run_type in run_types]
+    pattern = get("run_id_pattern")
+    if pattern and d.minor >= (3, 1):
+        runs = [run for run in runs if _like(pattern, run.run_id)]
+    conf = get("conf_contains")
+    if conf and d.minor >= (3, 2):
+        runs = [run for run in runs if conf in json.dumps(run.conf)]
+    fields = {"logical_date" if d.v2 else "execution_date": "logical_date"}
+    fields.update(start_date="start_date", end_date="end_date")
+    if d.v2:
+        fields["run_after"] = "run_after"
+    for name, attribute in fields.items():
+        for suffix, compare in (
+            ("_gte", float.__ge__),
+            ("_lte", float.__le__),
+            ("_gt", float.__gt__),
+            ("_lt", float.__lt__),
+        ):
+            raw = get(name + suffix)
+            if raw is None or (suffix in ("_gt", "_lt") and not d.v2):
+                continue
+            bound = _parse_time(raw)
+            if isinstance(bound, str) or bound is None:
+                if d.v2:
+                    # A naive datetime reaches the database, which refuses it.
+                    return d.error(500, _DATABASE_ERROR)
+                return d.bad_request(f"{raw!r} is not a 'date-time' - '{name}{suffix}'")
+            runs = [
+                run
+                for run in runs
+                if _run_time(run, attribute) is not None
+                and compare(_run_time(run, attribute), bound)
+            ]
     return runs
+
+
+def _run_time(run: Run, attribute: str) -> float | None:
+    if attribute == "logical_date" and run.logical_date is None:
+        return None
+    value: float | None = getattr(run, attribute)
+    return value
+
+
+_RUN_ORDERS = (
+    "id",
+    "dag_run_id",
+    "run_id",
+    "state",
+    "logical_date",
+    "execution_date",
+    "start_date",
+    "end_date",
+    "run_after",
+    "queued_at",
+    "dag_id",
+    "updated_at",
+)
+
+
+def _run_page(server: FakeServer, call: Call, runs: list[Run], window: tuple[Any, Any, list[str]] | None = None) -> Answer:
+    items = [server.run_body(run) for run in runs]
+    for item, run in zip(items, runs, strict=True):
+        item["_order"] = run.queued_at
+    aliases = {"id": "_order", "run_id": "dag_run_id", "execution_date": "logical_date"}
+    answer = server.page(
+        items, call, "dag_runs", "_order", _RUN_ORDERS, window=window, aliases=aliases
+    )
+    return _strip_order(answer)
 
 
 @_route("GET", "/dags/{dag_id}/dagRuns", "/dags/{dag_id}/dagRuns", "get_dag_runs")
@@ -1222,31 +1314,43 @@ def _get_dag_runs(server: FakeServer, call: Call) -> Answer:
     runs = [run for run in server.runs.values() if dag_id in ("~", run.dag_id)]
     for run in runs:
         server.advance(run)
-    filtered = _run_filters(server, call, runs)
+    filtered = _run_filters(
+        server, runs, call.query.get, lambda name: server.dialect.list_param(call.query, name)
+    )
     if isinstance(filtered, Answer):
         return filtered
-    items = [server.run_body(run) for run in filtered]
-    for item, run in zip(items, filtered):
-        item["_order"] = run.queued_at
-    answer = server.page(
-        items,
-        call,
-        "dag_runs",
-        "id" if server.dialect.v2 else "id",
-        (
-            "dag_run_id",
-            "state",
-            "logical_date",
-            "execution_date",
-            "start_date",
-            "end_date",
-            "run_after",
-            "queued_at",
-            "_order",
-            "dag_id",
-        ),
-    )
-    return _strip_order(answer)
+    return _run_page(server, call, filtered)
+
+
+@_route("POST", "/dags/~/dagRuns/list", "/dags/~/dagRuns/list", "get_dag_runs_batch", "get_list_dag_runs_batch")
+def _get_dag_runs_batch(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    allowed = {"dag_ids", "states", "page_offset", "page_limit", "order_by"}
+    prefix = "logical_date" if d.v2 else "execution_date"
+    for name in (prefix, "start_date", "end_date") + (("run_after", "duration") if d.v2 else ()):
+        allowed |= {name + suffix for suffix in ("_gte", "_lte")}
+        if d.v2:
+            allowed |= {name + suffix for suffix in ("_gt", "_lt")}
+    if d.minor >= (3, 2):
+        allowed.add("conf_contains")
+    body = _fields(call.body if call.body is not None else {}, allowed, (), d)
+    if isinstance(body, Answer):
+        return body
+    dag_ids = body.get("dag_ids")
+    runs = [run for run in server.runs.values() if not dag_ids or run.dag_id in dag_ids]
+    for run in runs:
+        server.advance(run)
+
+    def get_list(name: str) -> list[str]:
+        value = body.get(name)
+        return list(value) if isinstance(value, list) else []
+
+    filtered = _run_filters(server, runs, body.get, get_list)
+    if isinstance(filtered, Answer):
+        return filtered
+    order = body.get("order_by")
+    window = (body.get("page_offset"), body.get("page_limit", 100), [order] if order else [])
+    return _run_page(server, call, filtered, window)
 
 
 def _strip_order(answer: Answer) -> Answer:
@@ -1272,7 +1376,12 @@ def _get_dag_run(server: FakeServer, call: Call) -> Answer:
     if isinstance(run, Answer):
         return run
     server.advance(run)
-    return server.dialect.ok(server.run_body(run))
+    body = server.run_body(run)
+    fields = server.dialect.list_param(call.query, "fields") if not server.dialect.v2 else []
+    if fields:
+        # Airflow 2 answers only the fields asked for.
+        body = {k: v for k, v in body.items() if k in fields}
+    return server.dialect.ok(body)
 
 
 @_route(

@@ -39,6 +39,10 @@ __all__ = ["FakeServer", "User"]
 Handler = Callable[["FakeServer", "Call"], Answer]
 
 _RUN_STATES = ("queued", "running", "success", "failed")
+#: Task instance states after which it does not run again unless cleared.
+_TI_DONE = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
+#: How long each fake task takes, on the fake's clock: not whole, as real durations are not.
+_TASK_SECONDS = 1.234567
 #: Writes a Viewer may send: they only read.
 _VIEWER_MAY_POST = frozenset({"get_dag_runs_batch", "get_task_instances_batch"})
 #: Reads a Viewer may not do: connections hold secrets.
@@ -117,6 +121,13 @@ def _route(
         return handler
 
     return register
+
+
+def _start(ti: TaskInstance, now: float) -> None:
+    ti.state = "running"
+    ti.try_number += 1
+    ti.start_date = now
+    ti.end_date = None
 
 
 def _b64(data: bytes) -> str:
@@ -332,14 +343,13 @@ class FakeServer:
         if run.state == "queued":
             run.state = "running"
             run.start_date = now
-            first = True
-            for ti in run.task_instances.values():
-                ti.state = "running" if first else "scheduled"
+            pending = [ti for ti in run.task_instances.values() if ti.state not in _TI_DONE]
+            for index, ti in enumerate(pending):
                 ti.queued_when = now
-                ti.try_number = max(ti.try_number, 1) if first else ti.try_number
-                if first:
-                    ti.start_date = now
-                first = False
+                if index == 0:
+                    _start(ti, now)
+                else:
+                    ti.state = "scheduled"
             if self.reads_per_state > 0:
                 run.reads_left = self.reads_per_state
                 return
@@ -348,23 +358,40 @@ class FakeServer:
     def _finish(self, run: Run, dag: Dag, now: float) -> None:
         failed = False
         for task_id, ti in run.task_instances.items():
+            if ti.state in _TI_DONE:
+                failed = failed or ti.state in ("failed", "upstream_failed")
+                continue
             if ti.queued_when is None:
                 ti.queued_when = now
             if failed:
                 ti.state = "upstream_failed"
                 continue
-            ti.try_number = max(ti.try_number, 1)
-            ti.start_date = ti.start_date or now
-            ti.end_date = now
+            if ti.state != "running":
+                _start(ti, now)
+            assert ti.start_date is not None
+            ti.end_date = ti.start_date + _TASK_SECONDS
             if task_id in dag.failing:
                 ti.state = "failed"
                 failed = True
-                continue
-            ti.state = "success"
-            if task_id in dag.results:
-                run.xcoms[(task_id, "return_value")] = (dag.results[task_id], now)
+            else:
+                ti.state = "success"
+                if task_id in dag.results:
+                    run.xcoms[(task_id, "return_value")] = (dag.results[task_id], ti.end_date)
+            ti.history = [e for e in ti.history if e["try_number"] != ti.try_number]
+            ti.history.append(
+                {
+                    "try_number": ti.try_number,
+                    "state": ti.state,
+                    "start_date": ti.start_date,
+                    "end_date": ti.end_date,
+                    "queued_when": ti.queued_when,
+                }
+            )
         run.state = "failed" if failed else "success"
-        run.end_date = now
+        run.end_date = max(
+            (ti.end_date for ti in run.task_instances.values() if ti.end_date is not None),
+            default=now,
+        )
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -689,6 +716,26 @@ class FakeServer:
                 sla_miss=None,
                 state=ti.state if ti.state is not None else None,
             )
+        return body
+
+    def try_body(self, run: Run, ti: TaskInstance, attempt: int) -> dict[str, Any]:
+        """One try of a task instance, as its history keeps it."""
+        d = self.dialect
+        body = self.ti_body(run, ti)
+        entry = next((e for e in ti.history if e["try_number"] == attempt), None)
+        if entry is not None:
+            body.update(
+                state=entry["state"],
+                start_date=d.timestamp(entry["start_date"]),
+                end_date=d.timestamp(entry["end_date"]),
+                queued_when=d.timestamp(entry["queued_when"]),
+                duration=round(entry["end_date"] - entry["start_date"], 6),
+            )
+        body["try_number"] = attempt
+        for key in ("id", "logical_date", "note", "rendered_fields", "rendered_map_index", "run_after", "trigger", "triggerer_job", "execution_date", "sla_miss"):
+            body.pop(key, None)
+        if d.v2:
+            body["scheduled_when"] = body.get("queued_when")
         return body
 
     def task_body(self, dag: Dag, task_id: str) -> dict[str, Any]:
@@ -1527,6 +1574,17 @@ def _wait(server: FakeServer, call: Call) -> Answer:
 # task instances, logs, XComs
 
 _TI_BASE = "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances"
+_TI = _TI_BASE + "/{task_id}"
+
+
+def _ti_404(server: FakeServer, dag_id: str, run_id: str, task_id: str) -> Answer:
+    if server.dialect.v2:
+        return server.dialect.error(
+            404,
+            f"The Task Instance with dag_id: `{dag_id}`, run_id: `{run_id}`, "
+            f"task_id: `{task_id}` and map_index: `-1` was not found",
+        )
+    return server.dialect.error(404, "Task instance not found", title="Task instance not found")
 
 
 def _ti_or_404(server: FakeServer, call: Call) -> tuple[Run, TaskInstance] | Answer:
@@ -1536,39 +1594,222 @@ def _ti_or_404(server: FakeServer, call: Call) -> tuple[Run, TaskInstance] | Ans
     server.advance(run)
     ti = run.task_instances.get(call.params["task_id"])
     if ti is None:
-        if server.dialect.v2:
-            return server.dialect.error(
-                404,
-                f"The Task Instance with dag_id: `{run.dag_id}`, run_id: `{run.run_id}`, "
-                f"task_id: `{call.params['task_id']}` and map_index: `-1` was not found",
-            )
-        return server.dialect.error(404, "Task instance not found", title="Task instance not found")
+        return _ti_404(server, run.dag_id, run.run_id, call.params["task_id"])
     return run, ti
+
+
+def _ti_collection(server: FakeServer, items: list[dict[str, Any]]) -> dict[str, Any]:
+    body: dict[str, Any] = {"task_instances": items, "total_entries": len(items)}
+    if server.dialect.minor >= (3, 3):
+        body.update(next_cursor=None, previous_cursor=None, total_entries_limit=None)
+    return body
+
+
+def _ti_filters(
+    server: FakeServer,
+    pairs: list[tuple[Run, TaskInstance]],
+    get: Callable[[str], Any],
+    get_list: Callable[[str], list[str]],
+    *,
+    whole_seconds: bool = False,
+) -> list[tuple[Run, TaskInstance]] | Answer:
+    d = server.dialect
+    states = get_list("state")
+    if states:
+        pairs = [
+            (run, ti)
+            for run, ti in pairs
+            if str(ti.state) in states or (ti.state is None and ("none" in states or None in states))
+        ]
+    for name in ("pool", "queue"):
+        wanted = get_list(name)
+        if wanted and "default_pool" not in wanted and name == "pool":
+            pairs = []
+        if wanted and "default" not in wanted and name == "queue":
+            pairs = []
+    task_ids = get_list("task_ids")
+    if task_ids:
+        pairs = [(run, ti) for run, ti in pairs if ti.task_id in task_ids]
+    if d.v2 and get("task_id"):
+        pairs = [(run, ti) for run, ti in pairs if ti.task_id == get("task_id")]
+    pattern = get("task_display_name_pattern")
+    if pattern and d.v2:
+        pairs = [(run, ti) for run, ti in pairs if _like(pattern, ti.task_id)]
+    prefix = get("dag_id_prefix_pattern")
+    if prefix and d.minor >= (3, 3):
+        pairs = [(run, ti) for run, ti in pairs if run.dag_id.startswith(prefix)]
+    run_pattern = get("run_id_pattern")
+    if run_pattern and d.minor >= (3, 2):
+        pairs = [(run, ti) for run, ti in pairs if _like(run_pattern, run.run_id)]
+    times: dict[str, Callable[[Run, TaskInstance], float | None]] = {
+        "start_date": lambda run, ti: ti.start_date,
+        "end_date": lambda run, ti: ti.end_date,
+        ("logical_date" if d.v2 else "execution_date"): lambda run, ti: run.logical_date,
+    }
+    for name, read in times.items():
+        for suffix, compare in _COMPARISONS:
+            raw = get(name + suffix)
+            if raw is None:
+                continue
+            bound = _parse_time(raw)
+            if isinstance(bound, str) or bound is None:
+                if d.v2:
+                    return d.error(500, _DATABASE_ERROR)
+                return d.bad_request(f"{raw!r} is not a 'date-time' - '{name}{suffix}'")
+            pairs = [
+                (run, ti)
+                for run, ti in pairs
+                if (value := read(run, ti)) is not None and compare(value, bound)
+            ]
+    for suffix, compare in _COMPARISONS:
+        raw = get("duration" + suffix)
+        if raw is None:
+            continue
+        try:
+            bound = float(raw)
+        except (TypeError, ValueError):
+            return d.bad_request("duration must be a number", loc=("query", "duration" + suffix))
+        if whole_seconds:
+            # Airflow 2 reads a batch body's durations as integers.
+            bound = float(int(bound))
+        pairs = [
+            (run, ti)
+            for run, ti in pairs
+            if ti.duration is not None and compare(ti.duration, bound)
+        ]
+    return pairs
+
+
+_COMPARISONS = (
+    ("_gte", float.__ge__),
+    ("_lte", float.__le__),
+    ("_gt", float.__gt__),
+    ("_lt", float.__lt__),
+)
+
+_TI_ORDERS = (
+    "task_id",
+    "state",
+    "start_date",
+    "end_date",
+    "duration",
+    "try_number",
+    "map_index",
+    "dag_id",
+    "dag_run_id",
+    "run_id",
+    "pool",
+    "queue",
+    "id",
+    "logical_date",
+    "run_after",
+)
+
+
+def _ti_page(
+    server: FakeServer,
+    call: Call,
+    pairs: list[tuple[Run, TaskInstance]],
+    window: tuple[Any, Any, list[str]] | None = None,
+) -> Answer:
+    items = [server.ti_body(run, ti) for run, ti in pairs]
+    for index, item in enumerate(items):
+        item["_order"] = index
+    aliases = {"id": "_order", "run_id": "dag_run_id"}
+    answer = server.page(
+        items, call, "task_instances", "_order", _TI_ORDERS, window=window, aliases=aliases
+    )
+    return _strip_order(answer)
 
 
 @_route("GET", _TI_BASE, _TI_BASE, "get_task_instances")
 def _get_task_instances(server: FakeServer, call: Call) -> Answer:
-    run = server.run_or_404(call.params["dag_id"], call.params["dag_run_id"])
-    if isinstance(run, Answer):
-        return run
-    server.advance(run)
-    tis = list(run.task_instances.values())
-    states = server.dialect.list_param(call.query, "state")
-    if states:
-        tis = [
-            ti for ti in tis if str(ti.state) in states or (ti.state is None and "none" in states)
-        ]
-    items = [server.ti_body(run, ti) for ti in tis]
-    return server.page(
-        items,
-        call,
-        "task_instances",
-        "map_index",
-        ("task_id", "state", "start_date", "end_date", "duration", "try_number", "map_index"),
+    dag_id, run_id = call.params["dag_id"], call.params["dag_run_id"]
+    if dag_id != "~":
+        dag = server.dag_or_404(dag_id)
+        if isinstance(dag, Answer):
+            return dag
+    if run_id != "~":
+        found = server.run_or_404(dag_id, run_id) if dag_id != "~" else None
+        if isinstance(found, Answer):
+            return found
+    runs = [
+        run
+        for run in server.runs.values()
+        if dag_id in ("~", run.dag_id) and run_id in ("~", run.run_id)
+    ]
+    pairs = []
+    for run in runs:
+        server.advance(run)
+        pairs.extend((run, ti) for ti in run.task_instances.values())
+    filtered = _ti_filters(
+        server, pairs, call.query.get, lambda name: server.dialect.list_param(call.query, name)
     )
+    if isinstance(filtered, Answer):
+        return filtered
+    if not server.dialect.v2 and call.query.get("limit") is None:
+        # Unlike most lists, Airflow 2's ignores the server's maximum_page_limit.
+        window = (call.query.get("offset"), 100, call.query.get_list("order_by")[-1:])
+        return _ti_page_uncapped(server, call, filtered, window)
+    if not server.dialect.v2:
+        window = (
+            call.query.get("offset"),
+            call.query.get("limit"),
+            call.query.get_list("order_by")[-1:],
+        )
+        return _ti_page_uncapped(server, call, filtered, window)
+    return _ti_page(server, call, filtered)
 
 
-@_route("GET", _TI_BASE + "/{task_id}", _TI_BASE + "/{task_id}", "get_task_instance")
+def _ti_page_uncapped(
+    server: FakeServer,
+    call: Call,
+    pairs: list[tuple[Run, TaskInstance]],
+    window: tuple[Any, Any, list[str]],
+) -> Answer:
+    saved = server.maximum_page_limit
+    server.maximum_page_limit = max(saved, 100)
+    try:
+        return _ti_page(server, call, pairs, window)
+    finally:
+        server.maximum_page_limit = saved
+
+
+@_route(
+    "POST",
+    "/dags/~/dagRuns/~/taskInstances/list",
+    "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/list",
+    "get_task_instances_batch",
+)
+def _get_task_instances_batch(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    body = call.body if call.body is not None else {}
+    if not isinstance(body, dict):
+        return d.bad_request("the request body must be a JSON object")
+    dag_ids = body.get("dag_ids")
+    run_ids = body.get("dag_run_ids")
+    pairs = []
+    for run in list(server.runs.values()):
+        if dag_ids and run.dag_id not in dag_ids:
+            continue
+        if run_ids and run.run_id not in run_ids:
+            continue
+        server.advance(run)
+        pairs.extend((run, ti) for ti in run.task_instances.values())
+
+    def get_list(name: str) -> list[str]:
+        value = body.get(name)
+        return list(value) if isinstance(value, list) else []
+
+    filtered = _ti_filters(server, pairs, body.get, get_list, whole_seconds=not d.v2)
+    if isinstance(filtered, Answer):
+        return filtered
+    order = body.get("order_by")
+    window = (body.get("page_offset"), body.get("page_limit", 100), [order] if order else [])
+    return _ti_page(server, call, filtered, window)
+
+
+@_route("GET", _TI, _TI, "get_task_instance")
 def _get_task_instance(server: FakeServer, call: Call) -> Answer:
     found = _ti_or_404(server, call)
     if isinstance(found, Answer):
@@ -1576,12 +1817,232 @@ def _get_task_instance(server: FakeServer, call: Call) -> Answer:
     return server.dialect.ok(server.ti_body(*found))
 
 
+@_route("GET", _TI + "/dependencies", _TI + "/dependencies", "get_task_instance_dependencies")
+def _get_dependencies(server: FakeServer, call: Call) -> Answer:
+    found = _ti_or_404(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, ti = found
+    dependencies = []
+    if ti.state not in _TI_DONE and ti.state != "running":
+        dag = server.dags[run.dag_id]
+        index = dag.tasks.index(ti.task_id)
+        if dag.is_paused:
+            dependencies.append(
+                {"name": "Dagrun Running", "reason": f"Task instance's dagrun was not in the 'running' state but in the state '{run.state}'."}
+            )
+        if index > 0:
+            upstream = dag.tasks[index - 1]
+            dependencies.append(
+                {
+                    "name": "Trigger Rule",
+                    "reason": f"Task's trigger rule 'all_success' requires all upstream tasks to have succeeded, but found 1 non-success(es). upstream_task_ids={{'{upstream}'}}",
+                }
+            )
+    return server.dialect.ok({"dependencies": dependencies})
+
+
+@_route("GET", _TI + "/tries", _TI + "/tries", "get_task_instance_tries")
+def _get_tries(server: FakeServer, call: Call) -> Answer:
+    found = _ti_or_404(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, ti = found
+    items = [server.try_body(run, ti, attempt) for attempt in _tries(ti)]
+    return server.dialect.ok({"task_instances": items, "total_entries": len(items)})
+
+
+def _tries(ti: TaskInstance) -> list[int]:
+    return sorted({entry["try_number"] for entry in ti.history} | ({ti.try_number} if ti.try_number else set()))
+
+
 @_route(
     "GET",
-    _TI_BASE + "/{task_id}/logs/{task_try_number}",
-    _TI_BASE + "/{task_id}/logs/{task_try_number}",
-    "get_log",
+    _TI + "/tries/{task_try_number}",
+    _TI + "/tries/{task_try_number}",
+    "get_task_instance_try_details",
 )
+def _get_try(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    found = _ti_or_404(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, ti = found
+    try:
+        attempt = int(call.params["task_try_number"])
+    except ValueError:
+        return d.bad_request("try number must be an integer", loc=("path", "task_try_number"))
+    if attempt not in _tries(ti):
+        if d.v2:
+            return d.error(
+                404,
+                f"The Task Instance History with dag_id: `{run.dag_id}`, run_id: `{run.run_id}`, "
+                f"task_id: `{ti.task_id}`, map_index: `-1` and try_number: `{attempt}` was not found",
+            )
+        return d.error(404, "Task instance not found", title="Task instance not found")
+    return d.ok(server.try_body(run, ti, attempt))
+
+
+@_route("GET", _TI + "/links", _TI + "/links", "get_extra_links")
+def _get_extra_links(server: FakeServer, call: Call) -> Answer:
+    found = _ti_or_404(server, call)
+    if isinstance(found, Answer):
+        return found
+    if server.dialect.v2:
+        return server.dialect.ok({"extra_links": {}, "total_entries": 0})
+    return server.dialect.ok({})
+
+
+_NEW_STATES = ("success", "failed", "skipped")
+
+
+def _set_state(
+    server: FakeServer, run: Run, ti: TaskInstance, state: str, *, downstream: bool
+) -> list[TaskInstance]:
+    dag = server.dags[run.dag_id]
+    changed = [ti]
+    if downstream:
+        index = dag.tasks.index(ti.task_id)
+        changed += [run.task_instances[task_id] for task_id in dag.tasks[index + 1 :]]
+    now = time.time()
+    for item in changed:
+        item.state = state
+        item.start_date = item.start_date or now
+        item.end_date = item.end_date or item.start_date
+    return changed
+
+
+def _patch_ti(server: FakeServer, call: Call, *, dry_run: bool) -> Answer:
+    d = server.dialect
+    found = _ti_or_404(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, ti = found
+    allowed = {"new_state", "note", "include_upstream", "include_downstream", "include_future", "include_past"}
+    if not d.v2:
+        allowed.add("dry_run")
+    body = _fields(call.body, allowed, (), d)
+    if isinstance(body, Answer):
+        return body
+    mask = server.mask(call) if d.v2 else None
+    state = body.get("new_state")
+    if state is not None and state not in _NEW_STATES:
+        return d.bad_request(
+            f"'{state}' is not one of ['success', 'failed', 'skipped']"
+            if not d.v2
+            else "Input should be 'success', 'failed' or 'skipped'",
+            loc=("body", "new_state"),
+        )
+    dry_run = dry_run or (not d.v2 and body.get("dry_run", True) is not False)
+    affected = [ti]
+    if state is not None and (mask is None or "new_state" in mask):
+        if dry_run:
+            dag = server.dags[run.dag_id]
+            if body.get("include_downstream"):
+                index = dag.tasks.index(ti.task_id)
+                affected += [run.task_instances[t] for t in dag.tasks[index + 1 :]]
+        else:
+            affected = _set_state(
+                server, run, ti, state, downstream=bool(body.get("include_downstream"))
+            )
+    if "note" in body and (mask is None or "note" in mask) and not dry_run:
+        ti.note = body["note"]
+    if d.v2:
+        # Airflow 3's answer lists the instances of the task itself.
+        return d.ok(_ti_collection(server, [server.ti_body(run, ti)]))
+    return d.ok(_ti_reference(server, run, ti))
+
+
+@_route("PATCH", _TI, _TI, "patch_task_instance")
+def _patch_task_instance(server: FakeServer, call: Call) -> Answer:
+    return _patch_ti(server, call, dry_run=False)
+
+
+@_route("PATCH", None, _TI + "/dry_run", "patch_task_instance_dry_run")
+def _patch_task_instance_dry_run(server: FakeServer, call: Call) -> Answer:
+    return _patch_ti(server, call, dry_run=True)
+
+
+@_route("PATCH", _TI + "/setNote", None, "set_task_instance_note")
+def _set_task_instance_note(server: FakeServer, call: Call) -> Answer:
+    found = _ti_or_404(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, ti = found
+    body = _fields(call.body, {"note"}, (), server.dialect)
+    if isinstance(body, Answer):
+        return body
+    ti.note = body.get("note")
+    return server.dialect.ok(server.ti_body(run, ti))
+
+
+@_route("POST", "/dags/{dag_id}/updateTaskInstancesState", None, "post_set_task_instances_state")
+def _update_task_instances_state(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    dag = server.dag_or_404(call.params["dag_id"])
+    if isinstance(dag, Answer):
+        return dag
+    body = call.body if isinstance(call.body, dict) else {}
+    state = body.get("new_state")
+    if state not in _NEW_STATES:
+        return d.bad_request(f"'{state}' is not one of ['success', 'failed', 'skipped']")
+    run = server.run_or_404(dag.dag_id, str(body.get("dag_run_id")))
+    if isinstance(run, Answer):
+        return run
+    ti = run.task_instances.get(str(body.get("task_id")))
+    if ti is None:
+        return _ti_404(server, run.dag_id, run.run_id, str(body.get("task_id")))
+    downstream = bool(body.get("include_downstream"))
+    if body.get("dry_run", True):
+        changed = [ti]
+        if downstream:
+            index = dag.tasks.index(ti.task_id)
+            changed += [run.task_instances[t] for t in dag.tasks[index + 1 :]]
+    else:
+        changed = _set_state(server, run, ti, state, downstream=downstream)
+    return d.ok({"task_instances": [_ti_reference(server, run, item) for item in changed]})
+
+
+@_route("POST", "/dags/{dag_id}/clearTaskInstances", "/dags/{dag_id}/clearTaskInstances", "post_clear_task_instances")
+def _clear_task_instances(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    dag = server.dag_or_404(call.params["dag_id"])
+    if isinstance(dag, Answer):
+        return dag
+    body = call.body if isinstance(call.body, dict) else {}
+    run_id = body.get("dag_run_id")
+    runs = [
+        run
+        for run in server.runs.values()
+        if run.dag_id == dag.dag_id and (run_id is None or run.run_id == run_id)
+    ]
+    task_ids = body.get("task_ids")
+    only_failed = body.get("only_failed", True)
+    dry_run = body.get("dry_run", True)
+    pairs = []
+    for run in runs:
+        server.advance(run)
+        for ti in run.task_instances.values():
+            if task_ids and ti.task_id not in [t if isinstance(t, str) else t[0] for t in task_ids]:
+                continue
+            if only_failed and ti.state not in ("failed", "upstream_failed"):
+                continue
+            pairs.append((run, ti))
+    if not dry_run:
+        for run, ti in pairs:
+            ti.state = None
+            ti.start_date = ti.end_date = None
+        for run in {run.run_id: run for run, _ in pairs}.values():
+            if body.get("reset_dag_runs", d.v2):
+                run.state = "queued"
+                run.end_date = None
+                run.reads_left = server.reads_per_state
+    if d.v2:
+        return d.ok(_ti_collection(server, [server.ti_body(run, ti) for run, ti in pairs]))
+    return d.ok({"task_instances": [_ti_reference(server, run, ti) for run, ti in pairs]})
+
+
+@_route("GET", _TI + "/logs/{task_try_number}", _TI + "/logs/{task_try_number}", "get_log")
 def _get_log(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
     found = _ti_or_404(server, call)
@@ -1592,39 +2053,72 @@ def _get_log(server: FakeServer, call: Call) -> Answer:
         attempt = int(call.params["task_try_number"])
     except ValueError:
         return d.bad_request("try_number must be an integer", loc=("path", "try_number"))
-    lines = _log_lines(run, ti, attempt)
+    token = call.query.get("token")
+    if token is not None and token != _LOG_TOKEN:
+        if d.v2:
+            return d.error(400, "Bad Signature. Please use only the tokens provided by the API.")
+        return d.error(400, "Bad Signature. Please use only the tokens provided by the API.")
+    if attempt < 1 or attempt not in _tries(ti):
+        if d.v2:
+            return d.error(404, f"TaskInstance with try_number: `{attempt}` was not found")
+        text = f"Error fetching the logs. Try number {attempt} is invalid."
+        return d.ok({"content": text, "continuation_token": None})
+    lines = [] if token is not None else _log_lines(server, run, ti, attempt)
     accept = call.request.headers.get("accept", "")
+    when = d.timestamp(ti.start_date or time.time())
     if d.v2:
-        events = [
-            {
-                "event": line,
-                "level": "info",
-                "logger": "task",
-                "timestamp": d.timestamp(ti.start_date or time.time()),
-            }
-            for line in lines
+        events: list[dict[str, Any]] = [
+            {"event": "::group::Log message source details", "sources": [_log_file(run, ti, attempt)]},
+            {"event": "::endgroup::"},
         ]
+        events += [{"event": line, "level": "info", "logger": "task", "timestamp": when} for line in lines]
         if "application/x-ndjson" in accept:
-            body = "".join(json.dumps(event) + "\n" for event in events)
-            return Answer(200, body.encode(), {"content-type": "application/x-ndjson"})
+            text = "".join(json.dumps(event) + "\n" for event in events)
+            return Answer(200, text.encode(), {"content-type": "application/x-ndjson"})
         return d.ok({"content": events, "continuation_token": None})
-    text = "\n".join(
-        f"[{d.timestamp(ti.start_date or time.time())}] INFO - {line}" for line in lines
+    if token is not None:
+        return d.ok({"content": "", "continuation_token": _LOG_TOKEN})
+    text = (
+        " INFO - ::group::Log message source details\n"
+        f"*** Found local files:\n***   * {_log_file(run, ti, attempt)}\n"
+        " INFO - ::endgroup::\n"
+        + "".join(f"[{when}] {{taskinstance.py:1}} INFO - {line}\n" for line in lines)
     )
     if "text/plain" in accept:
         return Answer(200, text.encode(), {"content-type": "text/plain"})
-    return d.ok({"content": repr([("fake-airflow", text)]), "continuation_token": _b64(b"end")})
+    return d.ok({"content": repr([("fake-airflow", text)]), "continuation_token": _LOG_TOKEN})
 
 
-def _log_lines(run: Run, ti: TaskInstance, attempt: int) -> list[str]:
-    if ti.start_date is None or attempt > ti.try_number or attempt < 1:
-        return []
-    lines = [f"Running {ti.task_id} of {run.dag_id}, run {run.run_id}, attempt {attempt}"]
-    if ti.state == "failed":
-        lines.append(f"Task {ti.task_id} failed")
-    elif ti.end_date is not None:
-        lines.append(f"Task {ti.task_id} succeeded")
+_LOG_TOKEN = "eyJlbmRfb2ZfbG9nIjp0cnVlfQ.fake"
+
+
+def _log_file(run: Run, ti: TaskInstance, attempt: int) -> str:
+    return (
+        f"/opt/airflow/logs/dag_id={run.dag_id}/run_id={run.run_id}/"
+        f"task_id={ti.task_id}/attempt={attempt}.log"
+    )
+
+
+def _log_lines(server: FakeServer, run: Run, ti: TaskInstance, attempt: int) -> list[str]:
+    dag = server.dags[run.dag_id]
+    lines = [f"Running {ti.task_id} of {run.dag_id}, run {run.run_id}, try {attempt}"]
+    history = {entry["try_number"]: entry["state"] for entry in ti.history}
+    state = history.get(attempt, ti.state)
+    if state == "failed":
+        lines.append(f"Task failed with exception: {ti.task_id} was made to fail")
+    elif state == "success":
+        if ti.task_id in dag.results:
+            lines.append(f"Done. Returned value was: {_python_repr(dag.results[ti.task_id])}")
+        lines.append(f"Marking task as SUCCESS. dag_id={run.dag_id}, task_id={ti.task_id}")
     return lines
+
+
+def _python_repr(value: Any) -> str:
+    # What the task's log prints: Python's repr of the value, keys sorted as the servers do.
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k!r}: {_python_repr(v)}" for k, v in sorted(value.items()))
+        return "{" + inner + "}"
+    return repr(value)
 
 
 _XCOM = _TI_BASE + "/{task_id}/xcomEntries"

@@ -59,6 +59,8 @@ class TaskInstance:
     end_date: float | None = None
     note: str | None = None
     id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    history: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    """The tries that ended: try number, state and times."""
 
     @property
     def duration(self) -> float | None:

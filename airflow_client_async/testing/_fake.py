@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import time
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import anyio
@@ -157,6 +157,8 @@ class FakeAirflow:
         results: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         operator: str = "PythonOperator",
+        downstream: Mapping[str, Sequence[str]] | None = None,
+        mapped: Mapping[str, int] | None = None,
     ) -> None:
         """Register a DAG whose tasks run one after the other.
 
@@ -171,6 +173,11 @@ class FakeAirflow:
             results: Task id → the value the task returns (its ``return_value`` XCom).
             params: The DAG's params: name → default value.
             operator: The class name its tasks report (``"BashOperator"``...).
+            downstream: Task id → the tasks that run after it. By default each task runs
+                after the one before it in ``tasks``, which must list upstream tasks
+                before their downstream ones either way.
+            mapped: Task id → how many mapped instances it expands to (map indexes
+                ``0`` to ``n - 1``).
 
         Raises:
             ValueError: The DAG exists, it has no tasks, a task id repeats, or a result
@@ -183,9 +190,15 @@ class FakeAirflow:
             raise ValueError("a DAG needs an id and at least one task")
         if len(set(task_ids)) != len(task_ids):
             raise ValueError(f"task ids repeat in {task_ids!r}")
-        unknown = set(results or {}) - set(task_ids)
+        named = set(results or {}) | set(mapped or {}) | set(downstream or {})
+        named |= {task for after in (downstream or {}).values() for task in after}
+        unknown = named - set(task_ids)
         if unknown:
-            raise ValueError(f"results name tasks the DAG lacks: {sorted(unknown)}")
+            raise ValueError(f"tasks the DAG lacks are named: {sorted(unknown)}")
+        order = {task: index for index, task in enumerate(task_ids)}
+        for task, after in (downstream or {}).items():
+            if any(order[later] <= order[task] for later in after):
+                raise ValueError(f"tasks must list {task!r} before the tasks after it")
         with self._server.lock:
             if dag_id in self._server.dags:
                 raise ValueError(f"DAG {dag_id!r} exists already")
@@ -200,6 +213,8 @@ class FakeAirflow:
                 results=dict(results or {}),
                 params=dict(params or {}),
                 operator=operator,
+                downstream={task: list(after) for task, after in (downstream or {}).items()},
+                mapped=dict(mapped or {}),
                 fileloc=f"/opt/airflow/dags/{dag_id}.py",
             )
 

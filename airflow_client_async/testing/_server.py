@@ -102,6 +102,7 @@ class _Route:
         # The servers decode the path (``%2F`` included) before routing: a parameter is one
         # segment, unless it is declared ``{name:path}`` as variable keys are.
         regex = re.sub(r"\{(\w+):path\}", r"(?P<\1>.+)", re.escape(pattern).replace(r"\{", "{").replace(r"\}", "}").replace(r"\:", ":"))
+        regex = re.sub(r"\{(\w+):int\}", r"(?P<\1>-?[0-9]+)", regex)
         regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", regex)
         self.regex = re.compile(f"^{regex}$")
 
@@ -324,7 +325,8 @@ class FakeServer:
             dag.dag_id, run_id, logical_date, conf, user=user, reads_left=self.reads_per_state
         )
         for task_id in dag.tasks:
-            run.task_instances[task_id] = TaskInstance(task_id)
+            for map_index in dag.map_indexes(task_id):
+                run.task_instances[(task_id, map_index)] = TaskInstance(task_id, map_index)
         self.runs[(dag.dag_id, run_id)] = run
         return run
 
@@ -357,40 +359,47 @@ class FakeServer:
 
     def _finish(self, run: Run, dag: Dag, now: float) -> None:
         failed = False
-        for task_id, ti in run.task_instances.items():
-            if ti.state in _TI_DONE:
-                failed = failed or ti.state in ("failed", "upstream_failed")
-                continue
-            if ti.queued_when is None:
-                ti.queued_when = now
-            if failed:
-                ti.state = "upstream_failed"
-                continue
-            if ti.state != "running":
-                _start(ti, now)
-            assert ti.start_date is not None
-            ti.end_date = ti.start_date + _TASK_SECONDS
-            if task_id in dag.failing:
-                ti.state = "failed"
-                failed = True
-            else:
-                ti.state = "success"
-                if task_id in dag.results:
-                    run.xcoms[(task_id, "return_value")] = (dag.results[task_id], ti.end_date)
-            ti.history = [e for e in ti.history if e["try_number"] != ti.try_number]
-            ti.history.append(
-                {
-                    "try_number": ti.try_number,
-                    "state": ti.state,
-                    "start_date": ti.start_date,
-                    "end_date": ti.end_date,
-                    "queued_when": ti.queued_when,
-                }
-            )
+        states: dict[str, set[str | None]] = {}
+        for (task_id, _), ti in run.task_instances.items():
+            if ti.state not in _TI_DONE:
+                if ti.queued_when is None:
+                    ti.queued_when = now
+                upstream = [
+                    state for task in dag.upstream(task_id) for state in states.get(task, set())
+                ]
+                if any(state in ("failed", "upstream_failed") for state in upstream):
+                    ti.state = "upstream_failed"
+                else:
+                    self._run_task(run, dag, ti, now)
+            states.setdefault(task_id, set()).add(ti.state)
+            failed = failed or ti.state in ("failed", "upstream_failed")
         run.state = "failed" if failed else "success"
         run.end_date = max(
             (ti.end_date for ti in run.task_instances.values() if ti.end_date is not None),
             default=now,
+        )
+
+    def _run_task(self, run: Run, dag: Dag, ti: TaskInstance, now: float) -> None:
+        task_id = ti.task_id
+        if ti.state != "running":
+            _start(ti, now)
+        assert ti.start_date is not None
+        ti.end_date = ti.start_date + _TASK_SECONDS
+        if task_id in dag.failing:
+            ti.state = "failed"
+        else:
+            ti.state = "success"
+            if task_id in dag.results and ti.map_index == -1:
+                run.xcoms[(task_id, "return_value")] = (dag.results[task_id], ti.end_date)
+        ti.history = [e for e in ti.history if e["try_number"] != ti.try_number]
+        ti.history.append(
+            {
+                "try_number": ti.try_number,
+                "state": ti.state,
+                "start_date": ti.start_date,
+                "end_date": ti.end_date,
+                "queued_when": ti.queued_when,
+            }
         )
 
     # -- helpers ----------------------------------------------------------------------------
@@ -677,7 +686,7 @@ class FakeServer:
             "executor": None,
             "executor_config": "{}",
             "hostname": "fake-airflow" if started else "",
-            "map_index": -1,
+            "map_index": ti.map_index,
             "max_tries": 0,
             "note": ti.note,
             "operator": "PythonOperator",
@@ -741,8 +750,7 @@ class FakeServer:
     def task_body(self, dag: Dag, task_id: str) -> dict[str, Any]:
         """A task of a DAG."""
         d = self.dialect
-        index = dag.tasks.index(task_id)
-        downstream = dag.tasks[index + 1 : index + 2]
+        downstream = list(dag.downstream.get(task_id, []))
         return {
             "class_ref": {
                 "class_name": dag.operator,
@@ -1577,12 +1585,14 @@ _TI_BASE = "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances"
 _TI = _TI_BASE + "/{task_id}"
 
 
-def _ti_404(server: FakeServer, dag_id: str, run_id: str, task_id: str) -> Answer:
+def _ti_404(
+    server: FakeServer, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+) -> Answer:
     if server.dialect.v2:
         return server.dialect.error(
             404,
             f"The Task Instance with dag_id: `{dag_id}`, run_id: `{run_id}`, "
-            f"task_id: `{task_id}` and map_index: `-1` was not found",
+            f"task_id: `{task_id}` and map_index: `{map_index}` was not found",
         )
     return server.dialect.error(404, "Task instance not found", title="Task instance not found")
 
@@ -1592,9 +1602,14 @@ def _ti_or_404(server: FakeServer, call: Call) -> tuple[Run, TaskInstance] | Ans
     if isinstance(run, Answer):
         return run
     server.advance(run)
-    ti = run.task_instances.get(call.params["task_id"])
+    raw = call.params.get("map_index", call.query.get("map_index", "-1"))
+    try:
+        map_index = int(raw)
+    except ValueError:
+        return server.dialect.bad_request("map_index must be an integer", loc=("query", "map_index"))
+    ti = run.task_instances.get((call.params["task_id"], map_index))
     if ti is None:
-        return _ti_404(server, run.dag_id, run.run_id, call.params["task_id"])
+        return _ti_404(server, run.dag_id, run.run_id, call.params["task_id"], map_index)
     return run, ti
 
 
@@ -1627,6 +1642,10 @@ def _ti_filters(
             pairs = []
         if wanted and "default" not in wanted and name == "queue":
             pairs = []
+    indexes = get_list("map_index")
+    if indexes and d.minor >= (3, 1):
+        wanted_indexes = {int(index) for index in indexes}
+        pairs = [(run, ti) for run, ti in pairs if ti.map_index in wanted_indexes]
     task_ids = get_list("task_ids")
     if task_ids:
         pairs = [(run, ti) for run, ti in pairs if ti.task_id in task_ids]
@@ -1826,13 +1845,11 @@ def _get_dependencies(server: FakeServer, call: Call) -> Answer:
     dependencies = []
     if ti.state not in _TI_DONE and ti.state != "running":
         dag = server.dags[run.dag_id]
-        index = dag.tasks.index(ti.task_id)
         if dag.is_paused:
             dependencies.append(
                 {"name": "Dagrun Running", "reason": f"Task instance's dagrun was not in the 'running' state but in the state '{run.state}'."}
             )
-        if index > 0:
-            upstream = dag.tasks[index - 1]
+        for upstream in dag.upstream(ti.task_id)[:1]:
             dependencies.append(
                 {
                     "name": "Trigger Rule",
@@ -1896,14 +1913,16 @@ def _get_extra_links(server: FakeServer, call: Call) -> Answer:
 _NEW_STATES = ("success", "failed", "skipped")
 
 
+def _below(server: FakeServer, run: Run, ti: TaskInstance) -> list[TaskInstance]:
+    """The instances of every task downstream of ``ti``'s."""
+    below = server.dags[run.dag_id].below(ti.task_id)
+    return [item for (task_id, _), item in run.task_instances.items() if task_id in below]
+
+
 def _set_state(
     server: FakeServer, run: Run, ti: TaskInstance, state: str, *, downstream: bool
 ) -> list[TaskInstance]:
-    dag = server.dags[run.dag_id]
-    changed = [ti]
-    if downstream:
-        index = dag.tasks.index(ti.task_id)
-        changed += [run.task_instances[task_id] for task_id in dag.tasks[index + 1 :]]
+    changed = [ti] + (_below(server, run, ti) if downstream else [])
     now = time.time()
     for item in changed:
         item.state = state
@@ -1937,10 +1956,8 @@ def _patch_ti(server: FakeServer, call: Call, *, dry_run: bool) -> Answer:
     affected = [ti]
     if state is not None and (mask is None or "new_state" in mask):
         if dry_run:
-            dag = server.dags[run.dag_id]
             if body.get("include_downstream"):
-                index = dag.tasks.index(ti.task_id)
-                affected += [run.task_instances[t] for t in dag.tasks[index + 1 :]]
+                affected += _below(server, run, ti)
         else:
             affected = _set_state(
                 server, run, ti, state, downstream=bool(body.get("include_downstream"))
@@ -1989,15 +2006,12 @@ def _update_task_instances_state(server: FakeServer, call: Call) -> Answer:
     run = server.run_or_404(dag.dag_id, str(body.get("dag_run_id")))
     if isinstance(run, Answer):
         return run
-    ti = run.task_instances.get(str(body.get("task_id")))
+    ti = run.task_instances.get((str(body.get("task_id")), -1))
     if ti is None:
         return _ti_404(server, run.dag_id, run.run_id, str(body.get("task_id")))
     downstream = bool(body.get("include_downstream"))
     if body.get("dry_run", True):
-        changed = [ti]
-        if downstream:
-            index = dag.tasks.index(ti.task_id)
-            changed += [run.task_instances[t] for t in dag.tasks[index + 1 :]]
+        changed = [ti] + (_below(server, run, ti) if downstream else [])
     else:
         changed = _set_state(server, run, ti, state, downstream=downstream)
     return d.ok({"task_instances": [_ti_reference(server, run, item) for item in changed]})
@@ -2023,7 +2037,10 @@ def _clear_task_instances(server: FakeServer, call: Call) -> Answer:
     for run in runs:
         server.advance(run)
         for ti in run.task_instances.values():
-            if task_ids and ti.task_id not in [t if isinstance(t, str) else t[0] for t in task_ids]:
+            if task_ids and not any(
+                t == ti.task_id or (isinstance(t, list) and t == [ti.task_id, ti.map_index])
+                for t in task_ids
+            ):
                 continue
             if only_failed and ti.state not in ("failed", "upstream_failed"):
                 continue
@@ -2774,3 +2791,56 @@ def _bulk_variables(server: FakeServer, call: Call) -> Answer:
 @_route("PATCH", None, "/connections", "bulk_connections")
 def _bulk_connections(server: FakeServer, call: Call) -> Answer:
     return _bulk(server, call, _CONNECTIONS)
+
+
+# ---------------------------------------------------------------------------------------------
+# mapped task instances: the same handlers, with the map index in the path
+
+_MAPPED = _TI + "/{map_index:int}"
+
+_route("GET", _MAPPED, _MAPPED, "get_mapped_task_instance")(_get_task_instance)
+_route(
+    "GET",
+    _MAPPED + "/dependencies",
+    _MAPPED + "/dependencies",
+    "get_mapped_task_instance_dependencies",
+    "get_task_instance_dependencies_by_map_index",
+)(_get_dependencies)
+_route("GET", _MAPPED + "/tries", _MAPPED + "/tries", "get_mapped_task_instance_tries")(_get_tries)
+_route(
+    "GET",
+    _MAPPED + "/tries/{task_try_number}",
+    _MAPPED + "/tries/{task_try_number}",
+    "get_mapped_task_instance_try_details",
+)(_get_try)
+_route(
+    "PATCH", _MAPPED, _MAPPED, "patch_mapped_task_instance", "patch_task_instance_by_map_index"
+)(_patch_task_instance)
+_route(
+    "PATCH", None, _MAPPED + "/dry_run", "patch_task_instance_dry_run_by_map_index"
+)(_patch_task_instance_dry_run)
+_route("PATCH", _MAPPED + "/setNote", None, "set_mapped_task_instance_note")(
+    _set_task_instance_note
+)
+
+
+@_route("GET", _TI + "/listMapped", _TI + "/listMapped", "get_mapped_task_instances")
+def _get_mapped_task_instances(server: FakeServer, call: Call) -> Answer:
+    run = server.run_or_404(call.params["dag_id"], call.params["dag_run_id"])
+    if isinstance(run, Answer):
+        return run
+    server.advance(run)
+    task_id = call.params["task_id"]
+    pairs = [
+        (run, ti)
+        for (task, map_index), ti in run.task_instances.items()
+        if task == task_id and map_index >= 0
+    ]
+    if not pairs:
+        return _ti_404(server, run.dag_id, run.run_id, task_id)
+    filtered = _ti_filters(
+        server, pairs, call.query.get, lambda name: server.dialect.list_param(call.query, name)
+    )
+    if isinstance(filtered, Answer):
+        return filtered
+    return _ti_page(server, call, filtered)

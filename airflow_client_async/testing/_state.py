@@ -42,6 +42,36 @@ class Dag:
     results: dict[str, Any] = dataclasses.field(default_factory=dict)
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
     operator: str = "PythonOperator"
+    downstream: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    """Task id → the tasks that run after it (default: each task's next one)."""
+    mapped: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Task id → how many mapped instances it expands to."""
+
+    def __post_init__(self) -> None:
+        if not self.downstream:
+            self.downstream = {
+                task: self.tasks[index + 1 : index + 2] for index, task in enumerate(self.tasks)
+            }
+
+    def upstream(self, task_id: str) -> list[str]:
+        """The tasks that must succeed before ``task_id`` runs."""
+        return [task for task, after in self.downstream.items() if task_id in after]
+
+    def below(self, task_id: str) -> list[str]:
+        """Every task downstream of ``task_id``, nearest first."""
+        seen: list[str] = []
+        todo = list(self.downstream.get(task_id, []))
+        while todo:
+            task = todo.pop(0)
+            if task not in seen:
+                seen.append(task)
+                todo.extend(self.downstream.get(task, []))
+        return seen
+
+    def map_indexes(self, task_id: str) -> list[int]:
+        """The map indexes of a task's instances: ``[-1]`` unless it is mapped."""
+        count = self.mapped.get(task_id)
+        return [-1] if count is None else list(range(count))
     fileloc: str = ""
     created: float = dataclasses.field(default_factory=time.time)
     version_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
@@ -52,6 +82,7 @@ class TaskInstance:
     """One task's attempt in a run."""
 
     task_id: str
+    map_index: int = -1
     state: str | None = None
     try_number: int = 0
     queued_when: float | None = None
@@ -87,7 +118,8 @@ class Run:
     start_date: float | None = None
     end_date: float | None = None
     reads_left: int = 0
-    task_instances: dict[str, TaskInstance] = dataclasses.field(default_factory=dict)
+    task_instances: dict[tuple[str, int], TaskInstance] = dataclasses.field(default_factory=dict)
+    """(task id, map index) → its instance, in the order the tasks run."""
     xcoms: dict[tuple[str, str], tuple[Any, float]] = dataclasses.field(default_factory=dict)
 
     @property

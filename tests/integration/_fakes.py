@@ -37,6 +37,18 @@ EXCLUDED: dict[str, str] = {
     "test_dag_runs::test_asset_triggered_run_has_upstream_events": (
         "assets (datasets) do not trigger runs in the fake"
     ),
+    "test_task_instances::test_log_as_json_and_as_text": (
+        "reads lines that the test DAGs' own task code prints"
+    ),
+    "test_task_instances::test_stream_log_of_a_finished_try": (
+        "reads lines that the test DAGs' own task code prints"
+    ),
+    "test_task_instances::test_follow_log_of_a_running_task": (
+        "follows a log while the task writes it, in real time"
+    ),
+    "test_task_instances::test_extra_links": (
+        "operator extra links come from operator classes the fake does not have"
+    ),
 }
 
 #: lane → its fake; one fake per lane for the whole session, as one real server is.
@@ -56,15 +68,14 @@ _TEST_DAGS: dict[str, list[str]] = {
 
 #: The example DAGs the tests name; Airflow creates them paused.
 _EXAMPLE_DAGS: dict[str, list[str]] = {
-    # The fake runs tasks in a chain: runme_0's downstream task is run_after_loop.
     "example_bash_operator": [
         "runme_0",
-        "run_after_loop",
-        "run_this_last",
         "runme_1",
         "runme_2",
         "also_run_this",
         "this_will_skip",
+        "run_after_loop",
+        "run_this_last",
     ],
     "example_python_operator": ["print_the_context", "log_sql_query"],
     "example_branch_operator": ["run_this_first", "branching", "join"],
@@ -88,6 +99,18 @@ _EXAMPLE_DAGS: dict[str, list[str]] = {
     "example_xcom": ["push", "puller"],
 }
 
+#: How the tasks of the DAGs that are not a plain chain follow each other.
+_DOWNSTREAM = {
+    "example_bash_operator": {
+        "runme_0": ["run_after_loop"],
+        "runme_1": ["run_after_loop"],
+        "runme_2": ["run_after_loop"],
+        "also_run_this": ["run_this_last"],
+        "this_will_skip": ["run_this_last"],
+        "run_after_loop": ["run_this_last"],
+    },
+}
+
 #: The params of the example DAGs that declare some.
 _EXAMPLE_PARAMS = {"example_bash_operator": {"example_key": "example_value"}}
 
@@ -105,7 +128,12 @@ def _seeded(release: str) -> FakeAirflow:
     for dag_id, tasks in _TEST_DAGS.items():
         results = {"push": {"text": "client-test", "numbers": [1, 2, 3]}} if "push" in tasks else {}
         fake.add_dag(
-            dag_id, tasks=tasks, tags=["client-test"], is_paused=True, results=results
+            dag_id,
+            tasks=tasks,
+            tags=["client-test"],
+            is_paused=True,
+            results=results,
+            mapped={"double": 3} if dag_id == "client_test_mapped" else None,
         )
     for dag_id, tasks in _EXAMPLE_DAGS.items():
         schedule = "0 0 * * *" if dag_id in ("example_bash_operator", "tutorial") else None
@@ -116,6 +144,7 @@ def _seeded(release: str) -> FakeAirflow:
             is_paused=True,
             schedule=schedule,
             params=_EXAMPLE_PARAMS.get(dag_id),
+            downstream=_DOWNSTREAM.get(dag_id),
             operator="BashOperator" if dag_id == "example_bash_operator" else "PythonOperator",
         )
     return fake

@@ -158,7 +158,7 @@ class FakeAirflow:
         params: dict[str, Any] | None = None,
         operator: str = "PythonOperator",
         downstream: Mapping[str, Sequence[str]] | None = None,
-        mapped: Mapping[str, int] | None = None,
+        mapped: Mapping[str, int | Sequence[Mapping[str, Any]]] | None = None,
     ) -> None:
         """Register a DAG whose tasks run one after the other.
 
@@ -177,7 +177,8 @@ class FakeAirflow:
                 after the one before it in ``tasks``, which must list upstream tasks
                 before their downstream ones either way.
             mapped: Task id → how many mapped instances it expands to (map indexes
-                ``0`` to ``n - 1``).
+                ``0`` to ``n - 1``), or the keyword arguments of each instance (shown as
+                its rendered ``op_kwargs``).
 
         Raises:
             ValueError: The DAG exists, it has no tasks, a task id repeats, or a result
@@ -214,7 +215,10 @@ class FakeAirflow:
                 params=dict(params or {}),
                 operator=operator,
                 downstream={task: list(after) for task, after in (downstream or {}).items()},
-                mapped=dict(mapped or {}),
+                mapped={
+                    task: [{} for _ in range(n)] if isinstance(n, int) else [dict(k) for k in n]
+                    for task, n in (mapped or {}).items()
+                },
                 fileloc=f"/opt/airflow/dags/{dag_id}.py",
             )
 

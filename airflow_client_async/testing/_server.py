@@ -696,7 +696,7 @@ class FakeServer:
             "priority_weight": 1,
             "queue": "default",
             "queued_when": ts(ti.queued_when),
-            "rendered_fields": {},
+            "rendered_fields": self._rendered_fields(run, ti),
             "rendered_map_index": None,
             "start_date": ts(ti.start_date),
             "state": ti.state,
@@ -726,6 +726,12 @@ class FakeServer:
                 state=ti.state if ti.state is not None else None,
             )
         return body
+
+    def _rendered_fields(self, run: Run, ti: TaskInstance) -> dict[str, Any]:
+        expanded = self.dags[run.dag_id].mapped.get(ti.task_id)
+        if expanded is None or ti.map_index < 0 or ti.start_date is None:
+            return {}
+        return {"op_args": [], "op_kwargs": expanded[ti.map_index], "templates_dict": None}
 
     def try_body(self, run: Run, ti: TaskInstance, attempt: int) -> dict[str, Any]:
         """One try of a task instance, as its history keeps it."""
@@ -1609,6 +1615,16 @@ def _ti_or_404(server: FakeServer, call: Call) -> tuple[Run, TaskInstance] | Ans
         return server.dialect.bad_request("map_index must be an integer", loc=("query", "map_index"))
     ti = run.task_instances.get((call.params["task_id"], map_index))
     if ti is None:
+        if map_index == -1 and (call.params["task_id"], 0) in run.task_instances:
+            if server.dialect.v2:
+                return server.dialect.error(
+                    404, "Task instance is mapped, add the map_index value to the URL"
+                )
+            return server.dialect.error(
+                404,
+                "Task instance is mapped, add the map_index value to the URL",
+                title="Task instance not found",
+            )
         return _ti_404(server, run.dag_id, run.run_id, call.params["task_id"], map_index)
     return run, ti
 
@@ -1955,6 +1971,11 @@ def _patch_ti(server: FakeServer, call: Call, *, dry_run: bool) -> Answer:
     dry_run = dry_run or (not d.v2 and body.get("dry_run", True) is not False)
     affected = [ti]
     if state is not None and (mask is None or "new_state" in mask):
+        if d.v2 and not dry_run and ti.state == state:
+            return d.error(
+                409,
+                f"Task id {ti.task_id} is already in {state} state",
+            )
         if dry_run:
             if body.get("include_downstream"):
                 affected += _below(server, run, ti)

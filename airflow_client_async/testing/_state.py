@@ -44,8 +44,13 @@ class Dag:
     operator: str = "PythonOperator"
     downstream: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     """Task id → the tasks that run after it (default: each task's next one)."""
-    mapped: dict[str, int] = dataclasses.field(default_factory=dict)
-    """Task id → how many mapped instances it expands to."""
+    mapped: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    """Task id → the keyword arguments of each of its mapped instances."""
+
+    fileloc: str = ""
+    created: float = dataclasses.field(default_factory=time.time)
+    version_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+
 
     def __post_init__(self) -> None:
         if not self.downstream:
@@ -70,12 +75,8 @@ class Dag:
 
     def map_indexes(self, task_id: str) -> list[int]:
         """The map indexes of a task's instances: ``[-1]`` unless it is mapped."""
-        count = self.mapped.get(task_id)
-        return [-1] if count is None else list(range(count))
-    fileloc: str = ""
-    created: float = dataclasses.field(default_factory=time.time)
-    version_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
-
+        expanded = self.mapped.get(task_id)
+        return [-1] if expanded is None else list(range(len(expanded)))
 
 @dataclasses.dataclass
 class TaskInstance:

@@ -156,6 +156,7 @@ class FakeAirflow:
         is_paused: bool = False,
         results: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
+        xcoms: Mapping[str, Mapping[str, Any]] | None = None,
         operator: str = "PythonOperator",
         downstream: Mapping[str, Sequence[str]] | None = None,
         mapped: Mapping[str, int | Sequence[Mapping[str, Any]]] | None = None,
@@ -170,7 +171,9 @@ class FakeAirflow:
             owners: Its owners.
             schedule: A cron expression, or ``None`` for a DAG that only runs when triggered.
             is_paused: Whether it starts paused.
-            results: Task id → the value the task returns (its ``return_value`` XCom).
+            results: Task id → the value the task returns (its ``return_value`` XCom);
+                for a mapped task, a sequence of one value per map index.
+            xcoms: Task id → the other XComs it pushes (key → value).
             params: The DAG's params: name → default value.
             operator: The class name its tasks report (``"BashOperator"``...).
             downstream: Task id → the tasks that run after it. By default each task runs
@@ -191,7 +194,7 @@ class FakeAirflow:
             raise ValueError("a DAG needs an id and at least one task")
         if len(set(task_ids)) != len(task_ids):
             raise ValueError(f"task ids repeat in {task_ids!r}")
-        named = set(results or {}) | set(mapped or {}) | set(downstream or {})
+        named = set(results or {}) | set(mapped or {}) | set(downstream or {}) | set(xcoms or {})
         named |= {task for after in (downstream or {}).values() for task in after}
         unknown = named - set(task_ids)
         if unknown:
@@ -213,6 +216,7 @@ class FakeAirflow:
                 is_paused=is_paused,
                 results=dict(results or {}),
                 params=dict(params or {}),
+                xcoms={task: dict(pushed) for task, pushed in (xcoms or {}).items()},
                 operator=operator,
                 downstream={task: list(after) for task, after in (downstream or {}).items()},
                 mapped={

@@ -389,8 +389,12 @@ class FakeServer:
             ti.state = "failed"
         else:
             ti.state = "success"
-            if task_id in dag.results and ti.map_index == -1:
-                run.xcoms[(task_id, "return_value")] = (dag.results[task_id], ti.end_date)
+            pushed = dict(dag.xcoms.get(task_id, {}))
+            if task_id in dag.results:
+                result = dag.results[task_id]
+                pushed["return_value"] = result[ti.map_index] if ti.map_index >= 0 else result
+            for key, value in pushed.items():
+                run.xcoms[(task_id, ti.map_index, key)] = (value, ti.end_date)
         ti.history = [e for e in ti.history if e["try_number"] != ti.try_number]
         ti.history.append(
             {
@@ -842,14 +846,22 @@ class FakeServer:
         return body
 
     def xcom_body(
-        self, run: Run, task_id: str, key: str, value: Any, when: float, *, with_value: bool
+        self,
+        run: Run,
+        task_id: str,
+        map_index: int,
+        key: str,
+        value: Any,
+        when: float,
+        *,
+        with_value: bool,
     ) -> dict[str, Any]:
         """An XCom entry (Airflow 3's list leaves out the value, as does Airflow 2's)."""
         d = self.dialect
         body: dict[str, Any] = {
             "dag_id": run.dag_id,
             "key": key,
-            "map_index": -1,
+            "map_index": map_index,
             "task_id": task_id,
             "timestamp": d.timestamp(when),
         }
@@ -1576,7 +1588,7 @@ def _wait(server: FakeServer, call: Call) -> Answer:
     dag = server.dags[run.dag_id]
     results: dict[str, Any] = {}
     for task_id in call.query.get_list("task_ids") or list(dag.results):
-        entry = run.xcoms.get((task_id, "return_value"))
+        entry = run.xcoms.get((task_id, -1, "return_value"))
         if entry is not None:
             results[task_id] = entry[0]
     if results:
@@ -2164,40 +2176,144 @@ _XCOM = _TI_BASE + "/{task_id}/xcomEntries"
 
 @_route("GET", _XCOM, _XCOM, "get_xcom_entries")
 def _get_xcom_entries(server: FakeServer, call: Call) -> Answer:
-    found = _ti_or_404(server, call)
-    if isinstance(found, Answer):
-        return found
-    run, ti = found
-    items = [
-        server.xcom_body(run, task_id, key, value, when, with_value=False)
-        for (task_id, key), (value, when) in run.xcoms.items()
-        if task_id == ti.task_id
-    ]
-    return server.page(items, call, "xcom_entries", "key", ("key", "timestamp"))
+    d = server.dialect
+    dag_id, run_id, task_id = (call.params[k] for k in ("dag_id", "dag_run_id", "task_id"))
+    if dag_id != "~" and run_id != "~":
+        run = server.run_or_404(dag_id, run_id)
+        if isinstance(run, Answer):
+            return run
+    query = call.query
+    key = query.get("xcom_key")
+    pattern = query.get("xcom_key_pattern") if d.minor >= (3, 1) else None
+    prefix = query.get("xcom_key_prefix_pattern") if d.minor >= (3, 3) else None
+    map_index = query.get("map_index")
+    entries = []
+    for run in server.runs.values():
+        if dag_id not in ("~", run.dag_id) or run_id not in ("~", run.run_id):
+            continue
+        server.advance(run)
+        for (task, index, name), (value, when) in sorted(run.xcoms.items()):
+            if task_id not in ("~", task):
+                continue
+            if key is not None and name != key:
+                continue
+            if pattern and not _like(pattern, name):
+                continue
+            if prefix and not name.startswith(prefix):
+                continue
+            if map_index is not None and str(index) != map_index:
+                continue
+            entries.append(server.xcom_body(run, task, index, name, value, when, with_value=False))
+    for order, entry in enumerate(entries):
+        entry["_order"] = order
+    orders = ("key", "timestamp", "map_index", "task_id", "dag_id", "run_id")
+    return _strip_order(server.page(entries, call, "xcom_entries", "_order", orders))
 
 
-@_route("GET", _XCOM + "/{xcom_key}", _XCOM + "/{xcom_key}", "get_xcom_entry")
+def _xcom_404(server: FakeServer, key: str) -> Answer:
+    if server.dialect.v2:
+        return server.dialect.error(404, f"XCom entry with key: `{key}` not found")
+    return server.dialect.error(404, "XCom entry not found", title="XCom Entry not found")
+
+
+def _xcom_ti(server: FakeServer, call: Call) -> tuple[Run, str, int] | Answer:
+    """The run, task id and map index an XCom request names (the index from the query)."""
+    run = server.run_or_404(call.params["dag_id"], call.params["dag_run_id"])
+    if isinstance(run, Answer):
+        return run
+    server.advance(run)
+    raw = call.query.get("map_index")
+    if isinstance(call.body, dict) and "map_index" in call.body:
+        raw = str(call.body["map_index"])
+    try:
+        map_index = int(raw) if raw is not None else -1
+    except ValueError:
+        return server.dialect.bad_request("map_index must be an integer", loc=("query", "map_index"))
+    task_id = call.params["task_id"]
+    if not any(task == task_id for task, _ in run.task_instances):
+        return _ti_404(server, run.dag_id, run.run_id, task_id, map_index)
+    return run, task_id, map_index
+
+
+@_route("GET", _XCOM + "/{xcom_key}", _XCOM + "/{xcom_key:path}", "get_xcom_entry")
 def _get_xcom_entry(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
-    found = _ti_or_404(server, call)
+    found = _xcom_ti(server, call)
     if isinstance(found, Answer):
         return found
-    run, ti = found
+    run, task_id, map_index = found
     key = call.params["xcom_key"]
-    entry = run.xcoms.get((ti.task_id, key))
+    entry = run.xcoms.get((task_id, map_index, key))
     if entry is None:
-        return d.error(
-            404, f"XCom entry with key: `{key}` not found" if d.v2 else "XCom entry not found"
-        )
+        return _xcom_404(server, key)
     value, when = entry
-    stringify = call.query.get("stringify", "true" if d.v2 else "false").lower() != "false"
-    deserialize = call.query.get("deserialize", "false").lower() == "true"
+    query = call.query
+    if query.get("deserialize", "false").lower() == "true" and d.minor < (3, 1):
+        return d.bad_request("XCom deserialization is disabled in configuration.")
+    stringify = query.get("stringify", "true" if d.v2 else "false").lower() == "true"
     shown: Any = value
-    if d.v2 and stringify and not deserialize:
-        shown = repr(value) if not isinstance(value, str) else value
-    elif not d.v2 and not deserialize:
-        shown = value
-    return d.ok(server.xcom_body(run, ti.task_id, key, shown, when, with_value=True))
+    if stringify and not isinstance(value, str):
+        shown = _python_repr(value)
+    return d.ok(server.xcom_body(run, task_id, map_index, key, shown, when, with_value=True))
+
+
+@_route("POST", None, _XCOM, "create_xcom_entry")
+def _create_xcom_entry(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    body = _fields(call.body, {"key", "value", "map_index"}, ("key",), d)
+    if isinstance(body, Answer):
+        return body
+    found = _xcom_ti(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, task_id, map_index = found
+    key = str(body["key"])
+    if (task_id, map_index, key) in run.xcoms:
+        return d.error(
+            409,
+            f"The XCom with key: `{key}` with mentioned task instance already exists.",
+        )
+    value = _written_xcom(d, body.get("value"))
+    run.xcoms[(task_id, map_index, key)] = (value, time.time())
+    return d.ok(server.xcom_body(run, task_id, map_index, key, value, time.time(), with_value=True), 201)
+
+
+@_route("PATCH", None, _XCOM + "/{xcom_key:path}", "update_xcom_entry")
+def _update_xcom_entry(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    body = _fields(call.body, {"value", "map_index"}, (), d)
+    if isinstance(body, Answer):
+        return body
+    found = _xcom_ti(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, task_id, map_index = found
+    key = call.params["xcom_key"]
+    if (task_id, map_index, key) not in run.xcoms:
+        return _xcom_404(server, key)
+    value = _written_xcom(d, body.get("value"))
+    if d.minor < (3, 1):
+        # Airflow 3.0 encodes an updated value a second time.
+        value = json.dumps(value)
+    run.xcoms[(task_id, map_index, key)] = (value, time.time())
+    return d.ok(server.xcom_body(run, task_id, map_index, key, value, time.time(), with_value=True))
+
+
+@_route("DELETE", None, _XCOM + "/{xcom_key:path}", "delete_xcom_entry")
+def _delete_xcom_entry(server: FakeServer, call: Call) -> Answer:
+    found = _xcom_ti(server, call)
+    if isinstance(found, Answer):
+        return found
+    run, task_id, map_index = found
+    key = call.params["xcom_key"]
+    if run.xcoms.pop((task_id, map_index, key), None) is None:
+        return _xcom_404(server, key)
+    return server.dialect.no_content()
+
+
+def _written_xcom(d: Dialect, value: Any) -> Any:
+    # Airflow 3.0 keeps a value written through the API as its JSON text.
+    return json.dumps(value) if d.minor < (3, 1) else value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Dag:
     failing: set[str] = dataclasses.field(default_factory=set)
     results: dict[str, Any] = dataclasses.field(default_factory=dict)
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    xcoms: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     operator: str = "PythonOperator"
     downstream: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     """Task id → the tasks that run after it (default: each task's next one)."""
@@ -121,7 +122,8 @@ class Run:
     reads_left: int = 0
     task_instances: dict[tuple[str, int], TaskInstance] = dataclasses.field(default_factory=dict)
     """(task id, map index) → its instance, in the order the tasks run."""
-    xcoms: dict[tuple[str, str], tuple[Any, float]] = dataclasses.field(default_factory=dict)
+    xcoms: dict[tuple[str, int, str], tuple[Any, float]] = dataclasses.field(default_factory=dict)
+    """(task id, map index, key) → (value, when it was pushed)."""
 
     @property
     def duration(self) -> float | None:

@@ -13,6 +13,7 @@ lanes, and the list is printed in the test summary.
 from __future__ import annotations
 
 import os
+from typing import Any
 import pathlib
 
 from airflow_client_async.testing import FakeAirflow
@@ -71,6 +72,13 @@ _TEST_DAGS: dict[str, list[str]] = {
     "client_test_dataset_producer": ["produce"],
     "client_test_dataset_consumer": ["consume"],
 }
+
+#: What the test DAGs' tasks return, and the other XComs they push.
+_RESULTS: dict[str, dict[str, Any]] = {
+    "client_test_xcom": {"push": {"text": "client-test", "numbers": [1, 2, 3]}},
+    "client_test_mapped": {"double": [2, 4, 6], "total": 12},
+}
+_XCOMS = {"client_test_xcom": {"push": {"answer": 42}}}
 
 #: The example DAGs the tests name; Airflow creates them paused.
 _EXAMPLE_DAGS: dict[str, list[str]] = {
@@ -132,13 +140,14 @@ def _seeded(release: str) -> FakeAirflow:
     # The test servers run with [api] maximum_page_limit = 10.
     fake = FakeAirflow(release=release, maximum_page_limit=10)
     for dag_id, tasks in _TEST_DAGS.items():
-        results = {"push": {"text": "client-test", "numbers": [1, 2, 3]}} if "push" in tasks else {}
+        results = _RESULTS.get(dag_id, {})
         fake.add_dag(
             dag_id,
             tasks=tasks,
             tags=["client-test"],
             is_paused=True,
             results=results,
+            xcoms=_XCOMS.get(dag_id),
             mapped={"double": [{"item": n} for n in (1, 2, 3)]}
             if dag_id == "client_test_mapped"
             else None,

@@ -6,6 +6,12 @@ pytest plugin (installed with the package) gives the ``airflow_fake`` and
 """
 
 from ._dialect import SUPPORTED_RELEASES
-from ._fake import FakeAirflow, FakeTransport, ReceivedRequest
+from ._fake import FakeAirflow, FakeASGIApp, FakeTransport, ReceivedRequest
 
-__all__ = ["SUPPORTED_RELEASES", "FakeAirflow", "FakeTransport", "ReceivedRequest"]
+__all__ = [
+    "SUPPORTED_RELEASES",
+    "FakeASGIApp",
+    "FakeAirflow",
+    "FakeTransport",
+    "ReceivedRequest",
+]

@@ -16,7 +16,7 @@ from ._dialect import Answer
 from ._server import FakeServer
 from ._state import Dag, DagImportError
 
-__all__ = ["FakeAirflow", "FakeTransport", "ReceivedRequest"]
+__all__ = ["FakeASGIApp", "FakeAirflow", "FakeTransport", "ReceivedRequest"]
 
 #: The URL a client made by :meth:`FakeAirflow.client` talks to.
 FAKE_URL = "https://airflow.fake"
@@ -59,6 +59,17 @@ class FakeTransport(httpx.AsyncBaseTransport):
         body = await request.aread()
         answer = await self._fake._answer(request, body)
         return answer.to_response(request)
+
+
+class FakeASGIApp:
+    """A :class:`FakeAirflow` as an ASGI 3 application (HTTP only)."""
+
+    def __init__(self, fake: FakeAirflow) -> None:
+        self._fake = fake
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one ASGI connection."""
+        await self._fake._asgi(scope, receive, send)
 
 
 class FakeAirflow:
@@ -118,6 +129,9 @@ class FakeAirflow:
         self._requests: list[ReceivedRequest] = []
         self.transport = FakeTransport(self)
         """The httpx transport to send through (``httpx.AsyncClient(transport=...)``)."""
+        self.asgi = FakeASGIApp(self)
+        """The fake as an ASGI application, for code that takes a URL:
+        ``uvicorn.run(fake.asgi, port=8080)``."""
 
     def __repr__(self) -> str:
         return f"FakeAirflow(release={self.release!r}, dags={len(self._server.dags)})"
@@ -346,8 +360,7 @@ class FakeAirflow:
             )
         return AsyncClient(kwargs.pop("base_url", FAKE_URL), **kwargs)
 
-    async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve the fake as an ASGI application (``uvicorn.run(fake.asgi)``)."""
+    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()

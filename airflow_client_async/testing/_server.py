@@ -239,7 +239,8 @@ class FakeServer:
             if user is None:
                 return None, dialect.error(403, "Invalid JWT token")
             return user, None
-        if operation_id == "get_health":
+        if operation_id in ("get_health", "get_version"):
+            # Airflow 2 serves these two to anyone, whatever credentials come along.
             return None, None
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() == "basic":
@@ -2348,7 +2349,7 @@ def _get_pools(server: FakeServer, call: Call) -> Answer:
     return _strip_order(answer)
 
 
-@_route("GET", "/pools/{pool_name}", "/pools/{pool_name}", "get_pool")
+@_route("GET", "/pools/{pool_name}", "/pools/{pool_name:path}", "get_pool")
 def _get_pool(server: FakeServer, call: Call) -> Answer:
     pool = server.pools.get(call.params["pool_name"])
     if pool is None:
@@ -2375,7 +2376,7 @@ def _post_pool(server: FakeServer, call: Call) -> Answer:
     return d.ok(server.pool_body(pool), 201 if d.v2 else 200)
 
 
-@_route("PATCH", "/pools/{pool_name}", "/pools/{pool_name}", "patch_pool")
+@_route("PATCH", "/pools/{pool_name}", "/pools/{pool_name:path}", "patch_pool")
 def _patch_pool(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
     name = call.params["pool_name"]
@@ -2437,7 +2438,7 @@ def _patch_pool(server: FakeServer, call: Call) -> Answer:
     return d.ok(server.pool_body(pool))
 
 
-@_route("DELETE", "/pools/{pool_name}", "/pools/{pool_name}", "delete_pool")
+@_route("DELETE", "/pools/{pool_name}", "/pools/{pool_name:path}", "delete_pool")
 def _delete_pool(server: FakeServer, call: Call) -> Answer:
     name = call.params["pool_name"]
     if name == "default_pool":

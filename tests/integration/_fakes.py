@@ -13,6 +13,9 @@ lanes, and the list is printed in the test summary.
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from typing import Any
 import pathlib
 
@@ -27,6 +30,7 @@ __all__ = [
     "fake_for",
     "fake_lanes",
     "fake_server",
+    "stop_serving",
 ]
 
 FAKE_PREFIX = "fake-"
@@ -60,6 +64,9 @@ EXCLUDED: dict[str, str] = {
 
 #: lane → its fake; one fake per lane for the whole session, as one real server is.
 _FAKES: dict[str, FakeAirflow] = {}
+#: lane → the URL its fake is served at.
+_URLS: dict[str, str] = {}
+_SERVERS: list[tuple[Any, threading.Thread]] = []
 
 #: The suite's test DAGs (tests/integration/dags) and their tasks, in the order they run.
 _TEST_DAGS: dict[str, list[str]] = {
@@ -168,13 +175,18 @@ def _seeded(release: str) -> FakeAirflow:
 
 
 def fake_server(lane: str) -> ServerInfo:
-    """Return the server of a fake lane, its fake made on first use."""
+    """Return the server of a fake lane, its fake made and served on first use.
+
+    The fake answers on a real port too (its ASGI app under uvicorn), so that tests that
+    make their own clients, or send raw HTTP, reach it as they reach a real server.
+    """
     release = lane.removeprefix(FAKE_PREFIX)
     if lane not in _FAKES:
         _FAKES[lane] = _seeded(release)
+        _URLS[lane] = _serve(_FAKES[lane])
     fake = _FAKES[lane]
     return ServerInfo(
-        base_url=f"https://{lane}.airflow.test",
+        base_url=_URLS[lane],
         admin=Credentials("admin", "admin"),
         viewer=Credentials("viewer", "viewer"),
         airflow_home=_NOWHERE,
@@ -188,10 +200,38 @@ def fake_server(lane: str) -> ServerInfo:
 
 def fake_for(server: ServerInfo) -> FakeAirflow | None:
     """Return the fake behind ``server``, or ``None`` for a real server."""
-    for lane, fake in _FAKES.items():
-        if server.base_url == f"https://{lane}.airflow.test":
-            return fake
+    for lane, url in _URLS.items():
+        if server.base_url == url:
+            return _FAKES[lane]
     return None
+
+
+def _serve(fake: FakeAirflow) -> str:
+    """Serve ``fake`` on a free port of 127.0.0.1 from a thread; return its URL."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(fake.asgi, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the fake's ASGI server did not start")
+        time.sleep(0.01)
+    _SERVERS.append((server, thread))
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def stop_serving() -> None:
+    """Stop the fakes' ASGI servers."""
+    while _SERVERS:
+        server, thread = _SERVERS.pop()
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def excluded_reason(module: str, name: str) -> str | None:

@@ -23,7 +23,15 @@ import pytest
 from airflow_client_async import AsyncClient, TransportKind
 
 from ._capture import ResponseRecorder
-from ._fakes import FAKE_PREFIX, EXCLUDED, excluded_reason, fake_for, fake_lanes, fake_server
+from ._fakes import (
+    EXCLUDED,
+    FAKE_PREFIX,
+    excluded_reason,
+    fake_for,
+    fake_lanes,
+    fake_server,
+    stop_serving,
+)
 from ._server import (
     ServerInfo,
     ServerNotStartedError,
@@ -97,6 +105,12 @@ def _record_responses() -> Iterator[None]:
             continue
     written = recorder.write(pathlib.Path(target), releases)
     print(f"\nrecorded {recorder.seen} responses; wrote {written} fixtures under {target}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_fakes() -> Iterator[None]:
+    yield
+    stop_serving()
 
 
 @pytest.fixture(scope="session", params=SERVERS, ids=SERVERS)

@@ -46,6 +46,8 @@ class _Fault:
     status: int = 503
     retry_after: float | None = None
     delay: float = 0.0
+    body: bytes = b""
+    content_type: str = ""
 
 
 class FakeTransport(httpx.AsyncBaseTransport):
@@ -283,6 +285,22 @@ class FakeAirflow:
             raise ValueError("a fault's status must be an error (400 or more)")
         self._add_fault(_Fault("status", times, status=status, retry_after=retry_after))
 
+    def respond_next(
+        self,
+        status: int,
+        body: bytes | str = b"",
+        *,
+        content_type: str = "text/html; charset=utf-8",
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests with exactly this, whatever they ask.
+
+        For what stands between a client and Airflow: a proxy's HTML error page, or a
+        login page answered with 200.
+        """
+        data = body.encode() if isinstance(body, str) else body
+        self._add_fault(_Fault("raw", times, status=status, body=data, content_type=content_type))
+
     def delay_next(self, seconds: float, times: int = 1) -> None:
         """Wait ``seconds`` (real time) before answering each of the next ``times`` requests."""
         if seconds < 0:
@@ -332,6 +350,8 @@ class FakeAirflow:
                 )
             if fault.kind == "delay":
                 await anyio.sleep(fault.delay)
+            elif fault.kind == "raw":
+                return Answer(fault.status, fault.body, {"content-type": fault.content_type})
             else:
                 return self._fault_answer(fault)
         return self._server.handle(request, body)

@@ -2118,10 +2118,14 @@ def _get_log(server: FakeServer, call: Call) -> Answer:
     accept = call.request.headers.get("accept", "")
     when = d.timestamp(ti.start_date or time.time())
     if d.v2:
-        events: list[dict[str, Any]] = [
-            {"event": "::group::Log message source details", "sources": [_log_file(run, ti, attempt)]},
-            {"event": "::endgroup::"},
-        ]
+        source = _log_file(run, ti, attempt)
+        events: list[dict[str, Any]] = [{"event": "::group::Log message source details"}]
+        if d.minor >= (3, 3):
+            events.append({"event": source})
+        else:
+            events[0]["sources"] = [source]
+        events.append({"event": "::endgroup::"})
+
         events += [{"event": line, "level": "info", "logger": "task", "timestamp": when} for line in lines]
         if "application/x-ndjson" in accept:
             text = "".join(json.dumps(event) + "\n" for event in events)

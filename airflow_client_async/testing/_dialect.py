@@ -41,7 +41,7 @@ class Answer:
 
     status: int
     body: bytes = b""
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
 
     def to_response(self, request: httpx.Request) -> httpx.Response:
         """Return the answer as an httpx response to ``request``."""
@@ -64,17 +64,17 @@ class Dialect:
     """How one Airflow release speaks HTTP."""
 
     release: str
-    version: tuple[int, ...] = attrs.field(init=False)
-
-    @version.default
-    def _version(self) -> tuple[int, ...]:
-        if not re.fullmatch(r"\d+\.\d+\.\d+", self.release):
-            raise ValueError(f"not an Airflow release: {self.release!r}")
-        return tuple(int(part) for part in self.release.split("."))
 
     def __attrs_post_init__(self) -> None:
+        if not re.fullmatch(r"\d+\.\d+\.\d+", self.release):
+            raise ValueError(f"not an Airflow release: {self.release!r}")
         if self.version[0] not in (2, 3):
             raise ValueError(f"the fake speaks Airflow 2 and 3, not {self.release}")
+
+    @property
+    def version(self) -> tuple[int, ...]:
+        """The release as integers, e.g. ``(3, 3, 2)``."""
+        return tuple(int(part) for part in self.release.split("."))
 
     @property
     def v2(self) -> bool:

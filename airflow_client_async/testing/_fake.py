@@ -59,7 +59,7 @@ class FakeTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` as the fake server does."""
         body = await request.aread()
-        answer = await self._fake._answer(request, body)
+        answer = await self._fake.answer(request, body)
         return answer.to_response(request)
 
 
@@ -71,7 +71,7 @@ class FakeASGIApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one ASGI connection."""
-        await self._fake._asgi(scope, receive, send)
+        await self._fake.serve_asgi(scope, receive, send)
 
 
 class FakeAirflow:
@@ -334,7 +334,8 @@ class FakeAirflow:
 
     # -- serving ----------------------------------------------------------------------------
 
-    async def _answer(self, request: httpx.Request, body: bytes) -> Answer:
+    async def answer(self, request: httpx.Request, body: bytes) -> Answer:
+        """Answer one request, as a server does: record it, apply any fault, handle it."""
         raw_path, _, _ = request.url.raw_path.partition(b"?")
         self._requests.append(
             ReceivedRequest(
@@ -385,7 +386,8 @@ class FakeAirflow:
             )
         return AsyncClient(kwargs.pop("base_url", FAKE_URL), **kwargs)
 
-    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def serve_asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one ASGI connection (``fake.asgi`` is the application to hand out)."""
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -396,7 +398,7 @@ class FakeAirflow:
                     return
         if scope["type"] != "http":
             return
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             message = await receive()
             chunks.append(message.get("body", b""))
@@ -413,7 +415,7 @@ class FakeAirflow:
             content=b"".join(chunks),
         )
         try:
-            answer = await self._answer(request, b"".join(chunks))
+            answer = await self.answer(request, b"".join(chunks))
         except httpx.RemoteProtocolError:
             # A dropped connection: end the answer without a status line is not possible in
             # ASGI, so the closest is a server error with no body.

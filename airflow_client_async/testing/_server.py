@@ -8,8 +8,9 @@ servers' answers recorded in ``tests/fixtures/suite``.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import binascii
+import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -18,7 +19,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -101,13 +102,17 @@ class _Route:
         self.handler = handler
         # The servers decode the path (``%2F`` included) before routing: a parameter is one
         # segment, unless it is declared ``{name:path}`` as variable keys are.
-        regex = re.sub(r"\{(\w+):path\}", r"(?P<\1>.+)", re.escape(pattern).replace(r"\{", "{").replace(r"\}", "}").replace(r"\:", ":"))
+        regex = re.sub(
+            r"\{(\w+):path\}",
+            r"(?P<\1>.+)",
+            re.escape(pattern).replace(r"\{", "{").replace(r"\}", "}").replace(r"\:", ":"),
+        )
         regex = re.sub(r"\{(\w+):int\}", r"(?P<\1>-?[0-9]+)", regex)
         regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", regex)
         self.regex = re.compile(f"^{regex}$")
 
 
-_ROUTES: list[tuple[str, str | None, str | None, str, str | None, Handler]] = []
+_ROUTES: list[tuple[str, str | None, str | None, str, str, Handler]] = []
 
 
 def _route(
@@ -199,9 +204,10 @@ class FakeServer:
             user, refusal = self._authenticate(request, route.operation_id)
             if refusal is not None:
                 return refusal
-            if request.method not in ("GET", "HEAD") and user is not None:
-                if user.role == "Viewer" and route.operation_id not in _VIEWER_MAY_POST:
-                    return dialect.error(403, "Forbidden")
+            viewer = user is not None and user.role == "Viewer"
+            writes = request.method not in ("GET", "HEAD")
+            if viewer and writes and route.operation_id not in _VIEWER_MAY_POST:
+                return dialect.error(403, "Forbidden")
             if user is not None and user.role == "Viewer" and route.operation_id in _ADMIN_READS:
                 return dialect.error(403, "Forbidden")
             parsed: Any = None
@@ -267,7 +273,7 @@ class FakeServer:
         try:
             if "json" in content_type:
                 loaded = json.loads(body or b"{}")
-                fields = loaded if isinstance(loaded, dict) else {}
+                fields = _object(loaded) or {}
             else:
                 fields = dict(urllib.parse.parse_qsl(body.decode()))
         except ValueError:
@@ -309,7 +315,7 @@ class FakeServer:
             claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
         except ValueError:
             return None
-        return claims if isinstance(claims, dict) else None
+        return _object(claims)
 
     # -- runs advance as they are read ------------------------------------------------------
 
@@ -438,17 +444,15 @@ class FakeServer:
         for order in reversed(orders):
             name = order.lstrip("-")
             if name not in known:
-                if dialect.v2:
-                    detail = f"Ordering with '{name}' is disallowed or the attribute does not exist on the model"
-                    return dialect.error(400, detail)
                 return dialect.error(
                     400,
-                    f"Ordering with '{name}' is disallowed or the attribute does not exist on the model",
+                    f"Ordering with '{name}' is disallowed or the attribute does not exist "
+                    "on the model",
                 )
             field = (aliases or {}).get(name, name)
             items = sorted(
                 items,
-                key=lambda item, n=field: _sort_key(item.get(n)),
+                key=functools.partial(_item_key, field),
                 reverse=order.startswith("-"),
             )
         try:
@@ -752,7 +756,18 @@ class FakeServer:
                 duration=round(entry["end_date"] - entry["start_date"], 6),
             )
         body["try_number"] = attempt
-        for key in ("id", "logical_date", "note", "rendered_fields", "rendered_map_index", "run_after", "trigger", "triggerer_job", "execution_date", "sla_miss"):
+        for key in (
+            "id",
+            "logical_date",
+            "note",
+            "rendered_fields",
+            "rendered_map_index",
+            "run_after",
+            "trigger",
+            "triggerer_job",
+            "execution_date",
+            "sla_miss",
+        ):
             body.pop(key, None)
         if d.v2:
             body["scheduled_when"] = body.get("queued_when")
@@ -903,6 +918,19 @@ def _operator_module(dialect: Dialect, operator: str) -> str:
     return f"airflow.operators.{module}"
 
 
+def _object(value: Any) -> dict[str, Any] | None:
+    """``value`` as a JSON object, or ``None`` when it is not one."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else None
+
+
+def _array(value: Any) -> list[Any]:
+    """``value`` as a JSON array (empty when it is not one)."""
+    if not isinstance(value, list):
+        return []
+    # mypy reads the check as list[Any] already, pyright as a list of unknowns.
+    return cast("list[Any]", value)  # type: ignore[redundant-cast]
+
+
 def _masked_extra(extra: str | None) -> str | None:
     """A connection's ``extra`` as the servers show it: secret-looking keys masked."""
     if extra is None:
@@ -911,13 +939,18 @@ def _masked_extra(extra: str | None) -> str | None:
         loaded = json.loads(extra)
     except ValueError:
         return extra
-    if not isinstance(loaded, dict):
+    loaded = _object(loaded)
+    if loaded is None:
         return extra
     masked = {
         key: "***" if any(word in key.lower() for word in _SENSITIVE) else value
         for key, value in loaded.items()
     }
     return json.dumps(masked)
+
+
+def _item_key(field: str, item: dict[str, Any]) -> tuple[int, Any]:
+    return _sort_key(item.get(field))
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -930,10 +963,11 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 def _fields(
-    body: Any, allowed: set[str], required: Iterable[str], dialect: Dialect
+    sent: Any, allowed: set[str], required: Iterable[str], dialect: Dialect
 ) -> dict[str, Any] | Answer:
     """Check a request body: an object, known keys only on Airflow 3, the required ones there."""
-    if not isinstance(body, dict):
+    body = _object(sent)
+    if body is None:
         return dialect.bad_request("the request body must be a JSON object")
     if dialect.v2:
         unknown = sorted(set(body) - allowed)
@@ -1114,7 +1148,7 @@ def _patch_dag(server: FakeServer, call: Call) -> Answer:
         return body
     mask = server.mask(call)
     if mask is not None and set(mask) - {"is_paused"}:
-        return d.error(400, f"Only `is_paused` field can be updated through the REST API")
+        return d.error(400, "Only `is_paused` field can be updated through the REST API")
     if "is_paused" in body:
         dag.is_paused = bool(body["is_paused"])
     return d.ok(server.dag_body(dag))
@@ -1164,9 +1198,9 @@ def _get_dag_stats(server: FakeServer, call: Call) -> Answer:
     dag_ids = (
         [dag_id for dag_id in wanted if dag_id in server.dags] if wanted else sorted(server.dags)
     )
-    items = []
+    items: list[dict[str, Any]] = []
     for dag_id in dag_ids:
-        counts = dict.fromkeys(_RUN_STATES, 0)
+        counts: dict[str, int] = dict.fromkeys(_RUN_STATES, 0)
         for run in server.runs.values():
             if run.dag_id == dag_id:
                 counts[run.state] += 1
@@ -1184,7 +1218,7 @@ def _get_dag_stats(server: FakeServer, call: Call) -> Answer:
 # DAG runs
 
 
-def _parse_time(value: Any) -> float | None | str:
+def _parse_time(value: Any) -> float | str | None:
     """A request's datetime as seconds; a string error when it is not an aware datetime."""
     import datetime
 
@@ -1241,8 +1275,8 @@ def _trigger(server: FakeServer, call: Call) -> Answer:
     refused = _refuse_run_id(d, str(run_id))
     if refused is not None:
         return refused
-    conf = body.get("conf") or {}
-    if not isinstance(conf, dict):
+    conf = _object(body.get("conf") or {})
+    if conf is None:
         return d.bad_request("conf must be an object", loc=("body", "conf"))
     if (dag.dag_id, run_id) in server.runs:
         if d.v2:
@@ -1256,11 +1290,13 @@ def _trigger(server: FakeServer, call: Call) -> Answer:
         if d.v2:
             return d.error(
                 409,
-                f"A DAG Run already exists for Dag {dag.dag_id} with logical date {d.timestamp(logical)}",
+                f"A DAG Run already exists for Dag {dag.dag_id} with logical date "
+                f"{d.timestamp(logical)}",
             )
         return d.error(
             409,
-            f"DAGRun with DAG ID: '{dag.dag_id}' and DAGRun logical date: '{d.timestamp(logical)}' already exists",
+            f"DAGRun with DAG ID: '{dag.dag_id}' and DAGRun logical date: "
+            f"'{d.timestamp(logical)}' already exists",
         )
     user = call.user.username if call.user is not None else None
     run = server.start_run(dag, run_id, logical, conf, user)
@@ -1300,7 +1336,10 @@ def _refuse_run_id(d: Dialect, run_id: str) -> Answer | None:
 
 
 def _run_filters(
-    server: FakeServer, runs: list[Run], get: Callable[[str], Any], get_list: Callable[[str], list[str]]
+    server: FakeServer,
+    runs: list[Run],
+    get: Callable[[str], Any],
+    get_list: Callable[[str], list[str]],
 ) -> list[Run] | Answer:
     d = server.dialect
     states = get_list("state") or get_list("states")
@@ -1338,8 +1377,7 @@ def _run_filters(
             runs = [
                 run
                 for run in runs
-                if _run_time(run, attribute) is not None
-                and compare(_run_time(run, attribute), bound)
+                if (value := _run_time(run, attribute)) is not None and compare(value, bound)
             ]
     return runs
 
@@ -1367,7 +1405,12 @@ _RUN_ORDERS = (
 )
 
 
-def _run_page(server: FakeServer, call: Call, runs: list[Run], window: tuple[Any, Any, list[str]] | None = None) -> Answer:
+def _run_page(
+    server: FakeServer,
+    call: Call,
+    runs: list[Run],
+    window: tuple[Any, Any, list[str]] | None = None,
+) -> Answer:
     items = [server.run_body(run) for run in runs]
     for item, run in zip(items, runs, strict=True):
         item["_order"] = run.queued_at
@@ -1396,7 +1439,13 @@ def _get_dag_runs(server: FakeServer, call: Call) -> Answer:
     return _run_page(server, call, filtered)
 
 
-@_route("POST", "/dags/~/dagRuns/list", "/dags/~/dagRuns/list", "get_dag_runs_batch", "get_list_dag_runs_batch")
+@_route(
+    "POST",
+    "/dags/~/dagRuns/list",
+    "/dags/~/dagRuns/list",
+    "get_dag_runs_batch",
+    "get_list_dag_runs_batch",
+)
 def _get_dag_runs_batch(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
     allowed = {"dag_ids", "states", "page_offset", "page_limit", "order_by"}
@@ -1416,8 +1465,7 @@ def _get_dag_runs_batch(server: FakeServer, call: Call) -> Answer:
         server.advance(run)
 
     def get_list(name: str) -> list[str]:
-        value = body.get(name)
-        return list(value) if isinstance(value, list) else []
+        return [str(item) for item in _array(body.get(name))]
 
     filtered = _run_filters(server, runs, body.get, get_list)
     if isinstance(filtered, Answer):
@@ -1432,10 +1480,10 @@ def _strip_order(answer: Answer) -> Answer:
         return answer
     body = json.loads(answer.body)
     for values in body.values():
-        if isinstance(values, list):
-            for item in values:
-                if isinstance(item, dict):
-                    item.pop("_order", None)
+        for entry in _array(values):
+            item = _object(entry)
+            if item is not None:
+                item.pop("_order", None)
     return Answer(answer.status, json.dumps(body).encode(), answer.headers)
 
 
@@ -1533,7 +1581,7 @@ def _clear_dag_run(server: FakeServer, call: Call) -> Answer:
     if isinstance(run, Answer):
         return run
     allowed = {"dry_run"} | (
-        {"only_failed", "only_new", "run_on_latest_version", "note"} if d.v2 else set()
+        {"only_failed", "only_new", "run_on_latest_version", "note"} if d.v2 else set[str]()
     )
     body = _fields(call.body if call.body is not None else {}, allowed, (), d)
     if isinstance(body, Answer):
@@ -1575,7 +1623,7 @@ def _wait(server: FakeServer, call: Call) -> Answer:
     run = server.run_or_404(call.params["dag_id"], call.params["dag_run_id"])
     if isinstance(run, Answer):
         return run
-    lines = []
+    lines: list[str] = []
     while True:
         lines.append(json.dumps({"state": run.state}))
         if run.state in FINISHED:
@@ -1621,11 +1669,13 @@ def _ti_or_404(server: FakeServer, call: Call) -> tuple[Run, TaskInstance] | Ans
     if isinstance(run, Answer):
         return run
     server.advance(run)
-    raw = call.params.get("map_index", call.query.get("map_index", "-1"))
+    raw = call.params.get("map_index") or call.query.get("map_index") or "-1"
     try:
         map_index = int(raw)
     except ValueError:
-        return server.dialect.bad_request("map_index must be an integer", loc=("query", "map_index"))
+        return server.dialect.bad_request(
+            "map_index must be an integer", loc=("query", "map_index")
+        )
     ti = run.task_instances.get((call.params["task_id"], map_index))
     if ti is None:
         if map_index == -1 and (call.params["task_id"], 0) in run.task_instances:
@@ -1663,7 +1713,7 @@ def _ti_filters(
         pairs = [
             (run, ti)
             for run, ti in pairs
-            if str(ti.state) in states or (ti.state is None and ("none" in states or None in states))
+            if str(ti.state) in states or (ti.state is None and "none" in states)
         ]
     for name in ("pool", "queue"):
         wanted = get_list(name)
@@ -1786,7 +1836,7 @@ def _get_task_instances(server: FakeServer, call: Call) -> Answer:
         for run in server.runs.values()
         if dag_id in ("~", run.dag_id) and run_id in ("~", run.run_id)
     ]
-    pairs = []
+    pairs: list[tuple[Run, TaskInstance]] = []
     for run in runs:
         server.advance(run)
         pairs.extend((run, ti) for ti in run.task_instances.values())
@@ -1831,12 +1881,12 @@ def _ti_page_uncapped(
 )
 def _get_task_instances_batch(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
-    body = call.body if call.body is not None else {}
-    if not isinstance(body, dict):
+    body = _object(call.body if call.body is not None else {})
+    if body is None:
         return d.bad_request("the request body must be a JSON object")
     dag_ids = body.get("dag_ids")
     run_ids = body.get("dag_run_ids")
-    pairs = []
+    pairs: list[tuple[Run, TaskInstance]] = []
     for run in list(server.runs.values()):
         if dag_ids and run.dag_id not in dag_ids:
             continue
@@ -1846,8 +1896,7 @@ def _get_task_instances_batch(server: FakeServer, call: Call) -> Answer:
         pairs.extend((run, ti) for ti in run.task_instances.values())
 
     def get_list(name: str) -> list[str]:
-        value = body.get(name)
-        return list(value) if isinstance(value, list) else []
+        return [str(item) for item in _array(body.get(name))]
 
     filtered = _ti_filters(server, pairs, body.get, get_list, whole_seconds=not d.v2)
     if isinstance(filtered, Answer):
@@ -1871,18 +1920,24 @@ def _get_dependencies(server: FakeServer, call: Call) -> Answer:
     if isinstance(found, Answer):
         return found
     run, ti = found
-    dependencies = []
+    dependencies: list[dict[str, str]] = []
     if ti.state not in _TI_DONE and ti.state != "running":
         dag = server.dags[run.dag_id]
         if dag.is_paused:
             dependencies.append(
-                {"name": "Dagrun Running", "reason": f"Task instance's dagrun was not in the 'running' state but in the state '{run.state}'."}
+                {
+                    "name": "Dagrun Running",
+                    "reason": "Task instance's dagrun was not in the 'running' state but in "
+                    f"the state '{run.state}'.",
+                }
             )
         for upstream in dag.upstream(ti.task_id)[:1]:
             dependencies.append(
                 {
                     "name": "Trigger Rule",
-                    "reason": f"Task's trigger rule 'all_success' requires all upstream tasks to have succeeded, but found 1 non-success(es). upstream_task_ids={{'{upstream}'}}",
+                    "reason": "Task's trigger rule 'all_success' requires all upstream tasks "
+                    "to have succeeded, but found 1 non-success(es). "
+                    f"upstream_task_ids={{'{upstream}'}}",
                 }
             )
     return server.dialect.ok({"dependencies": dependencies})
@@ -1899,7 +1954,10 @@ def _get_tries(server: FakeServer, call: Call) -> Answer:
 
 
 def _tries(ti: TaskInstance) -> list[int]:
-    return sorted({entry["try_number"] for entry in ti.history} | ({ti.try_number} if ti.try_number else set()))
+    return sorted(
+        {entry["try_number"] for entry in ti.history}
+        | ({ti.try_number} if ti.try_number else set[int]())
+    )
 
 
 @_route(
@@ -1923,7 +1981,8 @@ def _get_try(server: FakeServer, call: Call) -> Answer:
             return d.error(
                 404,
                 f"The Task Instance History with dag_id: `{run.dag_id}`, run_id: `{run.run_id}`, "
-                f"task_id: `{ti.task_id}`, map_index: `-1` and try_number: `{attempt}` was not found",
+                f"task_id: `{ti.task_id}`, map_index: `{ti.map_index}` and try_number: "
+                f"`{attempt}` was not found",
             )
         return d.error(404, "Task instance not found", title="Task instance not found")
     return d.ok(server.try_body(run, ti, attempt))
@@ -1966,7 +2025,14 @@ def _patch_ti(server: FakeServer, call: Call, *, dry_run: bool) -> Answer:
     if isinstance(found, Answer):
         return found
     run, ti = found
-    allowed = {"new_state", "note", "include_upstream", "include_downstream", "include_future", "include_past"}
+    allowed = {
+        "new_state",
+        "note",
+        "include_upstream",
+        "include_downstream",
+        "include_future",
+        "include_past",
+    }
     if not d.v2:
         allowed.add("dry_run")
     body = _fields(call.body, allowed, (), d)
@@ -2033,7 +2099,7 @@ def _update_task_instances_state(server: FakeServer, call: Call) -> Answer:
     dag = server.dag_or_404(call.params["dag_id"])
     if isinstance(dag, Answer):
         return dag
-    body = call.body if isinstance(call.body, dict) else {}
+    body = _object(call.body) or {}
     state = body.get("new_state")
     if state not in _NEW_STATES:
         return d.bad_request(f"'{state}' is not one of ['success', 'failed', 'skipped']")
@@ -2051,13 +2117,18 @@ def _update_task_instances_state(server: FakeServer, call: Call) -> Answer:
     return d.ok({"task_instances": [_ti_reference(server, run, item) for item in changed]})
 
 
-@_route("POST", "/dags/{dag_id}/clearTaskInstances", "/dags/{dag_id}/clearTaskInstances", "post_clear_task_instances")
+@_route(
+    "POST",
+    "/dags/{dag_id}/clearTaskInstances",
+    "/dags/{dag_id}/clearTaskInstances",
+    "post_clear_task_instances",
+)
 def _clear_task_instances(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
     dag = server.dag_or_404(call.params["dag_id"])
     if isinstance(dag, Answer):
         return dag
-    body = call.body if isinstance(call.body, dict) else {}
+    body = _object(call.body) or {}
     run_id = body.get("dag_run_id")
     runs = [
         run
@@ -2067,7 +2138,7 @@ def _clear_task_instances(server: FakeServer, call: Call) -> Answer:
     task_ids = body.get("task_ids")
     only_failed = body.get("only_failed", True)
     dry_run = body.get("dry_run", True)
-    pairs = []
+    pairs: list[tuple[Run, TaskInstance]] = []
     for run in runs:
         server.advance(run)
         for ti in run.task_instances.values():
@@ -2080,7 +2151,7 @@ def _clear_task_instances(server: FakeServer, call: Call) -> Answer:
                 continue
             pairs.append((run, ti))
     if not dry_run:
-        for run, ti in pairs:
+        for _, ti in pairs:
             ti.state = None
             ti.start_date = ti.end_date = None
         for run in {run.run_id: run for run, _ in pairs}.values():
@@ -2126,7 +2197,9 @@ def _get_log(server: FakeServer, call: Call) -> Answer:
             events[0]["sources"] = [source]
         events.append({"event": "::endgroup::"})
 
-        events += [{"event": line, "level": "info", "logger": "task", "timestamp": when} for line in lines]
+        events += [
+            {"event": line, "level": "info", "logger": "task", "timestamp": when} for line in lines
+        ]
         if "application/x-ndjson" in accept:
             text = "".join(json.dumps(event) + "\n" for event in events)
             return Answer(200, text.encode(), {"content-type": "application/x-ndjson"})
@@ -2170,8 +2243,9 @@ def _log_lines(server: FakeServer, run: Run, ti: TaskInstance, attempt: int) -> 
 
 def _python_repr(value: Any) -> str:
     # What the task's log prints: Python's repr of the value, keys sorted as the servers do.
-    if isinstance(value, dict):
-        inner = ", ".join(f"{k!r}: {_python_repr(v)}" for k, v in sorted(value.items()))
+    mapping = _object(value)
+    if mapping is not None:
+        inner = ", ".join(f"{k!r}: {_python_repr(v)}" for k, v in sorted(mapping.items()))
         return "{" + inner + "}"
     return repr(value)
 
@@ -2192,7 +2266,7 @@ def _get_xcom_entries(server: FakeServer, call: Call) -> Answer:
     pattern = query.get("xcom_key_pattern") if d.minor >= (3, 1) else None
     prefix = query.get("xcom_key_prefix_pattern") if d.minor >= (3, 3) else None
     map_index = query.get("map_index")
-    entries = []
+    entries: list[dict[str, Any]] = []
     for run in server.runs.values():
         if dag_id not in ("~", run.dag_id) or run_id not in ("~", run.run_id):
             continue
@@ -2228,12 +2302,15 @@ def _xcom_ti(server: FakeServer, call: Call) -> tuple[Run, str, int] | Answer:
         return run
     server.advance(run)
     raw = call.query.get("map_index")
-    if isinstance(call.body, dict) and "map_index" in call.body:
-        raw = str(call.body["map_index"])
+    sent = _object(call.body)
+    if sent is not None and "map_index" in sent:
+        raw = str(sent["map_index"])
     try:
         map_index = int(raw) if raw is not None else -1
     except ValueError:
-        return server.dialect.bad_request("map_index must be an integer", loc=("query", "map_index"))
+        return server.dialect.bad_request(
+            "map_index must be an integer", loc=("query", "map_index")
+        )
     task_id = call.params["task_id"]
     if not any(task == task_id for task, _ in run.task_instances):
         return _ti_404(server, run.dag_id, run.run_id, task_id, map_index)
@@ -2280,7 +2357,9 @@ def _create_xcom_entry(server: FakeServer, call: Call) -> Answer:
         )
     value = _written_xcom(d, body.get("value"))
     run.xcoms[(task_id, map_index, key)] = (value, time.time())
-    return d.ok(server.xcom_body(run, task_id, map_index, key, value, time.time(), with_value=True), 201)
+    return d.ok(
+        server.xcom_body(run, task_id, map_index, key, value, time.time(), with_value=True), 201
+    )
 
 
 @_route("PATCH", None, _XCOM + "/{xcom_key:path}", "update_xcom_entry")
@@ -2341,13 +2420,13 @@ def _get_pools(server: FakeServer, call: Call) -> Answer:
     if prefix and server.dialect.minor >= (3, 3):
         pools = [pool for pool in pools if pool.name.startswith(prefix)]
     items = [server.pool_body(pool) for pool in pools]
-    for item, index in zip(items, range(len(items))):
+    for index, item in enumerate(items):
         item["_order"] = index
     answer = server.page(
         items,
         call,
         "pools",
-        "_order" if not server.dialect.v2 else "_order",
+        "_order",
         ("name", "slots", "id", "description", "include_deferred"),
     )
     return _strip_order(answer)
@@ -2365,7 +2444,7 @@ def _get_pool(server: FakeServer, call: Call) -> Answer:
 def _post_pool(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
     allowed = {"name", "slots", "description", "include_deferred"} | (
-        {"team_name"} if d.minor >= (3, 3) else set()
+        {"team_name"} if d.minor >= (3, 3) else set[str]()
     )
     body = _fields(call.body, allowed, ("name", "slots"), d)
     if isinstance(body, Answer):
@@ -2389,7 +2468,7 @@ def _patch_pool(server: FakeServer, call: Call) -> Answer:
         return _pool_404(server, name)
     if d.v2:
         allowed = {"pool", "slots", "description", "include_deferred"} | (
-            {"team_name"} if d.minor >= (3, 3) else set()
+            {"team_name"} if d.minor >= (3, 3) else set[str]()
         )
         body = _fields(call.body, allowed, (), d)
         if isinstance(body, Answer):
@@ -2427,7 +2506,7 @@ def _patch_pool(server: FakeServer, call: Call) -> Answer:
     if name == "default_pool" and "name" in fields and fields["name"] != name:
         return d.bad_request("Default Pool's name can't be modified")
     if "slots" in fields:
-        pool.slots = int(fields["slots"])
+        pool.slots = int(fields["slots"] or 0)
     if "description" in fields:
         pool.description = fields["description"]
     if "include_deferred" in fields:
@@ -2497,7 +2576,7 @@ def _get_variable(server: FakeServer, call: Call) -> Answer:
 @_route("POST", "/variables", "/variables", "post_variables", "post_variable")
 def _post_variable(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
-    allowed = {"key", "value", "description"} | ({"team_name"} if d.minor >= (3, 3) else set())
+    allowed = {"key", "value", "description"} | ({"team_name"} if d.minor >= (3, 3) else set[str]())
     body = _fields(call.body, allowed, ("key",), d)
     if isinstance(body, Answer):
         return body
@@ -2507,21 +2586,22 @@ def _post_variable(server: FakeServer, call: Call) -> Answer:
             loc=("body", "value"),
         )
     key = body["key"]
-    if key in server.variables:
-        if d.v2:
-            return d.error(409, f"The Variable with key: `{key}` already exists")
-        # Airflow 2 overwrites an existing variable on create.
+    # Airflow 2 overwrites an existing variable on create; Airflow 3 refuses.
+    if key in server.variables and d.v2:
+        return d.error(409, f"The Variable with key: `{key}` already exists")
     variable = Variable(key, _stored_value(body["value"]), body.get("description"))
     server.variables[key] = variable
     return d.ok(server.variable_body(variable), 201 if d.v2 else 200)
 
 
-@_route("PATCH", "/variables/{variable_key:path}", "/variables/{variable_key:path}", "patch_variable")
+@_route(
+    "PATCH", "/variables/{variable_key:path}", "/variables/{variable_key:path}", "patch_variable"
+)
 def _patch_variable(server: FakeServer, call: Call) -> Answer:
     d = server.dialect
     key = call.params["variable_key"]
     variable = server.variables.get(key)
-    allowed = {"key", "value", "description"} | ({"team_name"} if d.minor >= (3, 3) else set())
+    allowed = {"key", "value", "description"} | ({"team_name"} if d.minor >= (3, 3) else set[str]())
     body = _fields(call.body, allowed, ("key",), d)
     if isinstance(body, Answer):
         return body
@@ -2558,7 +2638,9 @@ def _patch_variable(server: FakeServer, call: Call) -> Answer:
     return d.ok(server.variable_body(variable))
 
 
-@_route("DELETE", "/variables/{variable_key:path}", "/variables/{variable_key:path}", "delete_variable")
+@_route(
+    "DELETE", "/variables/{variable_key:path}", "/variables/{variable_key:path}", "delete_variable"
+)
 def _delete_variable(server: FakeServer, call: Call) -> Answer:
     key = call.params["variable_key"]
     if key not in server.variables:
@@ -2630,7 +2712,7 @@ def _connection_fields(
     server: FakeServer, body: Any, *, partial: bool = False
 ) -> dict[str, Any] | Answer:
     d = server.dialect
-    allowed = _CONNECTION_FIELDS | ({"team_name"} if d.minor >= (3, 3) else set())
+    allowed = _CONNECTION_FIELDS | ({"team_name"} if d.minor >= (3, 3) else set[str]())
     # Airflow 2 loads a PATCH body partially; Airflow 3 validates it as a whole connection.
     required = () if partial and not d.v2 else ("connection_id", "conn_type")
     fields = _fields(body, allowed, required, d)
@@ -2748,7 +2830,8 @@ def _get_import_error(server: FakeServer, call: Call) -> Answer:
     if error is None:
         return d.error(
             404,
-            f"The ImportError with import_error_id: `{call.params['import_error_id']}` was not found",
+            "The ImportError with import_error_id: "
+            f"`{call.params['import_error_id']}` was not found",
         )
     return d.ok(server.import_error_body(error))
 
@@ -2815,20 +2898,27 @@ class _Kind:
 
 
 def _bulk_error(kind: _Kind, keys: list[str], what: str, status: int) -> dict[str, Any]:
-    return {"error": f"The {kind.noun}s with these {kind.key}s: {set(keys)} {what}.", "status_code": status}
+    return {
+        "error": f"The {kind.noun}s with these {kind.key}s: {set(keys)} {what}.",
+        "status_code": status,
+    }
 
 
 def _bulk(server: FakeServer, call: Call, kind: _Kind) -> Answer:
     d = server.dialect
-    if not isinstance(call.body, dict) or not isinstance(call.body.get("actions"), list):
+    request = _object(call.body)
+    if request is None or not isinstance(request.get("actions"), list):
         return d.bad_request("Field required", loc=("body", "actions"))
     store = kind.store(server)
     result: dict[str, Any] = {"create": None, "update": None, "delete": None}
-    for action in call.body["actions"]:
-        if not isinstance(action, dict) or action.get("action") not in result:
-            return d.bad_request("Input tag does not match any of the expected tags", loc=("body", "actions"))
+    for entry in _array(request["actions"]):
+        action = _object(entry)
+        if action is None or action.get("action") not in result:
+            return d.bad_request(
+                "Input tag does not match any of the expected tags", loc=("body", "actions")
+            )
         name = action["action"]
-        entities = action.get("entities") or []
+        entities = _array(action.get("entities"))
         outcome: dict[str, Any] = result[name] or {"success": [], "errors": []}
         result[name] = outcome
         if name == "delete":
@@ -2842,7 +2932,7 @@ def _bulk(server: FakeServer, call: Call, kind: _Kind) -> Answer:
                     del store[k]
                     outcome["success"].append(k)
             continue
-        bodies = [e for e in entities if isinstance(e, dict)]
+        bodies = [body for e in entities if (body := _object(e)) is not None]
         for body in bodies:
             if set(body) - kind.fields or body.get(kind.key) is None:
                 return d.bad_request("Extra inputs are not permitted", loc=("body", "actions"))
@@ -2955,12 +3045,12 @@ _route(
     _MAPPED + "/tries/{task_try_number}",
     "get_mapped_task_instance_try_details",
 )(_get_try)
-_route(
-    "PATCH", _MAPPED, _MAPPED, "patch_mapped_task_instance", "patch_task_instance_by_map_index"
-)(_patch_task_instance)
-_route(
-    "PATCH", None, _MAPPED + "/dry_run", "patch_task_instance_dry_run_by_map_index"
-)(_patch_task_instance_dry_run)
+_route("PATCH", _MAPPED, _MAPPED, "patch_mapped_task_instance", "patch_task_instance_by_map_index")(
+    _patch_task_instance
+)
+_route("PATCH", None, _MAPPED + "/dry_run", "patch_task_instance_dry_run_by_map_index")(
+    _patch_task_instance_dry_run
+)
 _route("PATCH", _MAPPED + "/setNote", None, "set_mapped_task_instance_note")(
     _set_task_instance_note
 )

@@ -34,24 +34,25 @@ class Dag:
     dag_id: str
     tasks: list[str]
     description: str | None = None
-    tags: list[str] = dataclasses.field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list[str])
     owners: list[str] = dataclasses.field(default_factory=lambda: ["airflow"])
     schedule: str | None = None
     is_paused: bool = True
-    failing: set[str] = dataclasses.field(default_factory=set)
-    results: dict[str, Any] = dataclasses.field(default_factory=dict)
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
-    xcoms: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    failing: set[str] = dataclasses.field(default_factory=set[str])
+    results: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
+    params: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
+    xcoms: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict[str, dict[str, Any]])
     operator: str = "PythonOperator"
-    downstream: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    downstream: dict[str, list[str]] = dataclasses.field(default_factory=dict[str, list[str]])
     """Task id → the tasks that run after it (default: each task's next one)."""
-    mapped: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    mapped: dict[str, list[dict[str, Any]]] = dataclasses.field(
+        default_factory=dict[str, list[dict[str, Any]]]
+    )
     """Task id → the keyword arguments of each of its mapped instances."""
 
     fileloc: str = ""
     created: float = dataclasses.field(default_factory=time.time)
     version_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
-
 
     def __post_init__(self) -> None:
         if not self.downstream:
@@ -79,6 +80,7 @@ class Dag:
         expanded = self.mapped.get(task_id)
         return [-1] if expanded is None else list(range(len(expanded)))
 
+
 @dataclasses.dataclass
 class TaskInstance:
     """One task's attempt in a run."""
@@ -92,7 +94,7 @@ class TaskInstance:
     end_date: float | None = None
     note: str | None = None
     id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
-    history: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    history: list[dict[str, Any]] = dataclasses.field(default_factory=list[dict[str, Any]])
     """The tries that ended: try number, state and times."""
 
     @property
@@ -120,9 +122,13 @@ class Run:
     start_date: float | None = None
     end_date: float | None = None
     reads_left: int = 0
-    task_instances: dict[tuple[str, int], TaskInstance] = dataclasses.field(default_factory=dict)
+    task_instances: dict[tuple[str, int], TaskInstance] = dataclasses.field(
+        default_factory=dict[tuple[str, int], TaskInstance]
+    )
     """(task id, map index) → its instance, in the order the tasks run."""
-    xcoms: dict[tuple[str, int, str], tuple[Any, float]] = dataclasses.field(default_factory=dict)
+    xcoms: dict[tuple[str, int, str], tuple[Any, float]] = dataclasses.field(
+        default_factory=dict[tuple[str, int, str], tuple[Any, float]]
+    )
     """(task id, map index, key) → (value, when it was pushed)."""
 
     @property

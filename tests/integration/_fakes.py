@@ -13,11 +13,11 @@ lanes, and the list is printed in the test summary.
 from __future__ import annotations
 
 import os
+import pathlib
 import socket
 import threading
 import time
 from typing import Any
-import pathlib
 
 from airflow_client_async.testing import FakeAirflow
 

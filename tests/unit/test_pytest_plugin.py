@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 
-USER_TESTS = '''
+USER_TESTS = """
 import pytest
 
 pytestmark = pytest.mark.anyio
@@ -39,7 +39,7 @@ async def test_the_default_release(airflow_fake):
 
 def test_a_test_without_the_fixtures():
     assert True
-'''
+"""
 
 
 def _run_pytest(

@@ -23,6 +23,14 @@ __all__ = ["SUPPORTED_RELEASES", "Answer", "Dialect"]
 #: The releases the fake speaks; their answers are checked against recorded real ones.
 SUPPORTED_RELEASES = ("2.11.2", "3.0.6", "3.3.2")
 
+#: operationIds that Airflow 3.1 gave to routes 3.0 served as the map-index variant of
+#: another operation.
+_RENAMED_IN_3_1 = {
+    "get_task_instance_dependencies_by_map_index": "get_task_instance_dependencies",
+    "patch_task_instance_by_map_index": "patch_task_instance",
+    "patch_task_instance_dry_run_by_map_index": "patch_task_instance_dry_run",
+}
+
 _V1_ERROR_TYPE = "https://airflow.apache.org/docs/apache-airflow/{release}/stable-rest-api-ref.html#section/Errors/{name}"
 
 _V1_ERROR_NAMES = {
@@ -101,7 +109,11 @@ class Dialect:
         if not self.v2:
             return True
         since = V2_OPERATION_SINCE.get(operation_id)
-        return since is not None and self.minor >= since
+        if since is not None and self.minor >= since:
+            return True
+        # Airflow 3.0 served these routes under the names 3.1 gave to other routes.
+        old = _RENAMED_IN_3_1.get(operation_id)
+        return old is not None and self.minor == (3, 0)
 
     # -- answers ----------------------------------------------------------------------------
 

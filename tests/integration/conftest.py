@@ -62,7 +62,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if lane is not None and lane.startswith(FAKE_PREFIX):
             # The fake lanes run in the fast layer: they need no server.
             module = pathlib.Path(str(item.fspath)).stem
-            reason = excluded_reason(module, getattr(item, "originalname", item.name))
+            reason = excluded_reason(
+                module, getattr(item, "originalname", item.name), lane.removeprefix(FAKE_PREFIX)
+            )
             if reason is not None:
                 item.add_marker(pytest.mark.skip(reason=f"not modelled by FakeAirflow: {reason}"))
         else:

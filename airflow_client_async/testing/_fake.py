@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ import anyio
 import attrs
 import httpx
 
-from .._client import AsyncClient
+from .. import AsyncClient
 from ._dialect import Answer
 from ._server import FakeServer
 from ._state import Dag, DagImportError
@@ -434,6 +433,3 @@ class FakeAirflow:
     def reset_requests(self) -> None:
         """Forget the requests received so far."""
         self._requests.clear()
-
-    def _now(self) -> float:
-        return time.time()

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from .._client import AsyncClient
+    from .. import AsyncClient
     from ._fake import FakeAirflow
 
 __all__ = ["airflow_client", "airflow_fake", "pytest_addoption"]

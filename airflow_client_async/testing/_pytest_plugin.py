@@ -1,8 +1,9 @@
 """The pytest plugin installed with the package: ``airflow_fake`` and ``airflow_client``.
 
 pytest loads it through the ``pytest11`` entry point. It stays inert until a test asks for
-one of its fixtures: loading it imports only pytest, and defining the fixtures costs
-nothing. Turn it off with ``-p no:airflow_client_async``.
+one of its fixtures: it only defines them and an ini option. (As for every distribution
+that ships a plugin, pytest rewrites the asserts of the package's modules it imports.)
+Turn it off with ``-p no:airflow_client_async``.
 
 ``airflow_fake`` is a fresh :class:`~airflow_client_async.testing.FakeAirflow` per test,
 of release 3.3.2 unless the ini option ``airflow_fake_release`` names another, or the test

@@ -653,3 +653,74 @@ def _wait(server: FakeServer, call: Call) -> Answer:
     if results:
         lines[-1] = json.dumps({"state": run.state, "results": results})
     return Answer(200, ("\n".join(lines) + "\n").encode(), {"content-type": "application/x-ndjson"})
+
+
+# ---------------------------------------------------------------------------------------------
+# configuration ([webserver] / [api] expose_config on)
+
+_HIDDEN = "< hidden >"
+
+
+def _config(server: FakeServer) -> dict[str, dict[str, str]]:
+    d = server.dialect
+    sections: dict[str, dict[str, str]] = {
+        "core": {
+            "dags_folder": "/opt/airflow/dags",
+            "executor": "LocalExecutor" if d.v2 else "SequentialExecutor",
+            "load_examples": "True",
+            "parallelism": "32",
+        },
+        "database": {"sql_alchemy_conn": _HIDDEN},
+        "api": {"maximum_page_limit": str(server.maximum_page_limit)},
+        "scheduler": {"dag_dir_list_interval": "300"},
+    }
+    if not d.v2:
+        sections["webserver"] = {"expose_config": "True", "secret_key": _HIDDEN}
+    return sections
+
+
+def _config_answer(server: FakeServer, call: Call, sections: dict[str, dict[str, str]]) -> Answer:
+    if "text/plain" in call.request.headers.get("accept", ""):
+        text = "".join(
+            f"[{name}]\n" + "".join(f"{key} = {value}\n" for key, value in options.items()) + "\n"
+            for name, options in sections.items()
+        )
+        return Answer(200, text.encode(), {"content-type": "text/plain"})
+    body = {
+        "sections": [
+            {"name": name, "options": [{"key": k, "value": v} for k, v in options.items()]}
+            for name, options in sections.items()
+        ]
+    }
+    return server.dialect.ok(body)
+
+
+@register("GET", "/config", "/config", "get_config")
+def _get_config(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    sections = _config(server)
+    wanted = call.query.get("section")
+    if wanted is not None:
+        if wanted not in sections:
+            if d.v2:
+                return d.error(404, f"Section {wanted} not found.")
+            return d.error(404, f"section={wanted} not found.", title="Config not found")
+        sections = {wanted: sections[wanted]}
+    return _config_answer(server, call, sections)
+
+
+@register(
+    "GET",
+    "/config/section/{section}/option/{option}",
+    "/config/section/{section}/option/{option}",
+    "get_value",
+    "get_config_value",
+)
+def _get_config_value(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    section, option = call.params["section"], call.params["option"]
+    value = _config(server).get(section, {}).get(option)
+    if value is None:
+        detail = f"Option [{section}/{option}] not found."
+        return d.error(404, detail) if d.v2 else d.error(404, detail, title="Config not found")
+    return _config_answer(server, call, {section: {option: value}})

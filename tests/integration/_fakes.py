@@ -41,7 +41,6 @@ EXCLUDED: dict[str, str] = {
     # Whole namespaces the fake does not serve.
     "test_assets": "assets (datasets), their events and aliases are not modelled",
     "test_backfills": "backfills are not modelled",
-    "test_config": "the server's configuration is not modelled",
     "test_dag_parsing": "DAG files and their parsing are not modelled",
     "test_dag_sources": "DAG files and their parsing are not modelled",
     "test_dag_versions": "DAG versions are not modelled (each DAG has one)",

@@ -100,6 +100,8 @@ async def _everyday_calls(fake: FakeAirflow, client: AsyncClient) -> None:
     v2 = fake.api_version == "v2"
     await client.monitoring.health()
     await client.monitoring.version()
+    await client.config.get()
+    await client.config.get_value("database", "sql_alchemy_conn")
     await client.dags.list()
     await client.dags.get("etl")
     await client.dags.get_details("etl")

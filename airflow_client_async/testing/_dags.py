@@ -724,3 +724,45 @@ def _get_config_value(server: FakeServer, call: Call) -> Answer:
         detail = f"Option [{section}/{option}] not found."
         return d.error(404, detail) if d.v2 else d.error(404, detail, title="Config not found")
     return _config_answer(server, call, {section: {option: value}})
+
+
+# ---------------------------------------------------------------------------------------------
+# DAG warnings (the fake's DAGs have none) and DAG versions (each of its DAGs has one)
+
+
+@register("GET", "/dagWarnings", "/dagWarnings", "get_dag_warnings", "list_dag_warnings")
+def _get_dag_warnings(server: FakeServer, call: Call) -> Answer:
+    orders = ("timestamp", "dag_id", "warning_type", "message")
+    return server.page([], call, "dag_warnings", "timestamp", orders)
+
+
+@register("GET", None, "/dags/{dag_id}/dagVersions", "get_dag_versions")
+def _get_dag_versions(server: FakeServer, call: Call) -> Answer:
+    dag_id = call.params["dag_id"]
+    if dag_id != "~":
+        dag = server.dag_or_404(dag_id)
+        if isinstance(dag, Answer):
+            return dag
+    number = call.query.get("version_number")
+    items = [
+        server.dag_version_body(dag)
+        for dag in server.dags.values()
+        if dag_id in ("~", dag.dag_id) and number in (None, "1")
+    ]
+    orders = ("id", "version_number", "bundle_name", "bundle_version", "created_at", "dag_id")
+    return server.page(items, call, "dag_versions", "id", orders)
+
+
+@register("GET", None, "/dags/{dag_id}/dagVersions/{version_number}", "get_dag_version")
+def _get_dag_version(server: FakeServer, call: Call) -> Answer:
+    dag = server.dag_or_404(call.params["dag_id"])
+    if isinstance(dag, Answer):
+        return dag
+    number = call.params["version_number"]
+    if number != "1":
+        return server.dialect.error(
+            404,
+            f"The DagVersion with dag_id: `{dag.dag_id}` and version_number: `{number}` "
+            "was not found",
+        )
+    return server.dialect.ok(server.dag_version_body(dag))

@@ -43,8 +43,6 @@ EXCLUDED: dict[str, str] = {
     "test_backfills": "backfills are not modelled",
     "test_dag_parsing": "DAG files and their parsing are not modelled",
     "test_dag_sources": "DAG files and their parsing are not modelled",
-    "test_dag_versions": "DAG versions are not modelled (each DAG has one)",
-    "test_dag_warnings": "DAG warnings are not modelled",
     "test_event_logs": "the audit log is not modelled",
     "test_hitl_details": "human-in-the-loop tasks are not modelled",
     "test_jobs": "scheduler and triggerer jobs are not modelled",

@@ -145,7 +145,10 @@ async def _everyday_calls(fake: FakeAirflow, client: AsyncClient) -> None:
     await client.connections.get("c")
     await client.connections.list()
     await client.connections.update("c", host="other")
+    await client.dag_warnings.list()
     if v2:
+        await client.dag_versions.list("etl")
+        await client.dag_versions.get("etl", 1)
         await client.pools.bulk(create=[{"name": "q", "slots": 1}], delete=["nope"])
         await client.variables.bulk(create=[{"key": "k2", "value": "v"}])
         await client.connections.bulk(create=[{"connection_id": "c2", "conn_type": "http"}])

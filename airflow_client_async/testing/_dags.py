@@ -766,3 +766,65 @@ def _get_dag_version(server: FakeServer, call: Call) -> Answer:
             "was not found",
         )
     return server.dialect.ok(server.dag_version_body(dag))
+
+
+# ---------------------------------------------------------------------------------------------
+# providers and the scheduler's job
+
+#: The provider packages the fake reports: (package, version, description).
+_PROVIDERS = (
+    (
+        "apache-airflow-providers-common-compat",
+        "1.7.3",
+        "Common Compatibility Provider - providing compatibility code for previous Airflow "
+        "versions",
+    ),
+    ("apache-airflow-providers-http", "5.3.3", "Hypertext Transfer Protocol (HTTP)"),
+    ("apache-airflow-providers-standard", "1.6.0", "Airflow Standard Provider"),
+)
+
+
+@register("GET", "/providers", "/providers", "get_providers")
+def _get_providers(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    items: list[dict[str, Any]] = []
+    for package, version, description in _PROVIDERS:
+        item = {"description": description, "package_name": package, "version": version}
+        if d.minor >= (3, 3):
+            item["documentation_url"] = f"https://airflow.apache.org/docs/{package}/{version}"
+        items.append(item)
+    if not d.v2:
+        # Airflow 2's route takes no paging: the whole list, whatever is asked.
+        return d.ok({"providers": items, "total_entries": len(items)})
+    return server.page(items, call, "providers", "package_name", ())
+
+
+@register("GET", None, "/jobs", "get_jobs")
+def _get_jobs(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    job: dict[str, Any] = {
+        "dag_id": None,
+        "end_date": None,
+        "executor_class": None,
+        "hostname": "fake-airflow",
+        "id": 1,
+        "job_type": "SchedulerJob",
+        "latest_heartbeat": d.timestamp(time.time()),
+        "start_date": d.timestamp(server.started),
+        "state": "running",
+        "unixname": "airflow",
+    }
+    if d.minor >= (3, 3):
+        job["dag_display_name"] = None
+    query = call.query
+    wanted = {
+        "job_type": query.get("job_type"),
+        "state": query.get("job_state"),
+        "hostname": query.get("hostname"),
+    }
+    jobs = [job] if all(v in (None, job[k]) for k, v in wanted.items()) else []
+    alive = query.get("is_alive")
+    if alive is not None and alive.lower() != "true":
+        jobs = []
+    orders = ("id", "dag_id", "state", "job_type", "start_date", "end_date", "latest_heartbeat")
+    return server.page(jobs, call, "jobs", "id", orders)

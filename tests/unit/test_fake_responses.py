@@ -146,7 +146,9 @@ async def _everyday_calls(fake: FakeAirflow, client: AsyncClient) -> None:
     await client.connections.list()
     await client.connections.update("c", host="other")
     await client.dag_warnings.list()
+    await client.providers.list()
     if v2:
+        await client.jobs.list()
         await client.dag_versions.list("etl")
         await client.dag_versions.get("etl", 1)
         await client.pools.bulk(create=[{"name": "q", "slots": 1}], delete=["nope"])

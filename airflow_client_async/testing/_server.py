@@ -32,6 +32,7 @@ from ._state import (
     Connection,
     Dag,
     DagImportError,
+    EventLog,
     Pool,
     Run,
     TaskInstance,
@@ -187,6 +188,9 @@ class FakeServer:
         self.connections: dict[str, Connection] = {}
         self.import_errors: dict[int, DagImportError] = {}
         self.favorites: set[str] = set()
+        self.event_logs: list[EventLog] = [
+            EventLog(1, "cli_dag_reserialize", owner="airflow", extra='{"host_name": "fake"}')
+        ]
         self._secret = hashlib.sha256(repr((id(self), time.time())).encode()).digest()
         self.started = time.time()
         prefix = self.dialect.prefix
@@ -243,12 +247,54 @@ class FakeServer:
                     parsed = json.loads(body)
                 except ValueError:
                     return dialect.bad_request("Invalid JSON body")
-            return route.handler(self, Call(request, params, user, parsed))
+            answer = route.handler(self, Call(request, params, user, parsed))
+            if writes and answer.status < 300:
+                self._log_event(route.operation_id, params, user, request.method)
+            return answer
         if allowed:
             if dialect.v2:
                 return dialect.ok({"detail": "Method Not Allowed"}, 405)
             return dialect.error(405, "The method is not allowed for the requested URL.")
         return dialect.route_not_found()
+
+    def _log_event(
+        self, operation_id: str, params: Mapping[str, str], user: User | None, method: str
+    ) -> None:
+        # The audit log: Airflow 2 names an API event after its operation with "api.",
+        # Airflow 3 after the endpoint's function (its operationId).
+        event = operation_id if self.dialect.v2 else f"api.{operation_id}"
+        dag_id = params.get("dag_id")
+        self.event_logs.append(
+            EventLog(
+                len(self.event_logs) + 1,
+                event,
+                dag_id=None if dag_id in (None, "~") else dag_id,
+                run_id=params.get("dag_run_id"),
+                task_id=params.get("task_id"),
+                owner=user.username if user is not None else None,
+                extra=json.dumps({"method": method}),
+            )
+        )
+
+    def event_log_body(self, entry: EventLog) -> dict[str, Any]:
+        """An entry of the audit log."""
+        d = self.dialect
+        body: dict[str, Any] = {
+            "dag_id": entry.dag_id,
+            "event": entry.event,
+            "event_log_id": entry.event_log_id,
+            "extra": entry.extra,
+            "map_index": None,
+            "owner": entry.owner,
+            "run_id": entry.run_id,
+            "task_id": entry.task_id,
+            "try_number": None,
+            "when": d.timestamp(entry.when),
+        }
+        body["logical_date" if d.v2 else "execution_date"] = None
+        if d.minor >= (3, 3):
+            body.update(dag_display_name=entry.dag_id, task_display_name=entry.task_id)
+        return body
 
     # -- authentication ---------------------------------------------------------------------
 

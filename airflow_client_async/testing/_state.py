@@ -17,6 +17,7 @@ __all__ = [
     "Connection",
     "Dag",
     "DagImportError",
+    "EventLog",
     "Pool",
     "Run",
     "TaskInstance",
@@ -171,6 +172,20 @@ class Connection:
     port: int | None = None
     password: str | None = None
     extra: str | None = None
+
+
+@dataclasses.dataclass
+class EventLog:
+    """An entry of the audit log."""
+
+    event_log_id: int
+    event: str
+    dag_id: str | None = None
+    run_id: str | None = None
+    task_id: str | None = None
+    owner: str | None = None
+    extra: str | None = None
+    when: float = dataclasses.field(default_factory=time.time)
 
 
 @dataclasses.dataclass

@@ -10,16 +10,18 @@ from typing import Any
 
 from ._dialect import Answer
 from ._server import (
+    DATABASE_ERROR,
     Call,
     FakeServer,
     body_fields,
     json_array,
     json_object,
     like,
+    parse_time,
     register,
     strip_order,
 )
-from ._state import Connection, Pool, Variable
+from ._state import Connection, EventLog, Pool, Variable
 
 __all__: list[str] = []
 
@@ -643,3 +645,63 @@ def _bulk_variables(server: FakeServer, call: Call) -> Answer:
 @register("PATCH", None, "/connections", "bulk_connections")
 def _bulk_connections(server: FakeServer, call: Call) -> Answer:
     return _bulk(server, call, _CONNECTIONS)
+
+
+# ---------------------------------------------------------------------------------------------
+# the audit log
+
+
+@register("GET", "/eventLogs", "/eventLogs", "get_event_logs")
+def _get_event_logs(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    query = call.query
+    entries: list[EventLog] = list(server.event_logs)
+    for name in ("dag_id", "task_id", "run_id", "owner", "event"):
+        value = query.get(name)
+        if value is not None:
+            entries = [e for e in entries if _field(e, name) == value]
+    patterns = ("dag_id", "task_id", "run_id", "owner", "event")
+    for name in patterns:
+        pattern = query.get(f"{name}_pattern") if d.minor >= (3, 1) else None
+        if pattern:
+            entries = [e for e in entries if like(pattern, _field(e, name) or "")]
+        prefix = query.get(f"{name}_prefix_pattern") if d.minor >= (3, 3) else None
+        if prefix:
+            entries = [e for e in entries if (_field(e, name) or "").startswith(prefix)]
+    included = d.list_param(query, "included_events")
+    if included:
+        entries = [e for e in entries if e.event in included]
+    excluded = d.list_param(query, "excluded_events")
+    if excluded:
+        entries = [e for e in entries if e.event not in excluded]
+    for name, keep in (("after", float.__ge__), ("before", float.__le__)):
+        raw = query.get(name)
+        if raw is None:
+            continue
+        bound = parse_time(raw)
+        if isinstance(bound, str) or bound is None:
+            if d.v2:
+                return d.error(500, DATABASE_ERROR)
+            return d.bad_request(f"{raw!r} is not a 'date-time' - '{name}'")
+        entries = [e for e in entries if keep(e.when, bound)]
+    items = [server.event_log_body(entry) for entry in entries]
+    orders = ("event_log_id", "id", "dttm", "when", "event", "dag_id", "owner")
+    aliases = {"id": "event_log_id", "dttm": "when"}
+    return server.page(items, call, "event_logs", "event_log_id", orders, aliases=aliases)
+
+
+def _field(entry: EventLog, name: str) -> str | None:
+    value: str | None = getattr(entry, name)
+    return value
+
+
+@register("GET", "/eventLogs/{event_log_id}", "/eventLogs/{event_log_id}", "get_event_log")
+def _get_event_log(server: FakeServer, call: Call) -> Answer:
+    d = server.dialect
+    raw = call.params["event_log_id"]
+    entry = next((e for e in server.event_logs if str(e.event_log_id) == raw), None)
+    if entry is None:
+        if d.v2:
+            return d.error(404, f"The Event Log with id: `{raw}` not found")
+        return d.error(404, "Event Log not found", title="Event Log not found")
+    return d.ok(server.event_log_body(entry))

@@ -12,13 +12,16 @@ lanes, and the list is printed in the test summary.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pathlib
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from airflow_client_async import AsyncClient
 from airflow_client_async.testing import FakeAirflow
 
 from ._server import Credentials, ServerInfo
@@ -43,7 +46,6 @@ EXCLUDED: dict[str, str] = {
     "test_backfills": "backfills are not modelled",
     "test_dag_parsing": "DAG files and their parsing are not modelled",
     "test_dag_sources": "DAG files and their parsing are not modelled",
-    "test_event_logs": "the audit log is not modelled",
     "test_hitl_details": "human-in-the-loop tasks are not modelled",
     "test_permissions": "users, roles and permissions are not modelled",
     "test_plugins": "plugins are not modelled",
@@ -194,7 +196,24 @@ def _seeded(release: str) -> FakeAirflow:
             downstream=_DOWNSTREAM.get(dag_id),
             operator="BashOperator" if dag_id == "example_bash_operator" else "PythonOperator",
         )
+    _leave_setup_events(fake)
     return fake
+
+
+def _leave_setup_events(fake: FakeAirflow) -> None:
+    """Write through the API, as the real servers' setup leaves events in their audit log."""
+
+    async def setup(client: AsyncClient) -> None:
+        async with client:
+            for dag in await client.dags.list(limit=100).to_list():
+                await client.dags.pause(dag.dag_id)
+            await client.pools.create("client-test-setup", slots=1)
+            await client.pools.delete("client-test-setup")
+            await client.variables.create("client-test-setup", value="1")
+            await client.variables.delete("client-test-setup")
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, setup(fake.client())).result()
 
 
 def fake_server(lane: str) -> ServerInfo:

@@ -146,6 +146,8 @@ async def _everyday_calls(fake: FakeAirflow, client: AsyncClient) -> None:
     await client.connections.list()
     await client.connections.update("c", host="other")
     await client.dag_warnings.list()
+    await client.event_logs.list()
+    await client.event_logs.get(2)
     await client.providers.list()
     if v2:
         await client.jobs.list()

@@ -1,4 +1,4 @@
-"""The FastAPI example: once with respx (no server), once against the real server."""
+"""The FastAPI example: once against FakeAirflow (no server), once against the real server."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import respx
 from fastapi_app import create_app
 
 from airflow_client_async import AsyncClient
 from airflow_client_async.models import DAG, DAGRun
+from airflow_client_async.testing import FakeAirflow
 
 from ..integration._server import ServerInfo, ServerNotStartedError, load_server
-from ..unit import payloads
-
-AIRFLOW = "https://airflow.test"
 
 
 @contextlib.asynccontextmanager
@@ -29,119 +26,111 @@ async def serve(make_client) -> AsyncIterator[httpx.AsyncClient]:  # type: ignor
 
 
 @pytest.fixture
-def airflow() -> respx.MockRouter:
-    with respx.mock(base_url=AIRFLOW + "/api/v1", using="httpx") as mock:
-        # respx patches every httpx client, the test's own client of the backend too.
-        mock.route(host="backend").pass_through()
-        yield mock
+def airflow() -> FakeAirflow:
+    fake = FakeAirflow(release="2.11.2")
+    fake.add_dag("etl", tasks=["extract", "load"])
+    fake.add_dag("report", tasks=["render"])
+    fake.add_user("svc", "pw")
+    return fake
 
 
 @pytest.fixture
-async def backend(airflow: respx.MockRouter) -> AsyncIterator[httpx.AsyncClient]:
+async def backend(airflow: FakeAirflow) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(
-        lambda: AsyncClient(AIRFLOW + "/api/v1", auth=("svc", "pw"), max_retries=0)
+        lambda: airflow.client(auth=("svc", "pw"), max_retries=0, timeout=0.5)
     ) as http:
         yield http
 
 
-async def test_trigger_and_read(backend: httpx.AsyncClient, airflow: respx.MockRouter) -> None:
-    route = airflow.post("/dags/etl/dagRuns").respond(json=payloads.dag_run("etl", "r1"))
+def _airflow_calls(fake: FakeAirflow, method: str, path: str) -> list[bytes]:
+    return [r.body for r in fake.requests if (r.method, r.path) == (method, path)]
+
+
+async def test_trigger_and_read(backend: httpx.AsyncClient, airflow: FakeAirflow) -> None:
     answer = await backend.post(
         "/dags/etl/runs", json={"conf": {"day": "monday"}, "dag_run_id": "r1"}
     )
     assert answer.status_code == 201
     assert answer.json()["dag_run_id"] == "r1" and answer.json()["state"] == "queued"
-    assert route.calls.last.request.content == b'{"dag_run_id":"r1","conf":{"day":"monday"}}'
-    airflow.get("/dags/etl/dagRuns/r1").respond(
-        json=payloads.dag_run("etl", "r1", state="success", start_date="2024-05-01T12:00:00+00:00")
-    )
+    sent = _airflow_calls(airflow, "POST", "/api/v1/dags/etl/dagRuns")
+    assert sent == [b'{"dag_run_id":"r1","conf":{"day":"monday"}}']
     state = await backend.get("/dags/etl/runs/r1")
     assert state.json()["state"] == "success"
-    assert state.json()["start_date"] == "2024-05-01T12:00:00+00:00"
+    assert state.json()["start_date"] is not None
+    assert state.json()["start_date"].endswith("+00:00")
 
 
 @pytest.mark.parametrize(
-    ("airflow_answer", "status", "error"),
+    ("arrange", "status", "error"),
     [
+        (lambda fake: None, 404, "NotFoundError"),  # no such DAG
+        (lambda fake: fake.add_dag("nightly", tasks=["t"]), 409, "ConflictError"),
+        # Airflow's own 400, in its problem+json shape, whatever the cause.
+        (lambda fake: fake.fail_next(status=400), 422, "BadRequestError"),
+        (lambda fake: fake.add_user("svc", "pw", role="Viewer"), 502, "PermissionDeniedError"),
         (
-            httpx.Response(404, json=payloads.problem(404, "DAG not found", "DAG 'etl' not found")),
-            404,
-            "NotFoundError",
-        ),
-        (
-            httpx.Response(409, json=payloads.problem(409, "Conflict", "exists")),
-            409,
-            "ConflictError",
-        ),
-        (
-            httpx.Response(400, json=payloads.problem(400, "Bad Request", "bad conf")),
-            422,
-            "BadRequestError",
-        ),
-        (
-            httpx.Response(403, json=payloads.problem(403, "Forbidden")),
-            502,
-            "PermissionDeniedError",
-        ),
-        (
-            httpx.Response(500, text="<html>Ooops</html>", headers={"Content-Type": "text/html"}),
+            lambda fake: fake.respond_next(500, "<html>Ooops</html>", times=3),
             502,
             "InternalServerError",
         ),
         (
-            httpx.Response(200, text="<html>login</html>", headers={"Content-Type": "text/html"}),
+            lambda fake: fake.respond_next(200, "<html>login</html>", times=3),
             502,
             "ResponseValidationError",
         ),
-        (httpx.ConnectError("refused"), 503, "APIConnectionError"),
-        (httpx.ReadTimeout("slow"), 504, "APITimeoutError"),
+        (lambda fake: fake.drop_next(times=3), 503, "APIConnectionError"),
+        (lambda fake: fake.delay_next(5, times=3), 504, "APITimeoutError"),
     ],
+    ids=["missing", "duplicate", "refused", "forbidden", "html-500", "html-200", "drop", "slow"],
 )
 async def test_airflow_errors_become_sensible_answers(
     backend: httpx.AsyncClient,
-    airflow: respx.MockRouter,
-    airflow_answer: httpx.Response | Exception,
+    airflow: FakeAirflow,
+    arrange,  # type: ignore[no-untyped-def]
     status: int,
     error: str,
 ) -> None:
-    route = airflow.post("/dags/etl/dagRuns")
-    if isinstance(airflow_answer, Exception):
-        route.mock(side_effect=airflow_answer)
-    else:
-        route.mock(return_value=airflow_answer)
-    answer = await backend.post("/dags/etl/runs", json={})
-    assert answer.status_code == status
+    arrange(airflow)
+    body: dict[str, object] = {}
+    if error == "ConflictError":
+        assert (await backend.post("/dags/nightly/runs", json={"dag_run_id": "r1"})).is_success
+        body = {"dag_run_id": "r1"}
+    answer = await backend.post("/dags/nightly/runs", json=body)
+    assert answer.status_code == status, answer.text
     assert answer.json()["error"] == error
     assert "pw" not in answer.text
 
 
 async def test_the_endpoints_return_the_client_s_models(
-    backend: httpx.AsyncClient, airflow: respx.MockRouter
+    backend: httpx.AsyncClient, airflow: FakeAirflow
 ) -> None:
-    airflow.get("/dags").respond(
-        json={"dags": [payloads.dag("etl"), payloads.dag("report")], "total_entries": 2}
-    )
-    airflow.get("/dags/etl/dagRuns/r1").respond(json=payloads.dag_run("etl", "r1"))
+    await backend.post("/dags/etl/runs", json={"dag_run_id": "r1"})
 
     listed = await backend.get("/dags", params={"limit": 2})
     read = await backend.get("/dags/etl/runs/r1")
 
     assert listed.status_code == 200
-    assert listed.json() == [DAG.from_dict(payloads.dag(n)).to_dict() for n in ("etl", "report")]
+    async with airflow.client() as direct:
+        dags = (await direct.dags.list(limit=2)).items
+        run = await direct.dag_runs.get("etl", "r1")
+    assert listed.json() == [dag.to_dict() for dag in dags]
+    assert [d["dag_id"] for d in listed.json()] == ["etl", "report"]
+    assert all(isinstance(DAG.from_dict(d), DAG) for d in listed.json())
     # The whole run, as the model's JSON form: every field, Airflow 3's names filled.
-    assert read.json() == DAGRun.from_dict(payloads.dag_run("etl", "r1")).to_dict()
-    assert read.json()["logical_date"] == "2024-05-01T12:00:00+00:00"
-    assert read.json()["state"] == "queued"
+    assert read.json() == run.to_dict()
+    assert DAGRun.from_dict(read.json()).dag_run_id == "r1"
+    assert read.json()["logical_date"].endswith("+00:00")
+    assert read.json()["state"] == "success"
 
 
 async def test_a_request_body_that_does_not_fit_is_refused(
-    backend: httpx.AsyncClient, airflow: respx.MockRouter
+    backend: httpx.AsyncClient, airflow: FakeAirflow
 ) -> None:
     answer = await backend.post("/dags/etl/runs", json={"conf": ["not", "an", "object"]})
     assert answer.status_code == 422
     assert "conf" in answer.text
     # Refused before Airflow is called.
-    assert [c for c in airflow.calls if c.request.url.host != "backend"] == []
+    assert airflow.requests == []
 
 
 async def test_the_openapi_schema_describes_the_models(backend: httpx.AsyncClient) -> None:
@@ -170,14 +159,15 @@ async def test_the_openapi_schema_describes_the_models(backend: httpx.AsyncClien
     assert listed["items"] == {"$ref": "#/components/schemas/DAG"}
 
 
-async def test_one_client_serves_every_request(airflow: respx.MockRouter) -> None:
+async def test_one_client_serves_every_request(airflow: FakeAirflow) -> None:
     made: list[AsyncClient] = []
 
     def factory() -> AsyncClient:
-        made.append(AsyncClient(AIRFLOW + "/api/v1", auth=("svc", "pw")))
+        made.append(airflow.client(auth=("svc", "pw")))
         return made[-1]
 
-    airflow.get("/dags/etl/dagRuns/r1").respond(json=payloads.dag_run("etl", "r1"))
+    async with airflow.client() as setup:
+        await setup.dag_runs.trigger("etl", dag_run_id="r1")
     async with serve(factory) as http:
         for _ in range(3):
             assert (await http.get("/dags/etl/runs/r1")).status_code == 200

@@ -18,6 +18,7 @@ import anyio
 from airflow_client_async import AsyncClient
 from airflow_client_async._types import JsonValue
 
+from ._fakes import fake_for
 from ._server import ServerInfo
 
 __all__ = [
@@ -111,7 +112,13 @@ def run_apart(server: ServerInfo, work: Callable[[AsyncClient], Awaitable[T]]) -
     """
 
     async def main() -> T:
-        async with AsyncClient(server.base_url, auth=server.admin.as_tuple()) as api:
+        fake = fake_for(server)
+        api = (
+            AsyncClient(server.base_url, auth=server.admin.as_tuple())
+            if fake is None
+            else fake.client(base_url=server.base_url)
+        )
+        async with api:
             return await work(api)
 
     with ThreadPoolExecutor(1) as pool:

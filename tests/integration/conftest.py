@@ -23,6 +23,15 @@ import pytest
 from airflow_client_async import AsyncClient, TransportKind
 
 from ._capture import ResponseRecorder
+from ._fakes import (
+    EXCLUDED,
+    FAKE_PREFIX,
+    excluded_reason,
+    fake_for,
+    fake_lanes,
+    fake_server,
+    stop_serving,
+)
 from ._server import (
     ServerInfo,
     ServerNotStartedError,
@@ -34,20 +43,36 @@ from ._server import (
 
 HERE = pathlib.Path(__file__).parent
 
-#: The servers every server-bound test runs against, in order.
-SERVERS = selected_versions()
+#: The servers every server-bound test runs against, in order: the real ones, then the
+#: fake lanes (``fake-<release>``, see ``_fakes``), which need no server.
+SERVERS = selected_versions() + fake_lanes()
+
+
+def _lane(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    value = callspec.params.get("server") if callspec is not None else None
+    return value if isinstance(value, str) else None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE not in pathlib.Path(str(item.fspath)).parents:
             continue
-        item.add_marker(pytest.mark.integration)
+        lane = _lane(item)
+        if lane is not None and lane.startswith(FAKE_PREFIX):
+            # The fake lanes run in the fast layer: they need no server.
+            module = pathlib.Path(str(item.fspath)).stem
+            reason = excluded_reason(
+                module, getattr(item, "originalname", item.name), lane.removeprefix(FAKE_PREFIX)
+            )
+            if reason is not None:
+                item.add_marker(pytest.mark.skip(reason=f"not modelled by FakeAirflow: {reason}"))
+        else:
+            item.add_marker(pytest.mark.integration)
         markers = list(item.iter_markers("airflow"))
         if not markers:
             continue
-        callspec = getattr(item, "callspec", None)
-        version = callspec.params.get("server") if callspec is not None else None
+        version = lane.removeprefix(FAKE_PREFIX) if lane is not None else None
         if version is None:
             raise pytest.UsageError(
                 f"{item.nodeid}: @pytest.mark.airflow needs the test to use the server fixture"
@@ -84,12 +109,21 @@ def _record_responses() -> Iterator[None]:
     print(f"\nrecorded {recorder.seen} responses; wrote {written} fixtures under {target}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_fakes() -> Iterator[None]:
+    yield
+    stop_serving()
+
+
 @pytest.fixture(scope="session", params=SERVERS, ids=SERVERS)
 def server(request: pytest.FixtureRequest) -> ServerInfo:
     if TRANSPORT not in ("auto", "aiohttp", "httpx"):
         pytest.fail(f"AIRFLOW_CLIENT_TRANSPORT must be auto, aiohttp or httpx, not {TRANSPORT!r}")
+    lane = cast(str, request.param)
+    if lane.startswith(FAKE_PREFIX):
+        return fake_server(lane)
     try:
-        return load_server(cast(str, request.param))
+        return load_server(lane)
     except ServerNotStartedError as exc:
         if os.environ.get("AIRFLOW_CLIENT_REQUIRE_SERVER") == "1":
             pytest.fail(str(exc))
@@ -101,20 +135,33 @@ def server(request: pytest.FixtureRequest) -> ServerInfo:
 TRANSPORT = cast(TransportKind, os.environ.get("AIRFLOW_CLIENT_TRANSPORT", "auto"))
 
 
+def connect(server: ServerInfo, auth: tuple[str, str]) -> AsyncClient:
+    """A client of ``server`` (a fake lane's goes through the fake's transport)."""
+    fake = fake_for(server)
+    if fake is not None:
+        return fake.client(base_url=server.base_url, auth=auth)
+    return AsyncClient(server.base_url, auth=auth, transport=TRANSPORT)
+
+
 @pytest.fixture
 async def client(server: ServerInfo) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        server.base_url, auth=server.admin.as_tuple(), transport=TRANSPORT
-    ) as api:
+    async with connect(server, server.admin.as_tuple()) as api:
         yield api
 
 
 @pytest.fixture
 async def viewer(server: ServerInfo) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        server.base_url, auth=server.viewer.as_tuple(), transport=TRANSPORT
-    ) as api:
+    async with connect(server, server.viewer.as_tuple()) as api:
         yield api
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List what the fake lanes leave out, and why."""
+    if not fake_lanes() or not EXCLUDED:
+        return
+    terminalreporter.section("not modelled by FakeAirflow (skipped on the fake lanes)")
+    for name, reason in sorted(EXCLUDED.items()):
+        terminalreporter.write_line(f"{name}: {reason}")
 
 
 @pytest.fixture

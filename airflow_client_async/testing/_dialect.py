@@ -16,7 +16,7 @@ import attrs
 import httpx
 
 # The one place the fake learns which 3.x minor added each operation.
-from .._api_history import V2_OPERATION_SINCE
+from .._operation._tables import V2_OPERATION_SINCE
 
 __all__ = ["SUPPORTED_RELEASES", "Answer", "Dialect"]
 

@@ -34,7 +34,6 @@ __all__ = [
     "body_decoder",
     "read_body",
     "send_and_read",
-    "send_for_stream",
 ]
 
 #: The default cap on a response body, decoded: 64 MiB. The largest bodies Airflow sends
@@ -258,8 +257,13 @@ async def send_and_read(
     auth: Any,
     deadline: float | None,
     max_size: int | None,
+    stream: bool = False,
 ) -> httpx.Response:
     """Send ``request`` and read its whole body, all within ``deadline`` seconds.
+
+    With ``stream``, a 2xx answer is returned as soon as its head has arrived, its body
+    unread: it is meant to last, and its reader bounds each chunk instead. Any other
+    answer is read whole, so that its error can quote its body.
 
     The response is closed (its connection dropped when the body was not read to its end)
     on any failure, cancellation or expiry.
@@ -274,55 +278,15 @@ async def send_and_read(
     with anyio.move_on_after(deadline) as scope:
         try:
             response = await client.send(request, auth=auth, follow_redirects=False, stream=True)
-            await read_body(response, max_size)
+            if not (stream and response.is_success):
+                await read_body(response, max_size)
         except BaseException:
             if response is not None:
                 with anyio.CancelScope(shield=True):
                     await response.aclose()
             raise
     if scope.cancelled_caught:
-        raise AttemptTimeout(f"the attempt did not complete within {deadline:g} s", request=request)
-    assert response is not None  # the scope was not cancelled, so send returned
-    return response
-
-
-async def send_for_stream(
-    client: httpx.AsyncClient,
-    request: httpx.Request,
-    *,
-    auth: Any,
-    deadline: float | None,
-    max_size: int | None,
-) -> httpx.Response:
-    """Send ``request`` and wait for the head of its answer, within ``deadline`` seconds.
-
-    A 2xx answer is returned with its body unread: it is meant to last, and its reader
-    bounds each chunk instead. Any other answer is an error whose body is read (within
-    the deadline and ``max_size``) and closed before it is returned. The response is
-    closed on any failure, cancellation or expiry.
-
-    Raises:
-        AttemptTimeout: The deadline passed first.
-        BodyTooLarge: An error body is larger than ``max_size``.
-        UndecodableBody: An error body does not decode.
-        httpx.RequestError: Whatever the transport raised.
-    """
-    response: httpx.Response | None = None
-    with anyio.move_on_after(deadline) as scope:
-        try:
-            response = await client.send(request, auth=auth, follow_redirects=False, stream=True)
-            if not response.is_success:
-                try:
-                    await read_body(response, max_size)
-                finally:
-                    with anyio.CancelScope(shield=True):
-                        await response.aclose()
-        except BaseException:
-            if response is not None:
-                with anyio.CancelScope(shield=True):
-                    await response.aclose()
-            raise
-    if scope.cancelled_caught:
-        raise AttemptTimeout(f"no answer within {deadline:g} s", request=request)
+        what = "no answer" if stream else "the attempt did not complete"
+        raise AttemptTimeout(f"{what} within {deadline:g} s", request=request)
     assert response is not None  # the scope was not cancelled, so send returned
     return response

@@ -151,8 +151,12 @@ async def _send(
     auth: Any,
     deadline: float | None = None,
     max_size: int | None = None,
+    stream: bool = False,
 ) -> httpx.Response:
     """Send ``request`` and read the whole response body, within the attempt's deadline.
+
+    With ``stream``, a 2xx answer comes back once its head has arrived, its body unread,
+    for the caller to read and close.
 
     A body whose ``Content-Encoding`` does not decode arrived whole from the server, so it
     is a :class:`ResponseValidationError` (with the status and headers), not a transport
@@ -161,7 +165,7 @@ async def _send(
     """
     try:
         return await _bounded.send_and_read(
-            client, request, auth=auth, deadline=deadline, max_size=max_size
+            client, request, auth=auth, deadline=deadline, max_size=max_size, stream=stream
         )
     except _bounded.BodyTooLarge as exc:
         raise too_large_error(exc.response, exc.limit) from None
@@ -173,28 +177,6 @@ async def _send(
             f"the {encoding!r} encoded body does not decode: {exc.reason}",
             b"",
         ) from exc
-
-
-async def _open(
-    client: httpx.AsyncClient,
-    request: httpx.Request,
-    auth: Any,
-    deadline: float | None = None,
-    max_size: int | None = None,
-) -> httpx.Response:
-    """Send ``request`` and wait for the head of a streamed answer, within the deadline.
-
-    A 2xx answer comes back unread, for the caller to read and close; any other is read
-    (within the deadline and ``max_size``) and closed, so its error can quote its body.
-    """
-    try:
-        return await _bounded.send_for_stream(
-            client, request, auth=auth, deadline=deadline, max_size=max_size
-        )
-    except _bounded.BodyTooLarge as exc:
-        raise too_large_error(exc.response, exc.limit) from None
-    except _bounded.UndecodableBody as exc:
-        raise invalid_response(exc.response, "a decodable body", exc.reason, b"") from exc
 
 
 def _media_type(response: httpx.Response) -> str:
@@ -314,7 +296,6 @@ class HTTPPipeline:
         chosen: Any = self.auth if auth is UNSET else auth
         if chosen is None and auth is UNSET:
             chosen = httpx.USE_CLIENT_DEFAULT
-        attempt_once = _open if stream else _send
         captured = None if stream else _CAPTURED.get()
         recorded = _ATTEMPTS.get()
         attempt = 0
@@ -327,8 +308,8 @@ class HTTPPipeline:
                 recorded.append(record)
             started = time.perf_counter()
             try:
-                response = await attempt_once(
-                    client, request, chosen, deadline, self.max_response_size
+                response = await _send(
+                    client, request, chosen, deadline, self.max_response_size, stream
                 )
             except httpx.RequestError as exc:
                 record.error = exc

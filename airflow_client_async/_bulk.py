@@ -22,10 +22,10 @@ __all__ = [
     "BulkAction",
     "BulkEntityResult",
     "BulkError",
+    "BulkRequest",
     "BulkResult",
     "OnExistence",
     "OnNonExistence",
-    "bulk_body",
     "bulk_result",
 ]
 
@@ -124,49 +124,70 @@ class BulkResult:
         )
 
 
-def bulk_body(
-    *,
-    create: Sequence[Mapping[str, object]],
-    update: Sequence[Mapping[str, object]],
-    delete: Sequence[str | Mapping[str, object]],
-    on_existence: OnExistence,
-    on_non_existence: OnNonExistence,
-    update_mask: Sequence[str] | None,
-) -> dict[str, object]:
-    """The JSON body of a bulk request: one action per non-empty list, in that order.
+@attrs.frozen(kw_only=True)
+class BulkRequest:
+    """The actions of one bulk request, as a namespace's ``bulk`` was given them.
 
-    Raises:
-        ValueError: Every list is empty.
+    Attributes:
+        create: Entities to create.
+        update: Entities to update.
+        delete: Keys (or entities) to delete.
+        on_existence: What a create does to an entity that exists.
+        on_non_existence: What an update or delete does to one that does not.
+        update_mask: The fields an update changes (``None``: those given).
     """
-    actions: list[dict[str, object]] = []
-    if create:
-        actions.append(
-            {
-                "action": "create",
-                "entities": [dict(e) for e in create],
-                "action_on_existence": on_existence,
+
+    create: Sequence[Mapping[str, object]] = ()
+    update: Sequence[Mapping[str, object]] = ()
+    delete: Sequence[str | Mapping[str, object]] = ()
+    on_existence: OnExistence = "fail"
+    on_non_existence: OnNonExistence = "fail"
+    update_mask: Sequence[str] | None = None
+
+    def body(self) -> dict[str, object]:
+        """The JSON body: one action per non-empty list, in that order.
+
+        Raises:
+            ValueError: Every list is empty.
+        """
+        actions: list[dict[str, object]] = []
+        if self.create:
+            actions.append(
+                {
+                    "action": "create",
+                    "entities": [dict(e) for e in self.create],
+                    "action_on_existence": self.on_existence,
+                }
+            )
+        if self.update:
+            action: dict[str, object] = {
+                "action": "update",
+                "entities": [dict(e) for e in self.update],
+                "action_on_non_existence": self.on_non_existence,
             }
-        )
-    if update:
-        action: dict[str, object] = {
-            "action": "update",
-            "entities": [dict(e) for e in update],
-            "action_on_non_existence": on_non_existence,
-        }
-        if update_mask is not None:
-            action["update_mask"] = list(update_mask)
-        actions.append(action)
-    if delete:
-        actions.append(
-            {
-                "action": "delete",
-                "entities": [e if isinstance(e, str) else dict(e) for e in delete],
-                "action_on_non_existence": on_non_existence,
-            }
-        )
-    if not actions:
-        raise ValueError("give at least one entity to create, update or delete")
-    return {"actions": actions}
+            if self.update_mask is not None:
+                action["update_mask"] = list(self.update_mask)
+            actions.append(action)
+        if self.delete:
+            actions.append(
+                {
+                    "action": "delete",
+                    "entities": [e if isinstance(e, str) else dict(e) for e in self.delete],
+                    "action_on_non_existence": self.on_non_existence,
+                }
+            )
+        if not actions:
+            raise ValueError("give at least one entity to create, update or delete")
+        return {"actions": actions}
+
+    def requested(
+        self, key_of: Callable[[Mapping[str, object]], str]
+    ) -> list[tuple[BulkAction, str]]:
+        """Each entity's action and key, in the order of the body."""
+        found: list[tuple[BulkAction, str]] = [("create", key_of(e)) for e in self.create]
+        found.extend(("update", key_of(e)) for e in self.update)
+        found.extend(("delete", e if isinstance(e, str) else key_of(e)) for e in self.delete)
+        return found
 
 
 def _errors_of(answer: Mapping[str, JsonValue], action: BulkAction) -> list[dict[str, JsonValue]]:

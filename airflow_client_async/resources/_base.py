@@ -13,7 +13,7 @@ from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar, cast
 
-from .._bulk import BulkAction, BulkResult, OnExistence, OnNonExistence, bulk_body, bulk_result
+from .._bulk import BulkRequest, BulkResult, bulk_result
 from .._errors import UnsupportedByServerError
 from .._http import invalid_response
 from .._operation import Operations, SendOptions, Sent
@@ -151,15 +151,10 @@ class Resource:
     async def _bulk(
         self,
         routes: Routes,
+        request: BulkRequest,
         key_of: Callable[[Mapping[str, object]], str],
         *,
         path: Mapping[str, object] | None = None,
-        create: Sequence[Mapping[str, object]],
-        update: Sequence[Mapping[str, object]],
-        delete: Sequence[str | Mapping[str, object]],
-        on_existence: OnExistence,
-        on_non_existence: OnNonExistence,
-        update_mask: Sequence[str] | None,
         key_in_message: Callable[[str, str], bool] | None = None,
         reported_as: Callable[[str, str], bool] | None = None,
     ) -> BulkResult:
@@ -167,14 +162,9 @@ class Resource:
 
         Args:
             routes: The bulk operation's routes.
+            request: The actions to send.
             key_of: The key of an entity, as the server reports it in ``success``.
             path: Values of the path's placeholders.
-            create: Entities to create.
-            update: Entities to update.
-            delete: Keys (or entities) to delete.
-            on_existence: What a create does to an entity that exists.
-            on_non_existence: What an update or delete does to one that does not.
-            update_mask: The fields an update changes (``None``: those given).
             key_in_message: Whether an error message names an entity's key, for
                 operations whose messages do not quote the key as it is (see
                 :func:`~airflow_client_async._bulk.bulk_result`).
@@ -185,18 +175,10 @@ class Resource:
             ValueError: No entity was given.
             ResponseValidationError: The answer is not a bulk response.
         """
-        body = bulk_body(
-            create=create,
-            update=update,
-            delete=delete,
-            on_existence=on_existence,
-            on_non_existence=on_non_existence,
-            update_mask=update_mask,
-        )
-        requested: list[tuple[BulkAction, str]] = [("create", key_of(e)) for e in create]
-        requested.extend(("update", key_of(e)) for e in update)
-        requested.extend(("delete", e if isinstance(e, str) else key_of(e)) for e in delete)
-        given = ("update_mask",) if update_mask is not None else ()
+        body = request.body()
+        # key_of refuses an entity without its key, so this comes before anything is sent.
+        requested = request.requested(key_of)
+        given = ("update_mask",) if request.update_mask is not None else ()
         sent = await self._send(routes, path=path, body=body, given=given)
         answer = sent.json()
         if not isinstance(answer, dict):

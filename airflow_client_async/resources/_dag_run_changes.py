@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, TypedDict, overload
 
-from .._bulk import BulkResult, OnNonExistence
+from .._bulk import BulkRequest, BulkResult, OnNonExistence
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import (
@@ -381,13 +381,13 @@ class DagRunChanges(Part["DagRunsResource"]):
 
         return await self._bulk(
             self._bulk__dag_runs,
+            BulkRequest(
+                update=updates,
+                delete=deletes,
+                on_non_existence=on_non_existence,
+                update_mask=update_mask,
+            ),
             key_of,
             path={"dag_id": dag_id},
-            create=[],
-            update=updates,
-            delete=deletes,
-            on_existence="fail",
-            on_non_existence=on_non_existence,
-            update_mask=update_mask,
             key_in_message=names_run,
         )

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
-from .._bulk import BulkResult, OnNonExistence
+from .._bulk import BulkRequest, BulkResult, OnNonExistence
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
 from ..models import (
@@ -532,14 +532,14 @@ class TaskInstanceChanges(Part["TaskInstancesResource"]):
             mask = [_NEW_STATE.get(name, name) for name in update_mask]
         return await self._bulk(
             self._bulk__task_instances,
+            BulkRequest(
+                update=changes,
+                delete=removals,
+                on_non_existence=on_non_existence,
+                update_mask=mask,
+            ),
             key_of,
             path={"dag_id": dag_id, "dag_run_id": dag_run_id},
-            create=(),
-            update=changes,
-            delete=removals,
-            on_existence="fail",
-            on_non_existence=on_non_existence,
-            update_mask=mask,
             reported_as=reported_as,
         )
 

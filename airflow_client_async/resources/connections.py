@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from .. import _json
-from .._bulk import BulkResult, OnExistence, OnNonExistence
+from .._bulk import BulkRequest, BulkResult, OnExistence, OnNonExistence
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
@@ -368,13 +368,14 @@ class ConnectionsResource(Resource):
         """
         return await self._bulk(
             self._bulk__connections,
+            BulkRequest(
+                create=[_bulk_entity(e) for e in create],
+                update=[_bulk_entity(e) for e in update],
+                delete=delete,
+                on_existence=on_existence,
+                on_non_existence=on_non_existence,
+            ),
             _connection_id,
-            create=[_bulk_entity(e) for e in create],
-            update=[_bulk_entity(e) for e in update],
-            delete=delete,
-            on_existence=on_existence,
-            on_non_existence=on_non_existence,
-            update_mask=None,
         )
 
     _create_defaults = Routes(

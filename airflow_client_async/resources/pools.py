@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
-from .._bulk import BulkResult, OnExistence, OnNonExistence
+from .._bulk import BulkRequest, BulkResult, OnExistence, OnNonExistence
 from .._pagination import AsyncPaginator
 from .._routes import Route, Routes
 from .._types import UNSET, Missing
@@ -240,11 +240,13 @@ class PoolsResource(Resource):
         """
         return await self._bulk(
             self._bulk__pools,
+            BulkRequest(
+                create=create,
+                update=update,
+                delete=delete,
+                on_existence=on_existence,
+                on_non_existence=on_non_existence,
+                update_mask=update_mask,
+            ),
             _pool_name,
-            create=create,
-            update=update,
-            delete=delete,
-            on_existence=on_existence,
-            on_non_existence=on_non_existence,
-            update_mask=update_mask,
         )

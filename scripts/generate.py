@@ -7,7 +7,7 @@ Each file has one generator, and they run in the order their inputs need:
    and ``openapi-v2-history.json``; ``extract_v2_parameters.py`` writes
    ``openapi-v2-parameters.json``;
 2. ``generate_models.py`` writes ``airflow_client_async/models/`` (``_generated.py``,
-   ``__init__.py``, ``_schemas.py``) from the three specs;
+   ``__init__.py``, and ``tests/support/model_schemas.py``) from the three specs;
 3. ``generate_operations.py`` writes ``airflow_client_async/_operation/_tables.py`` and
    ``tests/support/api_history.py`` from the specs and the two history files;
 4. ``api_table.py`` writes README.md's API table from the namespaces' route declarations;

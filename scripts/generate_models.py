@@ -8,7 +8,8 @@ each formatted by ``ruff format`` so that the output is byte-for-byte reproducib
 
 * ``models/_generated.py``: one class per model, enum or alias;
 * ``models/__init__.py``: their re-exports, with ``__all__``;
-* ``models/_schemas.py``: which model each schema of each spec decodes into.
+* ``tests/support/model_schemas.py``: which model each schema of each spec decodes into
+  (only tests read it, so it does not ship).
 
 Rules:
 
@@ -79,7 +80,7 @@ PACKAGE_DIR = ROOT / "airflow_client_async"
 MODELS_DIR = PACKAGE_DIR / "models"
 GENERATED_PATH = MODELS_DIR / "_generated.py"
 INIT_PATH = MODELS_DIR / "__init__.py"
-SCHEMAS_PATH = MODELS_DIR / "_schemas.py"
+SCHEMAS_PATH = ROOT / "tests" / "support" / "model_schemas.py"
 
 #: Attribute name of the field that keeps undeclared JSON keys.
 EXTRA_FIELDS = "extra_fields"
@@ -1228,7 +1229,7 @@ def render_init(definitions: list[Definition]) -> str:
 
 
 def render_schemas(merger: Merger) -> str:
-    """Return the source of ``models/_schemas.py``: each spec's schemas → model names."""
+    """Return the source of ``tests/support/model_schemas.py``: each spec's schemas → models."""
     lines = [
         '"""Which model each component schema of each spec decodes into.\n',
         "\n",

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from airflow_client_async._operation import _tables as _operations
-from airflow_client_async.models._schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
 from tests.support import api_history
+from tests.support.model_schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -156,6 +156,7 @@ def test_check_reports_stale_operation_tables(
 def test_the_package_ships_no_table_only_tests_read() -> None:
     package = ROOT / "airflow_client_async"
     assert not (package / "_api_history.py").exists()
+    assert not (package / "models" / "_schemas.py").exists()
     source = (package / "_operation" / "_tables.py").read_text(encoding="utf-8")
     for name in ("V2_ROUTES", "V2_ROUTE_CHANGES", "V2_OPERATION_REMOVED", "FAB_ROUTES"):
         assert name not in source

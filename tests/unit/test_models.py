@@ -43,7 +43,7 @@ from airflow_client_async.models import (
     XCom,
 )
 from airflow_client_async.models._base import Model, StrEnum
-from airflow_client_async.models._schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
+from tests.support.model_schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -134,7 +134,7 @@ def test_all_is_sorted_and_complete() -> None:
     # "@py_builtins" and "@pytest_ar" are pytest's, when it rewrites the package's asserts (it
     # does for every distribution that ships a pytest plugin); no import can name them.
     public = {n for n in vars(models) if not n.startswith(("_", "@"))} - {"annotations"}
-    assert public <= set(models.__all__) | {"_base", "_generated", "_schemas"}
+    assert public <= set(models.__all__) | {"_base", "_generated"}
 
 
 def test_no_model_shadows_a_builtin() -> None:

@@ -47,7 +47,7 @@ from hypothesis import strategies as st
 from airflow_client_async import JsonValue, ResponseValidationError, models
 from airflow_client_async._converter import FIELD_DECODERS, structure, unstructure
 from airflow_client_async._http import decode_model
-from airflow_client_async.models._schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
+from tests.support.model_schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from airflow_client_async import _converter, models
-from airflow_client_async.models._schemas import V1_SCHEMAS
 from tests.support.decoding import covers, non_null, untyped
+from tests.support.model_schemas import V1_SCHEMAS
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = sorted((REPO / "tests" / "fixtures").glob("*.json"))

@@ -20,8 +20,8 @@ import pytest
 import respx
 
 from airflow_client_async import AsyncClient, _converter, models
-from airflow_client_async.models._schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
 from tests.support.decoding import covers, non_null, untyped
+from tests.support.model_schemas import FAB_SCHEMAS, V1_SCHEMAS, V2_SCHEMAS
 
 from .conftest import API, API_V2
 

@@ -512,7 +512,12 @@ def decode_v3(sizes: Sizes) -> Section:
         ),
     ]
     version = subprocess.run(
-        [str(OFFICIAL_V3_PYTHON), "-c", "import airflow_client.client as c; print(c.__version__)"],
+        [
+            str(OFFICIAL_V3_PYTHON),
+            "-I",
+            "-c",
+            "import airflow_client.client as c; print(c.__version__)",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -911,10 +916,11 @@ _IMPORTS = {
 
 def _import_seconds(statement: str) -> float:
     code = f"import time; _t = time.perf_counter(); {statement}; print(time.perf_counter() - _t)"
-    # Run outside the repository: from its root, ``-c`` would import the working tree's
-    # package (without compiled bytecode) instead of the installed one.
+    # Run isolated (-I): with the working directory on sys.path, ``-c`` would import the
+    # working tree's package (without compiled bytecode) instead of the installed one, and a
+    # stray module in the directory (a ``struct.py``) would shadow the standard library.
     out = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-I", "-c", code],
         check=True,
         capture_output=True,
         text=True,

@@ -36,13 +36,16 @@ if [ "$needs_server" = 1 ]; then
     export AIRFLOW_CLIENT_REQUIRE_SERVER=1
 fi
 
-.venv/bin/python -m pytest "$@"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
 
 if [ "$#" = 0 ]; then
     # The integration suite again, over httpx's own transport (the first run used the
     # default one, aiohttp on asyncio), so both transports pass the same real-server suite;
     # and reading with msgspec (the first run used json.loads), so both parsers do too.
+    # It runs even when the first run failed, so one red test does not hide this lane.
     AIRFLOW_TEST_SERVERS="${AIRFLOW_TEST_HTTPX_SERVERS:-3.3.2}" \
         AIRFLOW_CLIENT_TRANSPORT=httpx AIRFLOW_CLIENT_TEST_JSON=msgspec \
-        .venv/bin/python -m pytest tests/integration
+        .venv/bin/python -m pytest tests/integration || status=$?
 fi
+exit "$status"

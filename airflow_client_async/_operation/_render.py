@@ -241,8 +241,10 @@ def render(
         comma = api_version == "v1" or route.base == "fab"
         wanted["update_mask"] = ",".join(masked) if comma else list(masked)
         fields.update(changed)
-    if api_version == "v1" and "order_by" in wanted:
-        wanted["order_by"] = _single_order(wanted["order_by"])
+    if "order_by" in wanted:
+        wanted["order_by"] = _sort_keys(wanted["order_by"], api_version)
+    if "order_by" in fields:
+        fields["order_by"] = _sort_keys(fields["order_by"], api_version)
     accepted_query = _accepted(QUERY_PARAMETERS, route, api_version)
     params = query_params(_renamed(wanted, route.params, accepted_query), comma=route.comma)
     json: object = UNSET
@@ -252,14 +254,45 @@ def render(
     return Rendered(url_path, params, json)
 
 
-def _single_order(order_by: object) -> object:
-    """Airflow 2 sorts by one field: a list of one becomes that field; more are refused."""
-    if isinstance(order_by, (list, tuple)):
-        keys = cast("Sequence[object]", order_by)
-        if len(keys) > 1:
-            raise Lacking("order_by with more than one field")
-        return keys[0] if keys else None
-    return order_by
+#: Sort fields one API names otherwise, under the name each API takes. Airflow 3 renamed a
+#: run's execution date ``logical_date``, and refuses ``execution_date`` in ``order_by``
+#: with a 400 ("Ordering with 'execution_date' is disallowed"); Airflow 2 knows no other.
+_SORT_NAMES: Mapping[ApiVersion, Mapping[str, str]] = {
+    "v1": {"logical_date": "execution_date"},
+    "v2": {"execution_date": "logical_date"},
+}
+
+
+def _sort_keys(order_by: object, api_version: ApiVersion) -> object:
+    """``order_by`` in the names ``api_version`` sorts by.
+
+    Airflow 2 sorts by one field: a list of one becomes that field; more are refused.
+
+    Raises:
+        Lacking: Airflow 2 was given more than one field.
+    """
+    names = _SORT_NAMES[api_version]
+    keys: list[object]
+    if isinstance(order_by, str):
+        keys = [order_by]
+    elif isinstance(order_by, (list, tuple)):
+        keys = list(cast("Sequence[object]", order_by))
+    else:
+        return order_by
+    renamed = [_sort_name(key, names) for key in keys]
+    if api_version == "v2":
+        return renamed if not isinstance(order_by, str) else renamed[0]
+    if len(renamed) > 1:
+        raise Lacking("order_by with more than one field")
+    return renamed[0] if renamed else None
+
+
+def _sort_name(key: object, names: Mapping[str, str]) -> object:
+    if not isinstance(key, str):
+        return key
+    descending = key.startswith("-")
+    field = key.removeprefix("-")
+    return ("-" if descending else "") + names.get(field, field)
 
 
 def keyword_of(route: Route, wire_name: str) -> str:

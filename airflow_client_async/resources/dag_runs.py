@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPaginator, Page
-from .._routes import ApiVersion, Route, Routes
+from .._pagination import AsyncPaginator
+from .._routes import Route, Routes
 from .._types import UNSET, JsonValue, Missing
 from ..models import (
     AssetEvent,
@@ -42,8 +42,6 @@ __all__ = [
 
 _RUNS = "/dags/{dag_id}/dagRuns"
 _RUN = _RUNS + "/{dag_run_id}"
-
-_V1_SORT = {"logical_date": "execution_date", "-logical_date": "-execution_date"}
 
 
 class DagRunFilters(RunRanges, total=False):
@@ -148,20 +146,15 @@ class DagRunsResource(DagRunChanges, DagRunFanOut, DagRunWaiting):
             "fields": with_identity(fields, "dag_id", "dag_run_id"),
         }
 
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAGRun]:
-            _, api_version = await self._route(self._list)
-            page = self._paginate(
-                self._list,
-                DAGRunCollection,
-                lambda c: c.dag_runs,
-                path={"dag_id": dag_id},
-                query={**query, "order_by": _sort_key(order_by, api_version)},
-                offset=page_offset,
-                limit=page_limit,
-            )
-            return await page
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate(
+            self._list,
+            DAGRunCollection,
+            lambda c: c.dag_runs,
+            path={"dag_id": dag_id},
+            query={**query, "order_by": order_by},
+            offset=offset,
+            limit=limit,
+        )
 
     _list_batch = Routes(
         v1=Route(
@@ -200,20 +193,15 @@ class DagRunsResource(DagRunChanges, DagRunFanOut, DagRunWaiting):
         """
         body: dict[str, object] = {**checked_filters(filters, DagRunFilters), "dag_ids": dag_ids}
 
-        async def fetch(page_offset: int, page_limit: int | None) -> Page[DAGRun]:
-            _, api_version = await self._route(self._list_batch)
-            page = self._paginate_body(
-                self._list_batch,
-                DAGRunCollection,
-                lambda c: c.dag_runs,
-                path={"dag_id": "~"},
-                body={**body, "order_by": _sort_key(order_by, api_version)},
-                offset=page_offset,
-                limit=page_limit,
-            )
-            return await page
-
-        return AsyncPaginator(fetch, offset=offset, limit=limit)
+        return self._paginate_body(
+            self._list_batch,
+            DAGRunCollection,
+            lambda c: c.dag_runs,
+            path={"dag_id": "~"},
+            body={**body, "order_by": order_by},
+            offset=offset,
+            limit=limit,
+        )
 
     _get = Routes(
         v1=Route("GET", _RUN, "get_dag_run"),
@@ -412,12 +400,3 @@ class DagRunsResource(DagRunChanges, DagRunFanOut, DagRunWaiting):
             offset=offset,
             limit=limit,
         )
-
-
-def _sort_key(order_by: OrderBy, api_version: ApiVersion) -> OrderBy:
-    """``order_by`` with ``logical_date`` under Airflow 2's name, ``execution_date``."""
-    if api_version == "v2" or order_by is None:
-        return order_by
-    if isinstance(order_by, str):
-        return _V1_SORT.get(order_by, order_by)
-    return [_V1_SORT.get(key, key) for key in order_by]

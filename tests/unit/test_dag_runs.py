@@ -705,3 +705,9 @@ async def test_sorting_by_logical_date_uses_each_apis_name(versions: Versioned) 
     assert body_of(batch.calls.last.request)["order_by"] == name
     await versions.client.dag_runs.list("d", order_by=["-start_date"])
     assert listed.calls.last.request.url.params.get_list("order_by") == ["-start_date"]
+    # Airflow 3 refuses execution_date (400 "Ordering with 'execution_date' is disallowed"):
+    # Airflow 2's name is translated the other way too.
+    await versions.client.dag_runs.list("d", order_by="-execution_date")
+    await versions.client.dag_runs.list_batch(order_by="execution_date")
+    assert listed.calls.last.request.url.params.get_list("order_by") == [f"-{name}"]
+    assert body_of(batch.calls.last.request)["order_by"] == name

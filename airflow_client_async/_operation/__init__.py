@@ -314,10 +314,15 @@ class Operations:
     ) -> AsyncGenerator[LineStream]:
         """Send one operation whose answer is NDJSON and yield its lines as they arrive.
 
+        The stream asks for no compression: Airflow 3.1.8's GZip middleware does not flush
+        a streamed body, so with gzip no line arrived before the run ended (measured on a
+        queued run for 15 s: no line with gzip, 15 without).
+
         Raises:
             UnsupportedByServerError: As for :meth:`prepare`; nothing was sent.
         """
         prepared = await self.prepare(routes, path=path, query=query)
+        headers = {"Accept-Encoding": "identity", **(headers or {})}
         async with stream_lines(
             self.http,
             prepared.route.method,

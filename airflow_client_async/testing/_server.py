@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 #: The modules whose handlers register the routes, in the order routes are matched.
-_HANDLER_MODULES = ("_dags", "_instances", "_stores")
+_HANDLER_MODULES = ("_dags", "_instances", "_stores", "_bulk")
 
 Handler = Callable[["FakeServer", "Call"], Answer]
 

@@ -1,11 +1,10 @@
-"""The fake's pools, variables, connections (bulk too) and import errors; registered on import."""
+"""The fake's pools, variables, connections, import errors and audit log; registered on import."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 from ._dialect import Answer
@@ -14,8 +13,6 @@ from ._server import (
     Call,
     FakeServer,
     body_fields,
-    json_array,
-    json_object,
     like,
     parse_time,
     register,
@@ -23,7 +20,7 @@ from ._server import (
 )
 from ._state import Connection, EventLog, Pool, Variable
 
-__all__: list[str] = []
+__all__ = ["CONNECTION_FIELDS", "stored_value"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +165,7 @@ def _variable_404(server: FakeServer, key: str) -> Answer:
     return server.dialect.error(404, "Variable does not exist", title="Variable not found")
 
 
-def _stored_value(value: Any) -> str:
+def stored_value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -215,7 +212,7 @@ def _post_variable(server: FakeServer, call: Call) -> Answer:
     # Airflow 2 overwrites an existing variable on create; Airflow 3 refuses.
     if key in server.variables and d.v2:
         return d.error(409, f"The Variable with key: `{key}` already exists")
-    variable = Variable(key, _stored_value(body["value"]), body.get("description"))
+    variable = Variable(key, stored_value(body["value"]), body.get("description"))
     server.variables[key] = variable
     return d.ok(server.variable_body(variable), 201 if d.v2 else 200)
 
@@ -258,7 +255,7 @@ def _patch_variable(server: FakeServer, call: Call) -> Answer:
     else:
         fields = {"value": body["value"], "description": body.get("description")}
     if "value" in fields:
-        variable.value = _stored_value(fields["value"])
+        variable.value = stored_value(fields["value"])
     if "description" in fields:
         variable.description = fields["description"]
     return d.ok(server.variable_body(variable))
@@ -278,7 +275,7 @@ def _delete_variable(server: FakeServer, call: Call) -> Answer:
 # ---------------------------------------------------------------------------------------------
 # connections
 
-_CONNECTION_FIELDS = {
+CONNECTION_FIELDS = {
     "connection_id",
     "conn_type",
     "description",
@@ -338,7 +335,7 @@ def _connection_fields(
     server: FakeServer, body: Any, *, partial: bool = False
 ) -> dict[str, Any] | Answer:
     d = server.dialect
-    allowed = _CONNECTION_FIELDS | ({"team_name"} if d.minor >= (3, 3) else set[str]())
+    allowed = CONNECTION_FIELDS | ({"team_name"} if d.minor >= (3, 3) else set[str]())
     # Airflow 2 loads a PATCH body partially; Airflow 3 validates it as a whole connection.
     required = () if partial and not d.v2 else ("connection_id", "conn_type")
     fields = body_fields(body, allowed, required, d)
@@ -383,7 +380,7 @@ def _post_connection(server: FakeServer, call: Call) -> Answer:
         return d.error(
             409, f"Connection already exist. ID: {connection_id}", title="Connection already exists"
         )
-    connection = Connection(**{k: v for k, v in fields.items() if k in _CONNECTION_FIELDS})
+    connection = Connection(**{k: v for k, v in fields.items() if k in CONNECTION_FIELDS})
     server.connections[connection_id] = connection
     return d.ok(server.connection_body(connection), 201 if d.v2 else 200)
 
@@ -405,7 +402,7 @@ def _patch_connection(server: FakeServer, call: Call) -> Answer:
     if connection is None:
         return _connection_404(server, connection_id)
     mask = server.mask(call)
-    writable = _CONNECTION_FIELDS - {"connection_id"}
+    writable = CONNECTION_FIELDS - {"connection_id"}
     if mask is not None:
         unknown = set(mask) - writable
         if unknown:
@@ -497,154 +494,6 @@ def _create_default_connections(server: FakeServer, call: Call) -> Answer:
         if default.connection_id not in server.connections:
             server.connections[default.connection_id] = dataclasses.replace(default)
     return server.dialect.no_content()
-
-
-# ---------------------------------------------------------------------------------------------
-# bulk (Airflow 3): one answer of 200 with each action's successes and errors
-
-
-class _Kind:
-    def __init__(
-        self,
-        noun: str,
-        key: str,
-        store: Callable[[FakeServer], dict[str, Any]],
-        make: Callable[[dict[str, Any]], Any],
-        fields: frozenset[str],
-    ) -> None:
-        self.noun = noun
-        self.key = key
-        self.store = store
-        self.make = make
-        self.fields = fields
-
-
-def _bulk_error(kind: _Kind, keys: list[str], what: str, status: int) -> dict[str, Any]:
-    return {
-        "error": f"The {kind.noun}s with these {kind.key}s: {set(keys)} {what}.",
-        "status_code": status,
-    }
-
-
-def _bulk(server: FakeServer, call: Call, kind: _Kind) -> Answer:
-    d = server.dialect
-    request = json_object(call.body)
-    if request is None or not isinstance(request.get("actions"), list):
-        return d.bad_request("Field required", loc=("body", "actions"))
-    store = kind.store(server)
-    result: dict[str, Any] = {"create": None, "update": None, "delete": None}
-    for entry in json_array(request["actions"]):
-        action = json_object(entry)
-        if action is None or action.get("action") not in result:
-            return d.bad_request(
-                "Input tag does not match any of the expected tags", loc=("body", "actions")
-            )
-        name = action["action"]
-        entities = json_array(action.get("entities"))
-        outcome: dict[str, Any] = result[name] or {"success": [], "errors": []}
-        result[name] = outcome
-        if name == "delete":
-            keys = [e if isinstance(e, str) else e.get(kind.key) for e in entities]
-            missing = [k for k in keys if k not in store]
-            if missing and action.get("action_on_non_existence", "fail") == "fail":
-                outcome["errors"].append(_bulk_error(kind, missing, "were not found", 404))
-                continue
-            for k in keys:
-                if k in store:
-                    del store[k]
-                    outcome["success"].append(k)
-            continue
-        bodies = [body for e in entities if (body := json_object(e)) is not None]
-        for body in bodies:
-            if set(body) - kind.fields or body.get(kind.key) is None:
-                return d.bad_request("Extra inputs are not permitted", loc=("body", "actions"))
-        keys = [body[kind.key] for body in bodies]
-        if name == "create":
-            existing = [k for k in keys if k in store]
-            if existing and action.get("action_on_existence", "fail") == "fail":
-                outcome["errors"].append(_bulk_error(kind, existing, "already exist", 409))
-                continue
-            for body in bodies:
-                if body[kind.key] in store and action.get("action_on_existence") == "skip":
-                    continue
-                store[body[kind.key]] = kind.make(body)
-                outcome["success"].append(body[kind.key])
-            continue
-        missing = [k for k in keys if k not in store]
-        if missing and action.get("action_on_non_existence", "fail") == "fail":
-            outcome["errors"].append(_bulk_error(kind, missing, "were not found", 404))
-            continue
-        mask = action.get("update_mask")
-        for body in bodies:
-            target = store.get(body[kind.key])
-            if target is None:
-                continue
-            for field, value in body.items():
-                if field == kind.key or (mask is not None and field not in mask):
-                    continue
-                if hasattr(target, field):
-                    setattr(target, field, kind.make({kind.key: "", field: value}).__dict__[field])
-            outcome["success"].append(body[kind.key])
-    return d.ok(result)
-
-
-def _new_pool(body: dict[str, Any]) -> Pool:
-    return Pool(
-        body["name"],
-        int(body.get("slots", 0)),
-        body.get("description"),
-        bool(body.get("include_deferred", False)),
-    )
-
-
-def _new_variable(body: dict[str, Any]) -> Variable:
-    return Variable(body["key"], _stored_value(body.get("value")), body.get("description"))
-
-
-def _new_connection(body: dict[str, Any]) -> Connection:
-    fields = {k: v for k, v in body.items() if k in _CONNECTION_FIELDS}
-    fields.setdefault("conn_type", "")
-    if fields.get("extra") is not None and not isinstance(fields["extra"], str):
-        fields["extra"] = json.dumps(fields["extra"])
-    return Connection(**fields)
-
-
-_POOLS = _Kind(
-    "pool",
-    "name",
-    lambda server: server.pools,
-    _new_pool,
-    frozenset({"name", "slots", "description", "include_deferred", "team_name"}),
-)
-_VARIABLES = _Kind(
-    "variable",
-    "key",
-    lambda server: server.variables,
-    _new_variable,
-    frozenset({"key", "value", "description", "team_name"}),
-)
-_CONNECTIONS = _Kind(
-    "connection",
-    "connection_id",
-    lambda server: server.connections,
-    _new_connection,
-    frozenset(_CONNECTION_FIELDS | {"team_name"}),
-)
-
-
-@register("PATCH", None, "/pools", "bulk_pools")
-def _bulk_pools(server: FakeServer, call: Call) -> Answer:
-    return _bulk(server, call, _POOLS)
-
-
-@register("PATCH", None, "/variables", "bulk_variables")
-def _bulk_variables(server: FakeServer, call: Call) -> Answer:
-    return _bulk(server, call, _VARIABLES)
-
-
-@register("PATCH", None, "/connections", "bulk_connections")
-def _bulk_connections(server: FakeServer, call: Call) -> Answer:
-    return _bulk(server, call, _CONNECTIONS)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 from .._bulk import BulkRequest, BulkResult, bulk_result
 from .._errors import UnsupportedByServerError
@@ -28,12 +28,13 @@ from ..models._base import Model
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from .._client import AsyncClient
     from .._http import HTTPPipeline
 
 __all__ = ["DateTimeFilter", "OrderBy", "Resource", "Sent", "checked_filters", "json_body"]
 
 T = TypeVar("T")
+#: A namespace class.
+R = TypeVar("R", bound="Resource")
 
 #: A list's sort order: a field name, ``-`` in front to reverse, or several of them
 #: (Airflow 3 sorts by up to ten fields; Airflow 2 by one).
@@ -75,21 +76,34 @@ class Resource:
 
     namespace: ClassVar[str] = ""
 
-    def __init__(self, http: HTTPPipeline, client: AsyncClient | None = None) -> None:
+    def __init__(self, http: HTTPPipeline, client: object = None) -> None:
+        # The client is kept untyped: naming its class here would tie every namespace
+        # module back to the client module, which names them all.
         self._http = http
         self._ops = Operations(http)
         self._owner = client
 
-    @property
-    def _client(self) -> AsyncClient:
-        """The client this namespace belongs to: other namespaces are reached through it.
+    def _namespace(self, name: str, kind: type[R], **options: object) -> R:
+        """Another namespace of the client this one belongs to.
+
+        Args:
+            name: The namespace's attribute on the client, e.g. ``"task_instances"``.
+            kind: Its class.
+            **options: When given, the namespace of the client's ``with_options(...)``
+                copy (which shares its pool and what it knows of the server).
 
         Raises:
-            RuntimeError: The namespace was built outside a client.
+            RuntimeError: This namespace was built outside a client.
         """
-        if self._owner is None:
+        owner: Any = self._owner
+        if owner is None:
             raise RuntimeError(f"{type(self).__name__} was built without its AsyncClient")
-        return self._owner
+        if options:
+            owner = owner.with_options(**options)
+        found = getattr(owner, name)
+        if not isinstance(found, kind):
+            raise TypeError(f"client.{name} is a {type(found).__name__}, not a {kind.__name__}")
+        return found
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._http.base_url}>"

@@ -21,6 +21,7 @@ from ..models import (
 )
 from ._parts import Part
 from ._task_instance_changes import read_referenced
+from .task_instances import TaskInstancesResource
 
 if TYPE_CHECKING:
     from .dag_runs import DagRunsResource
@@ -154,7 +155,7 @@ class DagRunChanges(Part["DagRunsResource"]):
             if sent.api_version == "v1":
                 # Airflow 2 previews with references (no map index, no try): read them.
                 collection = sent.model(TaskInstanceReferenceCollection)
-                instances = self._client.task_instances
+                instances = self._namespace("task_instances", TaskInstancesResource)
                 return await read_referenced(instances, collection.task_instances or [])
             return builtins.list(sent.model(TaskInstanceCollection).task_instances or [])
         sent = await self._send(self._clear, path=path, body=body)

@@ -97,9 +97,11 @@ class DagRunFanOut(Part["DagRunsResource"]):
         # within the same budget and backoff: the namespace of a client that shares this
         # one's pool and differs by that policy alone.
         policy = self._http.retry_policy
-        replaying = self._client.with_options(
-            retry_policy=attrs.evolve(policy, statuses=policy.statuses | {500})
-        ).dag_runs
+        replaying = self._namespace(
+            "dag_runs",
+            type(self._whole),
+            retry_policy=attrs.evolve(policy, statuses=policy.statuses | {500}),
+        )
 
         async def trigger_one(index: int, request: TriggerRequest, generated: bool) -> None:
             epoch = await limiter.acquire()

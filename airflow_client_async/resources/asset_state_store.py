@@ -7,6 +7,7 @@ from .._routes import Route, Routes
 from .._types import JsonValue
 from ..models import AssetStateStore, AssetStateStoreCollection
 from ._base import Resource
+from .assets import AssetsResource
 
 __all__ = ["AssetStateStoreResource"]
 
@@ -28,7 +29,7 @@ class AssetStateStoreResource(Resource):
         # Resolved first, so that a server without the route refuses before any lookup.
         await self._route(routes)
         if isinstance(asset, str):
-            return (await self._client.assets.get(asset)).id
+            return (await self._namespace("assets", AssetsResource).get(asset)).id
         if isinstance(asset, bool) or not isinstance(asset, int):
             raise TypeError(f"asset is an id (int) or a URI (str), not {type(asset).__name__}")
         return asset

@@ -32,6 +32,7 @@ import airflow_client_async.models
 import airflow_client_async.types
 from airflow_client_async import AsyncClient
 from airflow_client_async.resources._base import Resource
+from airflow_client_async.resources.dag_runs import DagRunsResource
 
 PUBLIC_MODULES: tuple[ModuleType, ...] = (
     af,
@@ -318,10 +319,15 @@ def test_each_namespace_is_typed_as_the_class_it_builds() -> None:
 def test_a_namespace_is_built_once_per_client_and_knows_its_client() -> None:
     client = AsyncClient("http://localhost:8080", api_version="v2")
     assert client.dags is client.dags
-    assert client.dags._client is client
+    assert client.dags._namespace("dag_runs", DagRunsResource) is client.dag_runs
     other = client.with_options(timeout=5)
     assert other.dags is not client.dags
-    assert other.dags._client is other
+    assert other.dags._namespace("dag_runs", DagRunsResource) is other.dag_runs
+    # A namespace of a with_options copy, asked for with options of its own.
+    copied = client.dags._namespace("dag_runs", DagRunsResource, timeout=7)
+    assert copied is not client.dag_runs and copied._http.pool is client._http.pool
+    with pytest.raises(TypeError, match="not a DagRunsResource"):
+        client.dags._namespace("pools", DagRunsResource)
 
 
 def test_namespaces_import_their_modules_on_first_use() -> None:
